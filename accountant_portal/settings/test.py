@@ -1,0 +1,18 @@
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production uses Argon2
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# A Redis database of its own, flushed at the start of the test session.
+REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+CACHES["default"]["LOCATION"] = REDIS_URL
+CACHES["default"]["KEY_PREFIX"] = "portal-test"
+CELERY_BROKER_URL = REDIS_URL
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_RATE_LIMITS = False
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_portal_contador")}

@@ -1,0 +1,17 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+# The admin logs in through allauth, so its login is rate-limited like every other.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Portal Contador"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="firms:workspace_home", permanent=False), name="home"),
+    path("admin/", admin.site.urls),
+    path("cuentas/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("firms.urls")),
+    path("c/<slug:company_slug>/", include("firms.company_urls")),
+]

@@ -1,0 +1,86 @@
+import re
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
+from django.shortcuts import render
+
+from .access import company_grant_for_user, workspace_for_user
+from .services import CompanyProvisioningError, company_provision
+
+COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
+RECENT_SESSION_KEY = "recent_companies"
+RECENT_MAX = 8
+# URL namespaces whose writes the plan guard refuses in plan consulta.
+GUARDED_NAMESPACES = {"firms", "company", "books"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class CompanyAreaMiddleware:
+    """Sets the request's tenant from /c/<slug>/ after checking the user may enter that company.
+
+    Every request starts and ends in the public schema. Anonymous visitors of a company URL go to
+    the login page; a user without access gets 404, the same as for a company that does not exist.
+    A company whose schema is not ready yet is provisioned on the spot.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.set_schema_to_public()
+        request.workspace = workspace_for_user(request.user)
+        request.company = None
+        request.company_grant = None
+        match = COMPANY_PATH.match(request.path_info)
+        if match is None:
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        grant = company_grant_for_user(user=request.user, slug=match["slug"])
+        company = grant.company
+        if not company.is_ready:
+            try:
+                company = company_provision(company_id=company.pk)
+            except CompanyProvisioningError as exc:
+                return render(request, "firms/company_unavailable.html", {"company": company, "error": exc}, status=503)
+            grant.company = company
+        request.company = company
+        request.company_grant = grant
+        if request.method == "GET":
+            self._remember(request, company.pk)
+        connection.set_tenant(company)
+        try:
+            return self.get_response(request)
+        finally:
+            connection.set_schema_to_public()
+
+    @staticmethod
+    def _remember(request, company_id: int) -> None:
+        recent = request.session.get(RECENT_SESSION_KEY, [])
+        if recent[:1] != [company_id]:
+            request.session[RECENT_SESSION_KEY] = ([company_id] + [c for c in recent if c != company_id])[:RECENT_MAX]
+
+
+class PlanWriteGuardMiddleware:
+    """The one place where plan consulta refuses writes, in the workspace and in its companies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        namespaces = set(request.resolver_match.namespaces) if request.resolver_match else set()
+        if not namespaces & GUARDED_NAMESPACES:
+            return None
+        if request.company_grant is not None:
+            read_only = request.company_grant.read_only
+        else:
+            read_only = request.workspace is not None and request.workspace.is_read_only
+        if not read_only:
+            return None
+        template = "firms/partials/plan_consulta_refused.html" if request.htmx else "firms/plan_consulta_refused.html"
+        return render(request, template, status=403)

@@ -1,0 +1,70 @@
+"""Reads shared by the workspace views."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .access import companies_for_user
+from .models import Company, CompanyAccess, Workspace, search_normalize
+
+TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
+
+SORTS = {
+    "name": ("company__name", "company_id"),
+    "-name": ("-company__name", "-company_id"),
+    "tax_id": ("company__tax_id", "company_id"),
+    "-tax_id": ("-company__tax_id", "-company_id"),
+    "country": ("company__country", "company__name", "company_id"),
+    "-country": ("-company__country", "company__name", "company_id"),
+    "status": ("status", "company__name", "company_id"),
+    "-status": ("-status", "company__name", "company_id"),
+    "linked": ("created_at", "id"),
+    "-linked": ("-created_at", "-id"),
+}
+DEFAULT_SORT = "name"
+
+
+def search_term(query: str) -> str:
+    """The form of a typed query that matches Company.search_text ("900.123" -> "900123")."""
+    query = query.strip()
+    if TAX_ID_QUERY.match(query):
+        return re.sub(r"\D", "", query)
+    return search_normalize(query)
+
+
+@dataclass
+class CompanyFilters:
+    query: str = ""
+    status: str = ""
+    provisioning: str = ""
+    country: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
+    """The workspace's linked companies ("Empresas vinculadas"), filtered and sorted."""
+    accesses = CompanyAccess.objects.filter(workspace=workspace).select_related("company")
+    term = search_term(filters.query)
+    if term:
+        accesses = accesses.filter(company__search_text__contains=term)
+    if filters.status:
+        accesses = accesses.filter(status=filters.status)
+    if filters.provisioning:
+        accesses = accesses.filter(company__provisioning_status=filters.provisioning)
+    if filters.country:
+        accesses = accesses.filter(company__country=filters.country)
+    return accesses.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def switcher_companies(*, user, query: str, recent_ids: list[int], limit: int = 8) -> list[Company]:
+    """Companies for the top-bar switcher: the recent ones first, then by name."""
+    companies = companies_for_user(user).only("name", "slug", "country", "tax_id", "check_digit")
+    term = search_term(query)
+    if term:
+        companies = companies.filter(search_text__contains=term)
+    recent = {pk: rank for rank, pk in enumerate(recent_ids)}
+    recent_hits = list(companies.filter(pk__in=recent_ids)) if recent_ids else []
+    recent_hits.sort(key=lambda company: recent[company.pk])
+    others = list(companies.exclude(pk__in=recent_ids).order_by("name", "id")[: max(limit - len(recent_hits), 0)])
+    return (recent_hits + others)[:limit]

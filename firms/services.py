@@ -1,0 +1,150 @@
+"""Use cases of workspaces and companies. Views, tasks, admin and commands call these."""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context, schema_exists
+
+from .models import Company, CompanyAccess, CompanyMember, Country, Workspace, WorkspaceMember
+from .tax_ids import TaxId
+
+logger = logging.getLogger(__name__)
+
+# Key of the transaction-level advisory lock that serializes schema DDL (DESIGN.md).
+PROVISIONING_LOCK_KEY = 7_301_001
+
+
+class DomainError(Exception):
+    """A business rule refused the change; the message is for the user."""
+
+
+class CompanyProvisioningError(DomainError):
+    pass
+
+
+def workspace_create(*, owner, name: str, country: str = Country.CO) -> Workspace:
+    """A new Espacio Contador with a trial of settings.TRIAL_DAYS days, owned by `owner`."""
+    with transaction.atomic():
+        workspace = Workspace.objects.create(
+            name=name.strip(),
+            country=country,
+            trial_ends_on=timezone.localdate() + timedelta(days=settings.TRIAL_DAYS),
+        )
+        WorkspaceMember.objects.create(workspace=workspace, user=owner, role=WorkspaceMember.Role.OWNER)
+    return workspace
+
+
+def workspace_update(*, workspace: Workspace, name: str, country: str) -> Workspace:
+    workspace.name = name.strip()
+    workspace.country = country
+    workspace.save(update_fields=["name", "country"])
+    return workspace
+
+
+def workspace_set_plan(*, workspace: Workspace, plan: str) -> Workspace:
+    """Admins mark a workspace as paid (or move it to consulta)."""
+    workspace.plan = plan
+    workspace.paid_since = timezone.now() if plan == Workspace.Plan.PAID else None
+    workspace.save(update_fields=["plan", "paid_since"])
+    return workspace
+
+
+def company_create(
+    *,
+    name: str,
+    country: str,
+    tax_id: TaxId,
+    sector: str = "",
+    tax_responsibilities: Iterable[str] = (),
+    phone: str = "",
+    email: str = "",
+    workspace: Workspace | None = None,
+    access_status: str = CompanyAccess.Status.ACTIVE,
+    created_by=None,
+) -> Company:
+    """Create a company (listed at once; its schema is provisioned by a task) and link it to `workspace`."""
+    if Company.objects.filter(country=country, tax_id=tax_id.tax_id).exists():
+        raise DomainError(_("A company with this tax ID already exists for this country."))
+    with transaction.atomic():
+        company = Company.objects.create(
+            name=name.strip(),
+            country=country,
+            tax_id=tax_id.tax_id,
+            check_digit=tax_id.check_digit,
+            sector=sector,
+            tax_responsibilities=sorted(set(tax_responsibilities)),
+            phone=phone,
+            email=email,
+        )
+        if workspace is not None:
+            company_link(workspace=workspace, company=company, status=access_status, invited_by=created_by)
+        company_provision_later(company_ids=[company.pk])
+    return company
+
+
+def company_link(*, workspace: Workspace, company: Company, status: str, invited_by=None) -> CompanyAccess:
+    access, created = CompanyAccess.objects.get_or_create(
+        workspace=workspace, company=company, defaults={"status": status, "invited_by": invited_by}
+    )
+    if not created and access.status != status:
+        access.status = status
+        access.status_changed_at = timezone.now()
+        access.save(update_fields=["status", "status_changed_at"])
+    return access
+
+
+def company_provision_later(*, company_ids: Iterable[int]) -> None:
+    """Queue provisioning once the current transaction commits, in the given order."""
+    from .tasks import company_provision_task
+
+    for company_id in company_ids:
+        company_provision_task.delay_on_commit(company_id)
+
+
+def company_provision(*, company_id: int) -> Company:
+    """Create the company's schema, migrate it and seed its books. Safe to run twice or concurrently.
+
+    Schema DDL is serialized by an advisory lock; the schema, its tables and the seeded rows are
+    committed together or not at all, and the status tells the truth in between.
+    """
+    if Company.objects.filter(pk=company_id, provisioning_status=Company.Provisioning.READY).exists():
+        return Company.objects.get(pk=company_id)
+    Company.objects.filter(pk=company_id).exclude(provisioning_status=Company.Provisioning.READY).update(
+        provisioning_status=Company.Provisioning.PROVISIONING
+    )
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PROVISIONING_LOCK_KEY])
+            company = Company.objects.select_for_update().get(pk=company_id)
+            if company.provisioning_status == Company.Provisioning.READY:
+                return company
+            started = timezone.now()
+            if not schema_exists(company.schema_name):
+                company.create_schema(check_if_exists=True, verbosity=0)
+            with schema_context(company.schema_name):
+                from books.services import chart_seed
+
+                chart_seed(country=company.country)
+            company.provisioning_status = Company.Provisioning.READY
+            company.provisioning_error = ""
+            company.provisioned_at = timezone.now()
+            company.save(update_fields=["provisioning_status", "provisioning_error", "provisioned_at"])
+            logger.info("Provisioned %s in %s", company.schema_name, company.provisioned_at - started)
+            return company
+    except Exception as exc:
+        logger.exception("Provisioning company %s failed", company_id)
+        Company.objects.filter(pk=company_id).update(
+            provisioning_status=Company.Provisioning.FAILED, provisioning_error=str(exc)[:2000]
+        )
+        raise CompanyProvisioningError(_("The company's books could not be prepared. Try again in a moment.")) from exc
+
+
+def company_member_add(*, company: Company, user, role: str = CompanyMember.Role.ADMIN) -> CompanyMember:
+    member, _created = CompanyMember.objects.get_or_create(company=company, user=user, defaults={"role": role})
+    return member

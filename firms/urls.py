@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "firms"
+
+urlpatterns = [
+    path("contador/", views.workspace_home, name="workspace_home"),
+    path("contador/configuracion/", views.workspace_settings, name="workspace_settings"),
+    path("contador/plan/", views.workspace_plan, name="plan"),
+    path("contador/cambiar-empresa/", views.company_switcher, name="company_switcher"),
+]

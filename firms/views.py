@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .access import workspace_for_request
+from .forms import CompanyFilterForm, WorkspaceSettingsForm
+from .middleware import RECENT_SESSION_KEY
+from .models import CompanyMember
+from .selectors import switcher_companies, workspace_company_list
+from .services import workspace_update
+
+
+@login_required
+@require_GET
+def workspace_home(request):
+    """Espacio Contador: the linked companies, with filters, sorting and pages."""
+    if request.workspace is None:
+        memberships = CompanyMember.objects.filter(user=request.user).select_related("company").order_by("company__name")
+        return render(request, "firms/no_workspace.html", {"memberships": memberships})
+    workspace = workspace_for_request(request)
+    form = CompanyFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(workspace_company_list(workspace=workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "is_filtered": bool(filters.query or filters.status or filters.provisioning or filters.country),
+    }
+    template = "firms/partials/company_table.html" if request.htmx else "firms/workspace_home.html"
+    return render(request, template, context)
+
+
+@login_required
+def workspace_settings(request):
+    workspace = workspace_for_request(request)
+    form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
+    if request.method == "POST" and form.is_valid():
+        workspace_update(workspace=workspace, name=form.cleaned_data["name"], country=form.cleaned_data["country"])
+        messages.success(request, _("Your workspace was updated."))
+        return redirect("firms:workspace_settings")
+    return render(request, "firms/workspace_settings.html", {"form": form})
+
+
+@login_required
+@require_GET
+def workspace_plan(request):
+    workspace = workspace_for_request(request)
+    return render(request, "firms/plan.html", {"workspace": workspace, "sales_email": settings.SALES_EMAIL})
+
+
+@login_required
+@require_GET
+def company_switcher(request):
+    """Top-bar switcher: a list of matches for htmx; without JavaScript, Enter goes to the first match."""
+    query = request.GET.get("q", "")[:100]
+    companies = switcher_companies(
+        user=request.user, query=query, recent_ids=request.session.get(RECENT_SESSION_KEY, [])
+    )
+    if not request.htmx:
+        if companies:
+            return redirect(companies[0])
+        messages.info(request, _("No company matches “%(query)s”.") % {"query": query})
+        return redirect("firms:workspace_home")
+    return render(request, "firms/partials/switcher_results.html", {"companies": companies, "query": query})
+
+
+@require_GET
+def company_home(request, company_slug):
+    """The company's home: its data. The middleware has set the tenant and checked access."""
+    return render(request, "firms/company_home.html", {"company": request.company, "grant": request.company_grant})
