@@ -22,4 +22,6 @@ class AccountantSignupForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"]
         user.language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("es-co", "en") else "es-co"
         user.save(update_fields=["full_name", "language"])
-        workspace_create(owner=user, name=self.cleaned_data["workspace_name"], country=self.cleaned_data["country"])
+        workspace_create(
+            owner=user, name=self.cleaned_data["workspace_name"], country=self.cleaned_data["country"]
+        )

@@ -32,7 +32,9 @@ def chart_seed(*, country: str) -> int:
 def account_create(*, parent: Account, code: str, name: str) -> Account:
     """Add a sub-account or auxiliary account under an account of the chart."""
     if parent.level not in (Account.Level.ACCOUNT, Account.Level.SUBACCOUNT, Account.Level.AUXILIARY):
-        raise AccountError(_("New accounts go under an account or a sub-account, not under a class or group."))
+        raise AccountError(
+            _("New accounts go under an account or a sub-account, not under a class or group.")
+        )
     if not code.startswith(parent.code) or len(code) <= len(parent.code):
         raise AccountError(
             _("The code must start with %(parent)s and be longer than it.") % {"parent": parent.code}

@@ -37,11 +37,15 @@ def account_new(request, company_slug):
     form = AccountCreateForm(request.POST or None, initial={"code": parent.code})
     if request.method == "POST" and form.is_valid():
         try:
-            account = account_create(parent=parent, code=form.cleaned_data["code"], name=form.cleaned_data["name"])
+            account = account_create(
+                parent=parent, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
+            )
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Account %(code)s was added.") % {"code": account.code})
             url = reverse("books:account_list", kwargs={"company_slug": company_slug})
             return redirect(f"{url}?cuenta={parent.code}")
-    return render(request, "books/account_new.html", {"company": request.company, "form": form, "parent": parent})
+    return render(
+        request, "books/account_new.html", {"company": request.company, "form": form, "parent": parent}
+    )

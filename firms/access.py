@@ -47,7 +47,9 @@ def company_grant_for_user(*, user, slug: str) -> CompanyGrant:
     company = Company.objects.filter(slug=slug).first()
     if company is None or not user.is_authenticated:
         raise Http404
-    member_role = CompanyMember.objects.filter(company=company, user=user).values_list("role", flat=True).first()
+    member_role = (
+        CompanyMember.objects.filter(company=company, user=user).values_list("role", flat=True).first()
+    )
     workspaces = list(
         Workspace.objects.filter(
             members__user=user, accesses__company=company, accesses__status=CompanyAccess.Status.ACTIVE

@@ -1,4 +1,4 @@
-"""The company area, /c/<slug>/...: firms.middleware.CompanyAreaMiddleware sets the tenant and checks access."""
+"""The company area, /c/<slug>/...: firms.middleware.CompanyAreaMiddleware sets the tenant, checks access."""
 
 from django.urls import include, path
 

@@ -13,12 +13,16 @@ class CompanyFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("Search by name or tax ID"), "type": "search"}),
     )
     status = forms.ChoiceField(
-        label=_("Link status"), required=False, choices=[("", _("All statuses"))] + CompanyAccess.Status.choices
+        label=_("Link status"),
+        required=False,
+        choices=[("", _("All statuses"))] + CompanyAccess.Status.choices,
     )
     provisioning = forms.ChoiceField(
         label=_("Books"), required=False, choices=[("", _("Any"))] + Company.Provisioning.choices
     )
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices
+    )
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
 
     def filters(self) -> CompanyFilters:

@@ -42,7 +42,9 @@ class CompanyAreaMiddleware:
             try:
                 company = company_provision(company_id=company.pk)
             except CompanyProvisioningError as exc:
-                return render(request, "firms/company_unavailable.html", {"company": company, "error": exc}, status=503)
+                return render(
+                    request, "firms/company_unavailable.html", {"company": company, "error": exc}, status=503
+                )
             grant.company = company
         request.company = company
         request.company_grant = grant
@@ -58,7 +60,9 @@ class CompanyAreaMiddleware:
     def _remember(request, company_id: int) -> None:
         recent = request.session.get(RECENT_SESSION_KEY, [])
         if recent[:1] != [company_id]:
-            request.session[RECENT_SESSION_KEY] = ([company_id] + [c for c in recent if c != company_id])[:RECENT_MAX]
+            request.session[RECENT_SESSION_KEY] = ([company_id] + [c for c in recent if c != company_id])[
+                :RECENT_MAX
+            ]
 
 
 class PlanWriteGuardMiddleware:
@@ -82,5 +86,9 @@ class PlanWriteGuardMiddleware:
             read_only = request.workspace is not None and request.workspace.is_read_only
         if not read_only:
             return None
-        template = "firms/partials/plan_consulta_refused.html" if request.htmx else "firms/plan_consulta_refused.html"
+        template = (
+            "firms/partials/plan_consulta_refused.html"
+            if request.htmx
+            else "firms/plan_consulta_refused.html"
+        )
         return render(request, template, status=403)

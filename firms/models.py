@@ -80,8 +80,15 @@ class WorkspaceMember(models.Model):
         OWNER = "owner", _("Owner")
         STAFF = "staff", _("Staff")
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspace_memberships")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="members", verbose_name=_("workspace")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="workspace_memberships",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -125,7 +132,9 @@ class Company(TenantMixin):
 
     name = models.CharField(_("company name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, editable=False)
-    country = models.CharField(_("country version"), max_length=2, choices=Country.choices, default=Country.CO)
+    country = models.CharField(
+        _("country version"), max_length=2, choices=Country.choices, default=Country.CO
+    )
     tax_id = models.CharField(_("tax ID"), max_length=30)
     check_digit = models.CharField(_("check digit"), max_length=2, blank=True)
     sector = models.CharField(_("sector"), max_length=1, blank=True, choices=sector_choices())
@@ -202,11 +211,20 @@ class CompanyAccess(models.Model):
         DECLINED = "declined", _("Declined")
         REVOKED = "revoked", _("Revoked")
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="accesses")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="accesses")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("workspace")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("company")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
@@ -230,8 +248,15 @@ class CompanyMember(models.Model):
         OWNER = "owner", _("Owner")
         ADMIN = "admin", _("Administrator")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_memberships")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="members", verbose_name=_("company")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="company_memberships",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ADMIN)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -66,5 +66,7 @@ def switcher_companies(*, user, query: str, recent_ids: list[int], limit: int = 
     recent = {pk: rank for rank, pk in enumerate(recent_ids)}
     recent_hits = list(companies.filter(pk__in=recent_ids)) if recent_ids else []
     recent_hits.sort(key=lambda company: recent[company.pk])
-    others = list(companies.exclude(pk__in=recent_ids).order_by("name", "id")[: max(limit - len(recent_hits), 0)])
+    others = list(
+        companies.exclude(pk__in=recent_ids).order_by("name", "id")[: max(limit - len(recent_hits), 0)]
+    )
     return (recent_hits + others)[:limit]

@@ -142,9 +142,13 @@ def company_provision(*, company_id: int) -> Company:
         Company.objects.filter(pk=company_id).update(
             provisioning_status=Company.Provisioning.FAILED, provisioning_error=str(exc)[:2000]
         )
-        raise CompanyProvisioningError(_("The company's books could not be prepared. Try again in a moment.")) from exc
+        raise CompanyProvisioningError(
+            _("The company's books could not be prepared. Try again in a moment.")
+        ) from exc
 
 
 def company_member_add(*, company: Company, user, role: str = CompanyMember.Role.ADMIN) -> CompanyMember:
-    member, _created = CompanyMember.objects.get_or_create(company=company, user=user, defaults={"role": role})
+    member, _created = CompanyMember.objects.get_or_create(
+        company=company, user=user, defaults={"role": role}
+    )
     return member

@@ -19,14 +19,18 @@ from .services import workspace_update
 def workspace_home(request):
     """Espacio Contador: the linked companies, with filters, sorting and pages."""
     if request.workspace is None:
-        memberships = CompanyMember.objects.filter(user=request.user).select_related("company").order_by("company__name")
+        memberships = (
+            CompanyMember.objects.filter(user=request.user)
+            .select_related("company")
+            .order_by("company__name")
+        )
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
     workspace = workspace_for_request(request)
     form = CompanyFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(workspace_company_list(workspace=workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        workspace_company_list(workspace=workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
@@ -42,7 +46,9 @@ def workspace_settings(request):
     workspace = workspace_for_request(request)
     form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
     if request.method == "POST" and form.is_valid():
-        workspace_update(workspace=workspace, name=form.cleaned_data["name"], country=form.cleaned_data["country"])
+        workspace_update(
+            workspace=workspace, name=form.cleaned_data["name"], country=form.cleaned_data["country"]
+        )
         messages.success(request, _("Your workspace was updated."))
         return redirect("firms:workspace_settings")
     return render(request, "firms/workspace_settings.html", {"form": form})
@@ -74,4 +80,6 @@ def company_switcher(request):
 @require_GET
 def company_home(request, company_slug):
     """The company's home: its data. The middleware has set the tenant and checked access."""
-    return render(request, "firms/company_home.html", {"company": request.company, "grant": request.company_grant})
+    return render(
+        request, "firms/company_home.html", {"company": request.company, "grant": request.company_grant}
+    )

@@ -1,0 +1,166 @@
+"""Benchmarks (`make bench`): workspace list and search with 100 vs 10,000 linked companies, and provisioning.
+
+Runs against its own database (BENCH_DATABASE_NAME, default portal_bench) on the DATABASE_URL server.
+Server time = the request through Django's full middleware stack and template (test client, no network).
+"""
+
+import os
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
+parts = urllib.parse.urlsplit(base_url)
+os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(
+    parts._replace(path="/" + os.environ.get("BENCH_DATABASE_NAME", "portal_bench"))
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accountant_portal.settings.test")
+
+import psycopg  # noqa: E402
+
+with psycopg.connect(
+    host=parts.hostname,
+    port=parts.port or 5432,
+    user=parts.username or "postgres",
+    dbname="postgres",
+    autocommit=True,
+) as conn:
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from stdnum.co import nit  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from firms.models import Company, CompanyAccess, WorkspaceMember  # noqa: E402
+from firms.services import company_provision, workspace_create  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+WORDS = [
+    "Andina",
+    "Caribe",
+    "Pacífico",
+    "Montaña",
+    "Llanos",
+    "Sabana",
+    "Cordillera",
+    "Valle",
+    "Costa",
+    "Sierra",
+]
+
+
+def workspace_with(count: int, number: int):
+    email = f"bench{count}@example.com"
+    user, _ = User.objects.get_or_create(email=email)
+    member = WorkspaceMember.objects.filter(user=user).select_related("workspace").first()
+    workspace = member.workspace if member else workspace_create(owner=user, name=f"Bench {count}")
+    have = CompanyAccess.objects.filter(workspace=workspace).count()
+    if have < count:
+        companies = []
+        for index in range(have, count):
+            tax_id = str(500_000_000 + number * 10_000_000 + index)
+            # 30 companies per workspace are "Peña"; the others never match that search.
+            label = (
+                f"Panadería Peña {index}"
+                if index < 30
+                else f"Comercial {WORDS[index % len(WORDS)]} {index:05d}"
+            )
+            company = Company(
+                name=f"{label} S.A.S.", country="CO", tax_id=tax_id, check_digit=nit.calc_check_digit(tax_id)
+            )
+            company.fill_derived_fields()
+            companies.append(company)
+        Company.objects.bulk_create(companies, batch_size=2000)
+        CompanyAccess.objects.bulk_create(
+            [CompanyAccess(workspace=workspace, company=c, status="active") for c in companies],
+            batch_size=2000,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE firms_company; ANALYZE firms_companyaccess")
+    return user, workspace
+
+
+def server_ms(client: Client, url: str) -> float:
+    for _ in range(5):
+        client.get(url)
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(samples)
+
+
+def bench_list():
+    print("Workspace list, median server time of", RUNS, "requests (ms):")
+    print(f"{'page':38} {'100':>8} {'10,000':>8} {'ratio':>6}")
+    small_user, _ = workspace_with(100, 1)
+    large_user, large_ws = workspace_with(10_000, 2)
+    small_tax = (
+        CompanyAccess.objects.filter(workspace__members__user=small_user)
+        .values_list("company__tax_id", flat=True)
+        .last()
+    )
+    large_tax = (
+        CompanyAccess.objects.filter(workspace=large_ws).values_list("company__tax_id", flat=True).last()
+    )
+    pages = [
+        ("list, page 1", "/contador/", "/contador/"),
+        (
+            "list, page 3 sorted by tax ID desc",
+            "/contador/?sort=-tax_id&page=3",
+            "/contador/?sort=-tax_id&page=3",
+        ),
+        ("search by name 'pena'", "/contador/?q=pena", "/contador/?q=pena"),
+        ("search by partial tax ID", f"/contador/?q={small_tax[2:8]}", f"/contador/?q={large_tax[2:8]}"),
+    ]
+    small, large = Client(), Client()
+    small.force_login(small_user)
+    large.force_login(large_user)
+    for label, small_url, large_url in pages:
+        a, b = server_ms(small, small_url), server_ms(large, large_url)
+        print(f"{label:38} {a:8.1f} {b:8.1f} {b / a:6.2f}")
+
+
+def bench_provisioning(count: int = 10):
+    companies = []
+    for index in range(count):
+        tax_id = str(400_000_000 + int(time.time()) % 1_000_000 * 10 + index)
+        company = Company(
+            name=f"Provisioning {index}",
+            country="CO",
+            tax_id=tax_id,
+            check_digit=nit.calc_check_digit(tax_id),
+        )
+        company.save()
+        companies.append(company)
+    start = time.perf_counter()
+    for company in companies:
+        company_provision(company_id=company.pk)
+    elapsed = (time.perf_counter() - start) * 1000
+    print(f"\nProvisioning (CREATE SCHEMA + migrations + PUC seed of 2,489 accounts), {count} companies:")
+    print(f"  {elapsed / count:.0f} ms per company")
+    with connection.cursor() as cursor:
+        for company in companies:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{company.schema_name}" CASCADE')
+    Company.objects.filter(pk__in=[c.pk for c in companies]).delete()
+
+
+if __name__ == "__main__":
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    bench_list()
+    bench_provisioning()

@@ -1,0 +1,127 @@
+"""Shared fixtures. Company schemas are costly: the ones tests share are provisioned once per session."""
+
+from dataclasses import dataclass
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_exists
+
+from firms.models import Company, CompanyAccess
+from firms.services import company_provision
+
+from .factories import CompanyAccessFactory, CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
+
+PASSWORD = "clave-segura-123"
+
+
+@dataclass(frozen=True)
+class SharedCompany:
+    schema_name: str
+    name: str
+    country: str
+    tax_id: str
+    check_digit: str
+
+
+# Provisioned once per test session (schema created, migrated and seeded).
+SHARED_COMPANIES = {
+    "pena": SharedCompany("c_test_pena", "Panadería Peña Hermanos S.A.S.", "CO", "900123456", "8"),
+    "andes": SharedCompany("c_test_andes", "Distribuidora Los Andes Ltda.", "CO", "860002964", "4"),
+    "mx": SharedCompany("c_test_mx", "Comercializadora del Norte S.A. de C.V.", "MX", "ABC680524P76", ""),
+}
+
+
+def _shared_company_row(spec: SharedCompany) -> Company:
+    company = Company.objects.filter(schema_name=spec.schema_name).first()
+    if company is None:
+        # A transactional test may have flushed the row; the schema survives, so the row is made ready again.
+        company = Company(
+            schema_name=spec.schema_name,
+            name=spec.name,
+            country=spec.country,
+            tax_id=spec.tax_id,
+            check_digit=spec.check_digit,
+            sector="C",
+            tax_responsibilities=["05", "42", "48"] if spec.country == "CO" else [],
+            provisioning_status=Company.Provisioning.READY if schema_exists(spec.schema_name) else "pending",
+        )
+        company.save()
+    return company
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_redis():
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+@pytest.fixture(scope="session")
+def shared_schemas(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for spec in SHARED_COMPANIES.values():
+            company = _shared_company_row(spec)
+            if not company.is_ready:
+                company_provision(company_id=company.pk)
+        connection.set_schema_to_public()
+
+
+def _company(key: str) -> Company:
+    return _shared_company_row(SHARED_COMPANIES[key])
+
+
+@pytest.fixture
+def company_pena(shared_schemas, db) -> Company:
+    return _company("pena")
+
+
+@pytest.fixture
+def company_andes(shared_schemas, db) -> Company:
+    return _company("andes")
+
+
+@pytest.fixture
+def company_mx(shared_schemas, db) -> Company:
+    return _company("mx")
+
+
+@pytest.fixture
+def accountant(db):
+    """An accountant who owns a workspace on trial."""
+    return WorkspaceMemberFactory().user
+
+
+@pytest.fixture
+def workspace(accountant):
+    return accountant.workspace_memberships.get().workspace
+
+
+@pytest.fixture
+def outsider(db):
+    """Another workspace's accountant."""
+    return WorkspaceMemberFactory().user
+
+
+@pytest.fixture
+def linked_company(workspace, company_pena, accountant) -> Company:
+    CompanyAccessFactory(workspace=workspace, company=company_pena, status=CompanyAccess.Status.ACTIVE)
+    return company_pena
+
+
+@pytest.fixture
+def client_member(company_andes):
+    """A client user who owns company_andes (and is not an accountant)."""
+    return CompanyMemberFactory(company=company_andes, user=UserFactory()).user
+
+
+@pytest.fixture
+def accountant_client(client, accountant):
+    client.force_login(accountant)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _public_schema():
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()

@@ -1,0 +1,116 @@
+"""Plan consulta: all readable; every write in the workspace and its companies refused, in one place."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from books.models import Account
+from firms.models import Workspace
+from tests.urls_under_test import company_urls, workspace_urls
+
+
+@pytest.fixture
+def consulta(workspace):
+    """The accountant's trial ended yesterday without a paid plan."""
+    workspace.trial_ends_on = timezone.localdate() - timedelta(days=1)
+    workspace.save(update_fields=["trial_ends_on"])
+    return workspace
+
+
+def test_trial_lasts_until_its_last_day(workspace):
+    workspace.trial_ends_on = timezone.localdate()
+    assert workspace.current_plan() == Workspace.Plan.TRIAL
+    assert (
+        workspace.current_plan(today=workspace.trial_ends_on + timedelta(days=1)) == Workspace.Plan.CONSULTA
+    )
+
+
+def test_paid_workspace_never_falls_into_consulta(workspace):
+    workspace.plan = Workspace.Plan.PAID
+    workspace.trial_ends_on = timezone.localdate() - timedelta(days=100)
+    assert workspace.current_plan() == Workspace.Plan.PAID
+    assert not workspace.is_read_only
+
+
+@pytest.mark.parametrize("app_url", company_urls() + workspace_urls(), ids=lambda u: u.name)
+def test_consulta_refuses_every_write_with_a_spanish_message(
+    accountant_client, consulta, linked_company, app_url
+):
+    response = accountant_client.post(app_url.url(linked_company), {"name": "Cambio", "code": "11050598"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "plan consulta" in body
+    assert "/contador/plan/" in body
+
+
+@pytest.mark.parametrize("app_url", company_urls() + workspace_urls(), ids=lambda u: u.name)
+def test_consulta_keeps_every_page_readable(accountant_client, consulta, linked_company, app_url):
+    response = accountant_client.get(
+        app_url.url(linked_company) + ("?padre=110505" if "new" in app_url.name else "")
+    )
+    assert response.status_code in (200, 302)  # the switcher without JavaScript redirects to the first match
+
+
+def test_consulta_refused_write_changes_nothing(accountant_client, consulta, linked_company):
+    accountant_client.post(
+        f"/c/{linked_company.slug}/cuentas/nueva/?padre=110505", {"code": "11050597", "name": "X"}
+    )
+    accountant_client.post("/contador/configuracion/", {"name": "Otro nombre", "country": "MX"})
+    with schema_context(linked_company.schema_name):
+        assert not Account.objects.filter(code="11050597").exists()
+    consulta.refresh_from_db()
+    assert consulta.country == "CO" and consulta.name != "Otro nombre"
+
+
+def test_consulta_refusal_is_a_partial_for_htmx(accountant_client, consulta):
+    response = accountant_client.post(
+        "/contador/configuracion/", {"name": "X", "country": "CO"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 403
+    assert "<html" not in response.content.decode()
+
+
+def test_trial_workspace_can_write(accountant_client, workspace):
+    response = accountant_client.post(
+        "/contador/configuracion/", {"name": "Contadores Peña", "country": "CO"}
+    )
+    assert response.status_code == 302
+    workspace.refresh_from_db()
+    assert workspace.name == "Contadores Peña"
+
+
+def test_paid_workspace_can_write_after_its_trial(accountant_client, consulta):
+    consulta.plan = Workspace.Plan.PAID
+    consulta.save(update_fields=["plan"])
+    assert (
+        accountant_client.post("/contador/configuracion/", {"name": "Pago", "country": "CO"}).status_code
+        == 302
+    )
+
+
+def test_company_member_is_not_limited_by_an_accountants_plan(client, client_member, company_andes, consulta):
+    from tests.factories import CompanyAccessFactory
+
+    CompanyAccessFactory(workspace=consulta, company=company_andes)
+    client.force_login(client_member)
+    url = f"/c/{company_andes.slug}/cuentas/nueva/?padre=110505"
+    assert client.post(url, {"code": "11050596", "name": "Caja cliente"}).status_code == 302
+
+
+def test_logout_and_language_still_work_in_consulta(accountant_client, consulta):
+    assert (
+        accountant_client.post("/i18n/setlang/", {"language": "en", "next": "/contador/"}).status_code == 302
+    )
+    assert accountant_client.post("/cuentas/logout/").status_code == 302
+
+
+def test_banner_shows_trial_days_left(accountant_client, workspace):
+    body = accountant_client.get("/contador/").content.decode()
+    assert "15 días" in body
+
+
+def test_banner_tells_a_consulta_workspace_how_to_activate(accountant_client, consulta):
+    body = accountant_client.get("/contador/").content.decode()
+    assert "plan consulta" in body and "/contador/plan/" in body

@@ -1,0 +1,58 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from stdnum.co import nit
+
+from firms.models import Company, CompanyAccess, WorkspaceMember
+from tests.urls_under_test import company_urls
+
+
+def _seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_workspaces_with_valid_colombian_companies_in_varied_statuses(db):
+    output = _seed("--workspaces", "2", "--companies", "25", "--password", "clave-demo-1")
+    assert "demo1@example.com" in output and "demo2@example.com" in output and "clave-demo-1" in output
+    for number in (1, 2):
+        workspace = WorkspaceMember.objects.get(
+            user__email=f"demo{number}@example.com", role="owner"
+        ).workspace
+        accesses = CompanyAccess.objects.filter(workspace=workspace).select_related("company")
+        assert accesses.count() == 25
+        assert {a.status for a in accesses} == {"active", "pending", "declined", "revoked"}
+        assert all(nit.is_valid(a.company.tax_id + a.company.check_digit) for a in accesses)
+        assert all(a.company.country == "CO" for a in accesses)
+
+
+def test_seed_demo_is_idempotent(db):
+    _seed("--workspaces", "2", "--companies", "5")
+    _seed("--workspaces", "2", "--companies", "5")
+    demo = Company.objects.filter(accesses__workspace__members__user__email__startswith="demo")
+    assert demo.count() == 10 and demo.distinct().count() == 10
+    assert CompanyAccess.objects.count() == 10
+    assert WorkspaceMember.objects.count() == 2
+
+
+def test_demo_login_works(client, db):
+    _seed("--companies", "1", "--password", "clave-demo-2")
+    assert client.login(username="demo1@example.com", password="clave-demo-2")
+
+
+def test_demo2_gets_404_on_every_company_url_of_demo1(client, db):
+    _seed("--workspaces", "2", "--companies", "3")
+    client.login(username="demo2@example.com", password="demo-contador-2026")
+    demo1_companies = Company.objects.filter(accesses__workspace__members__user__email="demo1@example.com")
+    assert demo1_companies.count() == 3
+    for company in demo1_companies:
+        for app_url in company_urls():
+            assert client.get(app_url.url(company)).status_code == 404, (company, app_url.name)
+
+
+@pytest.mark.parametrize("args", [["--workspaces", "0"], ["--companies", "-1"]])
+def test_seed_demo_refuses_bad_numbers(db, args):
+    with pytest.raises(CommandError):
+        _seed(*args)

@@ -1,0 +1,110 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context, schema_exists
+
+from books.models import Account
+from firms.models import Company, CompanyAccess
+from firms.services import (
+    CompanyProvisioningError,
+    DomainError,
+    company_create,
+    company_provision,
+    workspace_create,
+    workspace_set_plan,
+)
+from firms.tax_ids import TaxId
+from tests.factories import CompanyFactory, UserFactory
+
+
+def _drop(schema_name):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+
+
+def test_workspace_create_starts_a_trial_of_15_days(db):
+    owner = UserFactory()
+    workspace = workspace_create(owner=owner, name="  Contadores Núñez  ")
+    assert workspace.name == "Contadores Núñez"
+    assert workspace.trial_ends_on == timezone.localdate() + timedelta(days=15)
+    assert workspace.members.get().user == owner
+
+
+def test_workspace_set_plan_paid_records_when(workspace):
+    workspace_set_plan(workspace=workspace, plan="paid")
+    workspace.refresh_from_db()
+    assert workspace.plan == "paid" and workspace.paid_since is not None
+
+
+def test_company_create_lists_and_links_before_the_schema_exists(
+    workspace, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        company = company_create(
+            name="Café Macondo S.A.S.", country="CO", tax_id=TaxId("901234567", "7"), workspace=workspace
+        )
+    assert company.provisioning_status == "pending"
+    assert not schema_exists(company.schema_name)
+    assert company.schema_name.startswith("c_") and "901234567" not in company.slug
+    assert CompanyAccess.objects.get(company=company).status == "active"
+    assert len(callbacks) == 1  # the provisioning task, queued on commit
+
+
+def test_company_create_refuses_a_duplicate_tax_id_per_country(db):
+    company_create(name="Uno", country="CO", tax_id=TaxId("901234567", "7"))
+    with pytest.raises(DomainError):
+        company_create(name="Dos", country="CO", tax_id=TaxId("901234567", "7"))
+    company_create(name="Tres", country="PE", tax_id=TaxId("901234567", ""))  # another country: allowed
+
+
+def test_company_provision_creates_migrates_and_seeds_the_schema(db):
+    company = CompanyFactory(name="Nueva", country="CO")
+    try:
+        company = company_provision(company_id=company.pk)
+        assert company.provisioning_status == "ready" and company.provisioned_at
+        with schema_context(company.schema_name):
+            assert Account.objects.count() == 2489
+        assert company_provision(company_id=company.pk).provisioning_status == "ready"  # safe to run twice
+        with schema_context(company.schema_name):
+            assert Account.objects.count() == 2489
+    finally:
+        _drop(company.schema_name)
+
+
+def test_company_provision_failure_is_recorded_and_leaves_no_half_schema(db, monkeypatch):
+    company = CompanyFactory(name="Fallida", country="CO")
+
+    def broken_seed(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("books.services.chart_seed", broken_seed)
+    with pytest.raises(CompanyProvisioningError):
+        company_provision(company_id=company.pk)
+    company.refresh_from_db()
+    assert company.provisioning_status == "failed"
+    assert "disk full" in company.provisioning_error
+    assert not schema_exists(company.schema_name)
+
+
+def test_failed_company_is_provisioned_again_when_entered(accountant_client, workspace, monkeypatch):
+    company = CompanyFactory(name="Reintento", provisioning_status="failed")
+    CompanyAccess.objects.create(workspace=workspace, company=company, status="active")
+    try:
+        assert accountant_client.get(company.get_absolute_url()).status_code == 200
+        assert Company.objects.get(pk=company.pk).provisioning_status == "ready"
+    finally:
+        _drop(company.schema_name)
+
+
+def test_entering_a_company_that_cannot_be_provisioned_shows_a_clear_page(
+    accountant_client, workspace, monkeypatch
+):
+    company = CompanyFactory(name="Sin Esquema")
+    CompanyAccess.objects.create(workspace=workspace, company=company, status="active")
+    monkeypatch.setattr("books.services.chart_seed", lambda **kw: 1 / 0)
+    response = accountant_client.get(company.get_absolute_url())
+    assert response.status_code == 503
+    assert "Intentar de nuevo" in response.content.decode()

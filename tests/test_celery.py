@@ -1,0 +1,35 @@
+"""Company provisioning runs as a real Celery task on a worker fed by Redis."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import connection
+
+from accountant_portal.celery import app
+from firms.services import company_provision_later
+from tests.factories import CompanyFactory
+
+
+def test_reliability_settings_from_the_design():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_url.startswith("redis://")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_provisions_a_company_queued_on_commit():
+    company = CompanyFactory(name="Por Celery S.A.S.")
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=30):
+            company_provision_later(company_ids=[company.pk])
+            for _ in range(200):
+                company.refresh_from_db()
+                if company.provisioning_status == "ready":
+                    break
+                import time
+
+                time.sleep(0.1)
+        assert company.provisioning_status == "ready"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{company.schema_name}" CASCADE')

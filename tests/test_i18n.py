@@ -1,0 +1,61 @@
+"""Spanish is the default language and its catalogue covers every user-facing string."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+PO_FILE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+SOURCES = [
+    "accountant_portal",
+    "accounts",
+    "firms",
+    "books",
+    "invitations",
+    "bulk_import",
+    "indicators",
+    "templates",
+]
+
+
+def test_spanish_catalogue_has_no_untranslated_or_fuzzy_entries():
+    catalogue = polib.pofile(str(PO_FILE))
+    assert not [e.msgid for e in catalogue.untranslated_entries()]
+    assert not [e.msgid for e in catalogue.fuzzy_entries() if e.msgid]
+
+
+def test_spanish_catalogue_holds_every_string_of_the_code(tmp_path):
+    """Extract the messages from a copy of the code: each one must be in the committed catalogue."""
+    for name in SOURCES:
+        if (ROOT / name).exists():
+            shutil.copytree(
+                ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "*.po")
+            )
+    shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
+    (tmp_path / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "es", "--no-obsolete"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"DJANGO_SETTINGS_MODULE": "accountant_portal.settings.test", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    extracted = {
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(tmp_path / "locale/es/LC_MESSAGES/django.po"))
+        if e.msgid
+    }
+    committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO_FILE)) if e.msgid}
+    assert sorted(m for _ctx, m in extracted - committed) == []
+
+
+def test_compiled_catalogue_is_up_to_date():
+    mo_file = PO_FILE.with_suffix(".mo")
+    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo_file))}
+    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO_FILE)) if e.msgid and not e.msgid_plural}
+    assert {k: compiled.get(k) for k in source} == source

@@ -1,0 +1,53 @@
+"""Production settings pass Django's deployment checks; settings come from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "accountant_portal.settings.production",
+    "SECRET_KEY": "k3y-" + "x9Qz!r7Lm#p2Vw8&Tn4Bc6Yh0Jd5Gs1Fa3Ke" * 2,
+    "ALLOWED_HOSTS": "contador.example.com",
+}
+
+
+def _run(*args, extra_env=None):
+    env = {**os.environ, **PRODUCTION_ENV, **(extra_env or {})}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
+    env.setdefault(
+        "DATABASE_URL", os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
+    )
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_requires_email_confirmation_and_argon2():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ACCOUNT_EMAIL_VERIFICATION, s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.DEBUG)"
+    )
+    result = _run("-c", code)
+    assert result.stdout.split() == ["mandatory", "Argon2PasswordHasher", "False"], result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_development_makes_email_confirmation_optional():
+    assert settings.ACCOUNT_EMAIL_VERIFICATION == "optional"

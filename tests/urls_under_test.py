@@ -1,0 +1,53 @@
+"""The workspace and company-area URLs, read from the URLconf so that a new view is covered automatically."""
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+WORKSPACE_NAMESPACES = {"firms"}
+COMPANY_NAMESPACES = {"company", "books"}
+
+
+@dataclass(frozen=True)
+class AppUrl:
+    name: str  # "namespace:name"
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_company_area(self) -> bool:
+        return self.name.split(":")[0] in COMPANY_NAMESPACES
+
+    def url(self, company=None) -> str:
+        values = {}
+        for key in self.kwargs:
+            if key != "company_slug":
+                raise AssertionError(f"{self.name}: no test value for URL argument {key!r}; add one here.")
+            values[key] = company.slug
+        return reverse(self.name, kwargs=values)
+
+
+def _walk(patterns, namespaces=(), kwargs=()):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespaces + ((entry.namespace,) if entry.namespace else ())
+            yield from _walk(entry.url_patterns, ns, kwargs + tuple(entry.pattern.converters))
+        elif isinstance(entry, URLPattern) and entry.name and namespaces:
+            yield AppUrl(":".join(namespaces + (entry.name,)), kwargs + tuple(entry.pattern.converters))
+
+
+def app_urls() -> list[AppUrl]:
+    urls = [
+        u
+        for u in _walk(get_resolver().url_patterns)
+        if u.name.split(":")[0] in WORKSPACE_NAMESPACES | COMPANY_NAMESPACES
+    ]
+    assert urls, "no workspace or company URLs found"
+    return urls
+
+
+def company_urls() -> list[AppUrl]:
+    return [u for u in app_urls() if u.is_company_area]
+
+
+def workspace_urls() -> list[AppUrl]:
+    return [u for u in app_urls() if not u.is_company_area]
