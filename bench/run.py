@@ -125,6 +125,10 @@ def bench_list():
             "/contador/?sort=-tax_id&page=3",
             "/contador/?sort=-tax_id&page=3",
         ),
+        ("list sorted by country", "/contador/?sort=country", "/contador/?sort=country"),
+        ("list sorted by link status", "/contador/?sort=status", "/contador/?sort=status"),
+        ("list sorted by link date, newest", "/contador/?sort=-linked", "/contador/?sort=-linked"),
+        ("filter active, sorted by name", "/contador/?status=active", "/contador/?status=active"),
         ("search by name 'pena'", "/contador/?q=pena", "/contador/?q=pena"),
         ("search by partial tax ID", f"/contador/?q={small_tax[2:8]}", f"/contador/?q={large_tax[2:8]}"),
     ]

@@ -161,7 +161,10 @@ class Company(TenantMixin):
             models.UniqueConstraint(fields=["country", "tax_id"], name="company_country_tax_id_unique"),
         ]
         indexes = [
+            # Sort keys of the workspace list (see bench/run.py).
             models.Index(fields=["name", "id"], name="company_name_idx"),
+            models.Index(fields=["tax_id", "id"], name="company_tax_id_idx"),
+            models.Index(fields=["country", "name", "id"], name="company_country_name_idx"),
             GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="company_search_trgm"),
             models.Index(fields=["provisioning_status", "id"], name="company_provisioning_idx"),
         ]
@@ -235,7 +238,12 @@ class CompanyAccess(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "company"], name="company_access_unique"),
         ]
-        indexes = [models.Index(fields=["workspace", "status"], name="access_workspace_status_idx")]
+        indexes = [
+            models.Index(
+                fields=["workspace", "status", "created_at", "id"], name="access_workspace_status_idx"
+            ),
+            models.Index(fields=["workspace", "created_at", "id"], name="access_workspace_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.workspace} → {self.company} ({self.status})"

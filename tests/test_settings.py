@@ -51,3 +51,20 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_development_makes_email_confirmation_optional():
     assert settings.ACCOUNT_EMAIL_VERIFICATION == "optional"
+
+
+def test_every_environment_variable_is_documented_in_the_readme():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sources = [*(ROOT / "accountant_portal" / "settings").glob("*.py"), *(ROOT / "scripts").glob("*.sh")]
+    sources += [ROOT / "bench" / "run.py", ROOT / "tests" / "browser" / "conftest.py", ROOT / "Makefile"]
+    pattern = re.compile(
+        r"""env(?:\.\w+)?\(\s*["']([A-Z_]+)["']|\$\{([A-Z_]+):-|environ\.get\(\s*["']([A-Z_]+)["']"""
+    )
+    names = {
+        name for path in sources for match in pattern.findall(path.read_text()) for name in match if name
+    }
+    names.discard("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests for themselves, not configuration
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "EMAIL_URL"} <= names
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []
