@@ -89,7 +89,12 @@ RESPONSIBILITIES = [
 ]
 
 
+NAME_SPACE = len(PREFIXES) * len(CORES) * len(CITIES) * len(SUFFIXES)
+
+
 def demo_name(index: int) -> str:
+    # A prime stride walks the whole name space in a mixed order: distinct names for the first NAME_SPACE.
+    index = (index * 7919) % NAME_SPACE
     prefix = PREFIXES[index % len(PREFIXES)]
     index //= len(PREFIXES)
     core = CORES[index % len(CORES)]

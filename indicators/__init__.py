@@ -1,0 +1,1 @@
+"""Indicators, benefits and the Colombian tax calendar: the indicators issue."""

@@ -1,0 +1,1 @@
+"""E-mailed invitations (link requests, client account activation, team invitations): the clients issue."""
