@@ -13,7 +13,7 @@ def workspace_for_user(user) -> Workspace | None:
     membership = (
         WorkspaceMember.objects.filter(user=user)
         .select_related("workspace")
-        .order_by("-role", "created_at")  # "owner" sorts after "staff"; owners first
+        .order_by("role", "created_at")  # "owner" sorts before "staff"
         .first()
     )
     return membership.workspace if membership else None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from .models import Company, CompanyAccess, CompanyMember, Country, Workspace, WorkspaceMember
+from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 from .tax_ids import TaxId
 
 logger = logging.getLogger(__name__)
@@ -145,10 +145,3 @@ def company_provision(*, company_id: int) -> Company:
         raise CompanyProvisioningError(
             _("The company's books could not be prepared. Try again in a moment.")
         ) from exc
-
-
-def company_member_add(*, company: Company, user, role: str = CompanyMember.Role.ADMIN) -> CompanyMember:
-    member, _created = CompanyMember.objects.get_or_create(
-        company=company, user=user, defaults={"role": role}
-    )
-    return member

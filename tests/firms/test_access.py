@@ -106,3 +106,13 @@ def test_other_workspace_accountant_does_not_see_my_companies_in_the_list(client
     client.force_login(outsider)
     response = client.get("/contador/?q=pena")
     assert linked_company.name not in response.content.decode()
+
+
+def test_an_accountant_works_in_the_workspace_they_own_before_one_they_joined(db):
+    from firms.access import workspace_for_user
+    from tests.factories import WorkspaceMemberFactory
+
+    user = UserFactory()
+    WorkspaceMemberFactory(user=user, role="staff")
+    owned = WorkspaceMemberFactory(user=user, role="owner").workspace
+    assert workspace_for_user(user) == owned
