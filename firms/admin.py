@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tenants.admin import TenantAdminMixin
 
+from .admin_forms import CompanyAdminForm
 from .models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
 from .services import company_provision_later, workspace_set_plan
 
@@ -78,17 +79,8 @@ class CompanyAdmin(TenantAdminMixin, admin.ModelAdmin):
         "provisioned_at",
         "created_at",
     ]
-    fields = [
-        "name",
-        "country",
-        "tax_id",
-        "check_digit",
-        "sector",
-        "tax_responsibilities",
-        "phone",
-        "email",
-        *readonly_fields,
-    ]
+    form = CompanyAdminForm
+    fields = [*CompanyAdminForm.Meta.fields, *readonly_fields]
     inlines = [CompanyAccessInline, CompanyMemberInline]
     actions = ["provision"]
 
@@ -100,12 +92,6 @@ class CompanyAdmin(TenantAdminMixin, admin.ModelAdmin):
         # Changing the tax ID of an existing company would break links and imports keyed by it.
         fixed = ["country", "tax_id", "check_digit"] if obj else []
         return [*self.readonly_fields, *fixed]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        from .admin_forms import CompanyAdminForm
-
-        kwargs["form"] = CompanyAdminForm
-        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,0 +1,65 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from firms.models import Workspace
+
+ADMIN_MODELS = [
+    "accounts/user",
+    "firms/workspace",
+    "firms/company",
+    "firms/companyaccess",
+    "firms/companymember",
+    "firms/workspacemember",
+]
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(User.objects.create_superuser(email="root@example.com", password="x"))
+    return client
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_lists_and_searches_every_model(admin_client, linked_company, model):
+    assert admin_client.get(f"/admin/{model}/", {"q": "peña"}).status_code == 200
+    assert admin_client.get(f"/admin/{model}/add/").status_code == 200
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_is_closed_to_accountants(accountant_client, model):
+    response = accountant_client.get(f"/admin/{model}/")
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_admin_marks_a_workspace_as_paid(admin_client, workspace):
+    admin_client.post(
+        reverse("admin:firms_workspace_changelist"),
+        {"action": "mark_paid", "_selected_action": [workspace.pk]},
+    )
+    workspace.refresh_from_db()
+    assert workspace.plan == Workspace.Plan.PAID and workspace.paid_since is not None
+
+
+def test_admin_keeps_the_tax_id_and_schema_of_an_existing_company_read_only(admin_client, linked_company):
+    form = admin_client.get(f"/admin/firms/company/{linked_company.pk}/change/").context["adminform"].form
+    assert "tax_id" not in form.fields and "country" not in form.fields and "schema_name" not in form.fields
+    assert "name" in form.fields
+
+
+def test_admin_refuses_a_company_with_a_wrong_check_digit(admin_client):
+    response = admin_client.post(
+        "/admin/firms/company/add/",
+        {
+            "name": "Mala S.A.S.",
+            "country": "CO",
+            "tax_id": "901234567",
+            "check_digit": "1",
+            "accesses-TOTAL_FORMS": 0,
+            "accesses-INITIAL_FORMS": 0,
+            "members-TOTAL_FORMS": 0,
+            "members-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "dígito de verificación" in response.content.decode()
