@@ -106,6 +106,11 @@ def test_list_query_count_is_the_same_for_10_and_1000_companies(accountant_clien
     assert len(large) == len(small)
 
 
+def test_list_counts_companies_in_colombian_number_format(accountant_client, workspace):
+    _bulk_link(workspace, 1200, 0)
+    assert "1.200 empresas" in accountant_client.get("/contador/").content.decode()
+
+
 def test_switcher_lists_recent_companies_first(accountant_client, workspace, linked_company):
     _link(workspace, "Aaa Primera Alfabéticamente")
     accountant_client.get(linked_company.get_absolute_url())  # now the most recent
