@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from invitations.urls import client_patterns
+
 # The admin logs in through allauth, so its login is rate-limited like every other.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Portal Contador"
@@ -13,5 +15,7 @@ urlpatterns = [
     path("cuentas/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("firms.urls")),
+    path("contador/clientes/", include(client_patterns)),
+    path("invitaciones/", include("invitations.urls")),
     path("c/<slug:company_slug>/", include("firms.company_urls")),
 ]

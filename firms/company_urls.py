@@ -2,10 +2,20 @@
 
 from django.urls import include, path
 
+from invitations import views as invitation_views
+
 from . import views
 
 company_patterns = (
-    [path("", views.company_home, name="home")],
+    [
+        path("", views.company_home, name="home"),
+        path("contadores/", invitation_views.company_accountants, name="accountants"),
+        path(
+            "contadores/<int:access_id>/revocar/",
+            invitation_views.company_accountant_revoke,
+            name="accountant_revoke",
+        ),
+    ],
     "company",
 )
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, CompanyAccess, Country, Workspace
+from .models import Company, CompanyAccess, Country, InvitationStatus, Workspace
 from .selectors import DEFAULT_SORT, SORTS, CompanyFilters
 
 
@@ -23,6 +23,9 @@ class CompanyFilterForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices
     )
+    invitation = forms.ChoiceField(
+        label=_("Invitation"), required=False, choices=[("", _("Any"))] + InvitationStatus.choices
+    )
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
 
     def filters(self) -> CompanyFilters:
@@ -32,6 +35,7 @@ class CompanyFilterForm(forms.Form):
             status=data.get("status", ""),
             provisioning=data.get("provisioning", ""),
             country=data.get("country", ""),
+            invitation=data.get("invitation", ""),
             sort=data.get("sort") or DEFAULT_SORT,
         )
 

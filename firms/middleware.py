@@ -11,7 +11,7 @@ COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 RECENT_SESSION_KEY = "recent_companies"
 RECENT_MAX = 8
 # URL namespaces whose writes the plan guard refuses in plan consulta.
-GUARDED_NAMESPACES = {"firms", "company", "books"}
+GUARDED_NAMESPACES = {"firms", "clients", "company", "books"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 

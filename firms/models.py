@@ -205,6 +205,27 @@ class Company(TenantMixin):
         return reverse("company:home", kwargs={"company_slug": self.slug})
 
 
+class InvitationStatus(models.TextChoices):
+    """States of an e-mailed invitation (invitations.Invitation), also shown on the access it belongs to."""
+
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed to send")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+# Invitations that are still open, or expired: the accountant can send them again or revoke them.
+RESENDABLE_INVITATION_STATUSES = {
+    InvitationStatus.QUEUED,
+    InvitationStatus.SENT,
+    InvitationStatus.FAILED,
+    InvitationStatus.EXPIRED,
+}
+
+
 class CompanyAccess(models.Model):
     """A workspace's access to a company (vínculo)."""
 
@@ -231,6 +252,11 @@ class CompanyAccess(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # The latest invitation of this access, kept here by invitations.services for the workspace list.
+    invitation_status = models.CharField(
+        _("invitation"), max_length=10, choices=InvitationStatus.choices, blank=True, default=""
+    )
+    invitation_status_at = models.DateTimeField(_("invitation status since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("company access")
@@ -243,10 +269,21 @@ class CompanyAccess(models.Model):
                 fields=["workspace", "status", "created_at", "id"], name="access_workspace_status_idx"
             ),
             models.Index(fields=["workspace", "created_at", "id"], name="access_workspace_created_idx"),
+            models.Index(
+                fields=["workspace", "invitation_status", "created_at", "id"], name="access_ws_invitation_idx"
+            ),
         ]
 
     def __str__(self):
         return f"{self.workspace} → {self.company} ({self.status})"
+
+    @property
+    def invitation_can_be_resent(self) -> bool:
+        return self.invitation_status in RESENDABLE_INVITATION_STATUSES
+
+    @property
+    def invitation_can_be_revoked(self) -> bool:
+        return self.status == self.Status.PENDING or self.invitation_can_be_resent
 
 
 class CompanyMember(models.Model):

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .access import companies_for_user
 from .models import Company, CompanyAccess, Workspace, search_normalize
@@ -40,12 +40,23 @@ class CompanyFilters:
     status: str = ""
     provisioning: str = ""
     country: str = ""
+    invitation: str = ""
     sort: str = DEFAULT_SORT
 
 
 def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
     """The workspace's linked companies ("Empresas vinculadas"), filtered and sorted."""
-    accesses = CompanyAccess.objects.filter(workspace=workspace).select_related("company")
+    from invitations.models import Invitation
+
+    declines = Invitation.objects.filter(status=Invitation.Status.DECLINED).exclude(decline_reason="")
+    accesses = (
+        CompanyAccess.objects.filter(workspace=workspace)
+        .select_related("company")
+        # The client's reason for declining, shown to the accountant: one query for the whole page.
+        .prefetch_related(
+            Prefetch("invitations", queryset=declines.order_by("-responded_at"), to_attr="declines")
+        )
+    )
     term = search_term(filters.query)
     if term:
         accesses = accesses.filter(company__search_text__contains=term)
@@ -55,6 +66,8 @@ def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> 
         accesses = accesses.filter(company__provisioning_status=filters.provisioning)
     if filters.country:
         accesses = accesses.filter(company__country=filters.country)
+    if filters.invitation:
+        accesses = accesses.filter(invitation_status=filters.invitation)
     return accesses.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 

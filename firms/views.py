@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -35,7 +36,9 @@ def workspace_home(request):
         "form": form,
         "filters": filters,
         "page": page,
-        "is_filtered": bool(filters.query or filters.status or filters.provisioning or filters.country),
+        "is_filtered": bool(
+            filters.query or filters.status or filters.provisioning or filters.country or filters.invitation
+        ),
     }
     template = "firms/partials/company_table.html" if request.htmx else "firms/workspace_home.html"
     return render(request, template, context)
@@ -55,9 +58,10 @@ def workspace_settings(request):
 
 
 @login_required
-@require_GET
 def workspace_plan(request):
     workspace = workspace_for_request(request)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "firms/plan.html", {"workspace": workspace, "sales_email": settings.SALES_EMAIL})
 
 

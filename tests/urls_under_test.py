@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-WORKSPACE_NAMESPACES = {"firms"}
+WORKSPACE_NAMESPACES = {"firms", "clients"}
 COMPANY_NAMESPACES = {"company", "books"}
 
 
@@ -17,12 +17,26 @@ class AppUrl:
     def is_company_area(self) -> bool:
         return self.name.split(":")[0] in COMPANY_NAMESPACES
 
+    @property
+    def is_object_url(self) -> bool:
+        return any(key != "company_slug" for key in self.kwargs)
+
     def url(self, company=None) -> str:
+        """The URL for `company`: its slug, and the id of its (first) access for access URLs."""
+        from firms.models import CompanyAccess
+
         values = {}
         for key in self.kwargs:
-            if key != "company_slug":
+            if key == "company_slug":
+                values[key] = company.slug
+            elif key == "access_id":
+                values[key] = (
+                    CompanyAccess.objects.filter(company=company)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[0]
+                )
+            else:
                 raise AssertionError(f"{self.name}: no test value for URL argument {key!r}; add one here.")
-            values[key] = company.slug
         return reverse(self.name, kwargs=values)
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,7 @@ SHARED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "invitations",
     "django_htmx",
 ]
 # Company books: one schema per company.
@@ -141,9 +143,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# E-mail: EMAIL_URL, e.g. smtp://user:pass@host:587?tls=True, consolemail://, filemail://path
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{BASE_DIR / 'var' / 'mail'}")
-vars().update(EMAIL_CONFIG)
+# E-mail: EMAIL_URL, e.g. smtp://user:pass@host:587?tls=True, consolemail://, filemail://path.
+# Without it, e-mails are written to var/mail/ and printed on the console.
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "accountant_portal.mail.FileAndConsoleEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal Contador <no-responder@portalcontador.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -159,13 +166,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
+    "invitations-daily": {
+        "task": "invitations.tasks.invitations_daily_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "provision-pending-companies": {
         "task": "firms.tasks.provision_pending_companies_task",
         "schedule": timedelta(minutes=5),
     },
 }
 
+CELERY_TIMEZONE = TIME_ZONE
+
 # Product settings.
+# Absolute address of the site, for the links in e-mails.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+INVITATION_RESEND_MINUTES = 10
+INVITATION_REMINDER_AFTER_DAYS = 3
+# Growing, randomized back-off between e-mail attempts: up to factor * 2**attempt seconds.
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
+EMAIL_MAX_RETRIES = 6
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=15)
 WORKSPACE_PAGE_SIZE = 25
 # Where accountants write to activate a paid plan (shown in plan consulta).

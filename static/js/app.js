@@ -23,3 +23,9 @@ document.addEventListener("keydown", (event) => {
     document.getElementById("switcher-results").innerHTML = "";
   }
 });
+
+// Forms that undo something ask first.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});

@@ -54,9 +54,10 @@ def test_company_url_is_404_when_the_access_is_not_active(
     assert client.get(app_url.url(company_pena)).status_code == 404
 
 
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("app_url", WORKSPACE_URLS, ids=lambda u: u.name)
-def test_workspace_url_sends_anonymous_to_login(client, app_url):
-    response = client.get(app_url.url())
+def test_workspace_url_sends_anonymous_to_login(client, linked_company, app_url, method):
+    response = getattr(client, method)(app_url.url(linked_company))
     assert response.status_code == 302
     assert response.url.startswith("/cuentas/login/?next=")
 
@@ -67,10 +68,20 @@ WORKSPACE_ONLY_URLS = [
 ]
 
 
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("app_url", WORKSPACE_ONLY_URLS, ids=lambda u: u.name)
-def test_workspace_url_is_404_for_a_user_without_workspace(client, db, app_url):
+def test_workspace_url_is_404_for_a_user_without_workspace(client, linked_company, app_url, method):
     client.force_login(UserFactory())
-    assert client.get(app_url.url()).status_code == 404
+    assert getattr(client, method)(app_url.url(linked_company)).status_code == 404
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("app_url", [u for u in WORKSPACE_URLS if u.is_object_url], ids=lambda u: u.name)
+def test_workspace_object_url_is_404_for_another_workspaces_accountant(
+    client, outsider, linked_company, app_url, method
+):
+    client.force_login(outsider)
+    assert getattr(client, method)(app_url.url(linked_company)).status_code == 404
 
 
 def test_company_home_opens_for_the_linked_accountant(accountant_client, linked_company):

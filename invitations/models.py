@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from firms.models import Company, CompanyAccess, InvitationStatus, Workspace
+
+
+class Invitation(models.Model):
+    """A one-time e-mailed offer: link a workspace to an existing company, or activate a client's account."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Link request to an existing company")
+        ACTIVATION = "activation", _("Activation of an account created by the accountant")
+
+    Status = InvitationStatus
+
+    OPEN_STATUSES = (Status.QUEUED, Status.SENT, Status.FAILED)
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("workspace")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+    )
+    access = models.ForeignKey(
+        CompanyAccess, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company access")
+    )
+    email = models.EmailField(_("recipient e-mail"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations_received",
+        verbose_name=_("recipient"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("sending attempts"), default=0)
+    last_error = models.TextField(_("last sending error"), blank=True)
+    last_resent_at = models.DateTimeField(_("last resent at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    renewal_requested_at = models.DateTimeField(_("new link requested at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="invitation_status_expiry_idx"),
+            models.Index(fields=["access", "status"], name="invitation_access_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.email} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (self.is_open and self.expires_at <= timezone.now())
+
+
+class InvitationToken(models.Model):
+    """A link sent in one e-mail. Only the SHA-256 of the token is stored; any of an invitation's links
+    works until the invitation is answered, revoked or expires."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation link")
+        verbose_name_plural = _("invitation links")
+
+    def __str__(self):
+        return f"{self.invitation_id}: {self.token_hash[:8]}…"
+
+
+class InvitationEvent(models.Model):
+    """The history of an invitation: each sending attempt and each answer."""
+
+    class Kind(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Sending failed")
+        REMINDED = "reminded", _("Reminder sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        RENEWAL_REQUESTED = "renewal", _("New link requested")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("invitation event")
+        verbose_name_plural = _("invitation events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

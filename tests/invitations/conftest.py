@@ -1,0 +1,46 @@
+import re
+
+import pytest
+from django.core import mail
+
+from firms.tax_ids import TaxId
+from invitations.models import Invitation
+from invitations.services import client_account_create, client_link_request, invitation_deliver
+
+TOKEN_IN_URL = re.compile(r"/invitaciones/([A-Za-z0-9_\-]+)/")
+
+
+def deliver_all() -> list[str]:
+    """What the worker does: send every queued invitation. Returns the raw tokens e-mailed."""
+    before = len(mail.outbox)
+    for invitation in Invitation.objects.filter(status=Invitation.Status.QUEUED).order_by("pk"):
+        invitation_deliver(invitation_id=invitation.pk)
+    return [TOKEN_IN_URL.search(message.body).group(1) for message in mail.outbox[before:]]
+
+
+@pytest.fixture
+def link_request(workspace, accountant, company_andes, client_member):
+    """The accountant asked company_andes (owned by client_member) for access; the e-mail went out."""
+    client_link_request(
+        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
+    )
+    (token,) = deliver_all()
+    return Invitation.objects.get(company=company_andes, workspace=workspace), token
+
+
+@pytest.fixture
+def activation(workspace, accountant):
+    """The accountant created a company for a new client; the activation e-mail went out."""
+    company = client_account_create(
+        workspace=workspace,
+        invited_by=accountant,
+        email="cliente.nuevo@example.com",
+        password="Clave-Del-Contador-1",
+        name="Café Macondo S.A.S.",
+        country="CO",
+        tax_id=TaxId("901234567", "7"),
+        sector="I",
+        tax_responsibilities=["05", "48"],
+    )
+    (token,) = deliver_all()
+    return Invitation.objects.get(company=company), token

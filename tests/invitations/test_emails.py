@@ -1,0 +1,91 @@
+"""What the invitation e-mails say, in the recipient's language."""
+
+from django.core import mail
+
+from accounts.models import User
+from firms.tax_ids import TaxId
+from invitations.services import client_account_create, client_link_request
+from tests.factories import UserFactory
+
+from .conftest import deliver_all
+
+
+def _html(message):
+    return (
+        message.alternatives[0][0]
+        if hasattr(message.alternatives[0], "__getitem__")
+        else message.alternatives[0].content
+    )
+
+
+def test_link_request_email_in_spanish_names_who_what_and_until_when(link_request, accountant, workspace):
+    invitation, token = link_request
+    message = mail.outbox[-1]
+    assert message.to == [invitation.email]
+    assert (
+        message.subject
+        == f"{accountant.full_name} pide acceso a la contabilidad de Distribuidora Los Andes Ltda."
+    )
+    for part in (message.body, _html(message)):
+        assert accountant.full_name in part and workspace.name in part
+        assert "Distribuidora Los Andes Ltda." in part
+        assert "contabilidad" in part  # what the access grants
+        assert f"http://testserver/invitaciones/{token}/" in part
+        assert invitation.expires_at.astimezone().strftime("%Y") in part
+    assert "válido hasta" in message.body
+
+
+def test_link_request_email_in_english_for_an_english_speaking_admin(
+    workspace, accountant, company_andes, client_member
+):
+    User.objects.filter(pk=client_member.pk).update(language="en")
+    client_link_request(
+        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
+    )
+    deliver_all()
+    message = mail.outbox[-1]
+    assert (
+        message.subject
+        == f"{accountant.full_name} asks for access to the books of Distribuidora Los Andes Ltda."
+    )
+    assert "The link is valid until" in message.body and "válido" not in message.body
+
+
+def test_activation_email_asks_the_new_client_to_choose_a_password_and_never_shows_one(workspace, accountant):
+    client_account_create(
+        workspace=workspace,
+        invited_by=accountant,
+        email="nuevo@example.com",
+        password="Temporal-123-x",
+        name="Café Macondo S.A.S.",
+        country="CO",
+        tax_id=TaxId("901234567", "7"),
+    )
+    deliver_all()
+    message = mail.outbox[-1]
+    assert message.to == ["nuevo@example.com"]
+    assert (
+        message.subject == f"{accountant.full_name} creó la cuenta de Café Macondo S.A.S. en Portal Contador"
+    )
+    assert "elige tu propia contraseña" in message.body and "propietario" in message.body
+    assert "Temporal-123-x" not in message.body and "Temporal-123-x" not in _html(message)
+
+
+def test_ownership_offer_to_an_existing_english_speaking_user(workspace, accountant):
+    UserFactory(email="owner@example.com", language="en")
+    client_account_create(
+        workspace=workspace,
+        invited_by=accountant,
+        email="owner@example.com",
+        password="Temporal-123-x",
+        name="Café Macondo S.A.S.",
+        country="CO",
+        tax_id=TaxId("901234567", "7"),
+    )
+    deliver_all()
+    message = mail.outbox[-1]
+    assert (
+        message.subject
+        == f"{accountant.full_name} created the account of Café Macondo S.A.S. in Portal Contador"
+    )
+    assert "Accept here to be the owner of the company" in message.body and "password" not in message.body

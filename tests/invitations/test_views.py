@@ -1,0 +1,263 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from firms.models import CompanyAccess, CompanyMember
+from invitations.models import Invitation
+
+from .conftest import deliver_all
+
+ADD = "/contador/clientes/anadir/"
+CREATE = "/contador/clientes/nueva-empresa/"
+
+
+def test_add_client_answers_the_same_whether_or_not_the_tax_id_exists(
+    accountant_client, company_andes, client_member
+):
+    known = accountant_client.post(ADD, {"name": "Andes", "country": "CO", "tax_id": "860.002.964-4"})
+    unknown = accountant_client.post(ADD, {"name": "Andes", "country": "CO", "tax_id": "901.234.567-7"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.templates[0].name == unknown.templates[0].name == "invitations/client_add_done.html"
+
+    def main(response):  # the page's content, without the per-request CSRF tokens
+        body = re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", response.content.decode())
+        return body.replace("860.002.964-4", "NIT").replace("901.234.567-7", "NIT")
+
+    assert main(known) == main(unknown)
+    assert client_member.email not in known.content.decode()
+
+
+def test_add_client_offers_the_create_flow_with_the_data_filled_in(accountant_client):
+    response = accountant_client.post(
+        ADD, {"name": "Café Macondo", "country": "CO", "tax_id": "901.234.567-7", "email": "c@example.com"}
+    )
+    create = accountant_client.get(response.context["create_url"])
+    form = create.context["form"]
+    assert form["name"].value() == "Café Macondo" and form["tax_id"].value() == "901.234.567-7"
+    assert form["email"].value() == "c@example.com"
+
+
+def test_add_client_refuses_a_bad_nit_in_spanish(accountant_client):
+    response = accountant_client.post(ADD, {"name": "X", "country": "CO", "tax_id": "900.123.456-7"})
+    assert response.status_code == 200 and "dígito de verificación" in response.content.decode()
+
+
+def test_add_client_says_when_already_linked_or_pending(accountant_client, link_request):
+    response = accountant_client.post(ADD, {"name": "Andes", "country": "CO", "tax_id": "860002964-4"})
+    assert "esperando respuesta" in response.content.decode()
+    invitation, _ = link_request
+    CompanyAccess.objects.filter(pk=invitation.access_id).update(status="active")
+    response = accountant_client.post(ADD, {"name": "Andes", "country": "CO", "tax_id": "860002964-4"})
+    assert "ya está vinculada" in response.content.decode()
+    assert Invitation.objects.count() == 1
+
+
+def test_create_company_for_a_client_lands_in_the_company(accountant_client, workspace):
+    data = {
+        "email": "nuevo@example.com",
+        "password": "Clave-Temporal-9",
+        "name": "Café Macondo S.A.S.",
+        "country": "CO",
+        "tax_id": "901234567-7",
+        "sector": "I",
+        "tax_responsibilities": ["05", "48"],
+    }
+    response = accountant_client.post(CREATE, data, follow=True)
+    assert response.status_code == 200 and "Café Macondo S.A.S." in response.content.decode()
+    assert response.request["PATH_INFO"].startswith("/c/")
+    assert Invitation.objects.get().kind == "activation"
+
+
+def test_create_company_refuses_an_existing_tax_id_and_rut_codes_outside_colombia(
+    accountant_client, company_andes
+):
+    data = {
+        "email": "n@example.com",
+        "password": "Clave-Temporal-9",
+        "name": "X",
+        "country": "CO",
+        "tax_id": "860002964-4",
+    }
+    assert "Ya existe una empresa" in accountant_client.post(CREATE, data).content.decode()
+    data = {**data, "country": "PE", "tax_id": "20131312955", "tax_responsibilities": ["48"]}
+    assert "solo aplican a empresas colombianas" in accountant_client.post(CREATE, data).content.decode()
+
+
+def test_create_company_refuses_a_weak_temporary_password(accountant_client):
+    data = {
+        "email": "n@example.com",
+        "password": "12345678",
+        "name": "X",
+        "country": "CO",
+        "tax_id": "901234567-7",
+    }
+    response = accountant_client.post(CREATE, data)
+    assert response.status_code == 200 and not Invitation.objects.exists()
+
+
+# The link ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recipient_client():
+    """A second browser session, beside the accountant's."""
+    from django.test import Client
+
+    return Client()
+
+
+def _url(token):
+    return f"/invitaciones/{token}/"
+
+
+def test_tampered_link_says_invalid_not_500(client, link_request):
+    _invitation, token = link_request
+    response = client.get(_url(token[:-1] + ("A" if token[-1] != "A" else "B")))
+    assert response.status_code == 404 and "no es válido" in response.content.decode()
+
+
+def test_expired_link_says_so_and_lets_the_recipient_ask_for_a_new_one(client, link_request, accountant):
+    invitation, token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(_url(token))
+    assert response.status_code == 410 and "venció" in response.content.decode()
+    client.post(_url(token) + "nuevo-enlace/")
+    client.post(_url(token) + "nuevo-enlace/")  # once a day at most
+    requests = [m for m in mail.outbox if m.to == [accountant.email]]
+    assert len(requests) == 0  # queued on commit: sent by the worker
+    from invitations.services import renewal_request_deliver
+
+    renewal_request_deliver(invitation_id=invitation.pk)
+    assert mail.outbox[-1].to == [accountant.email] and invitation.email in mail.outbox[-1].body
+    invitation.refresh_from_db()
+    assert invitation.events.filter(kind="renewal").count() == 1
+
+
+def test_used_link_says_it_was_used(client, link_request):
+    invitation, token = link_request
+    client.force_login(invitation.recipient)
+    client.post(_url(token), {"action": "accept"})
+    response = client.get(_url(token))
+    assert response.status_code == 410 and "ya se usó" in response.content.decode()
+
+
+def test_anonymous_recipient_is_asked_to_log_in(client, link_request):
+    invitation, token = link_request
+    response = client.get(_url(token))
+    body = response.content.decode()
+    assert response.status_code == 200 and "/cuentas/login/?next=" in body and invitation.company.name in body
+
+
+def test_logged_in_as_another_user_is_refused_with_a_way_to_switch(client, link_request, outsider):
+    invitation, token = link_request
+    client.force_login(outsider)
+    response = client.post(_url(token), {"action": "accept"})
+    body = response.content.decode()
+    assert response.status_code == 403 and outsider.email in body and invitation.email in body
+    assert "Cerrar sesión y cambiar de cuenta" in body
+    assert CompanyAccess.objects.get(pk=invitation.access_id).status == "pending"
+
+
+def test_recipient_accepts_and_the_accountant_enters(recipient_client, link_request, accountant_client):
+    invitation, token = link_request
+    recipient_client.force_login(invitation.recipient)
+    response = recipient_client.post(_url(token), {"action": "accept"})
+    assert response.status_code == 302 and response.url.endswith("/contadores/")
+    assert accountant_client.get(invitation.company.get_absolute_url()).status_code == 200
+
+
+def test_recipient_declines_with_a_reason_shown_to_the_accountant(
+    recipient_client, link_request, accountant_client
+):
+    invitation, token = link_request
+    recipient_client.force_login(invitation.recipient)
+    recipient_client.post(_url(token), {"action": "decline", "reason": "Ya tenemos contador"})
+    body = accountant_client.get("/contador/", {"invitation": "declined"}).content.decode()
+    assert invitation.company.name in body and "Ya tenemos contador" in body
+
+
+def test_new_client_activates_with_a_new_password_and_lands_in_the_company(client, activation):
+    invitation, token = activation
+    page = client.get(_url(token))
+    assert "Activa tu cuenta" in page.content.decode()
+    same = client.post(
+        _url(token), {"password1": "Clave-Del-Contador-1", "password2": "Clave-Del-Contador-1"}
+    )
+    assert same.status_code == 200 and "diferente" in same.content.decode()
+    mismatch = client.post(_url(token), {"password1": "Mi-Clave-Nueva-1", "password2": "Mi-Clave-Nueva-2"})
+    assert mismatch.status_code == 200
+    response = client.post(_url(token), {"password1": "Mi-Clave-Nueva-1", "password2": "Mi-Clave-Nueva-1"})
+    assert response.status_code == 302 and response.url == invitation.company.get_absolute_url()
+    assert client.get(response.url).status_code == 200  # logged in, in the company
+    assert CompanyMember.objects.get(company=invitation.company).role == "owner"
+
+
+# The workspace list ----------------------------------------------------------------------------
+
+
+def test_list_shows_the_invitation_status_with_its_date(accountant_client, link_request):
+    body = accountant_client.get("/contador/").content.decode()
+    assert "Enviada" in body and "Distribuidora Los Andes" in body
+
+
+@pytest.mark.parametrize("status", ["queued", "sent", "failed", "accepted", "declined", "expired", "revoked"])
+def test_list_filters_by_invitation_status(accountant_client, link_request, status):
+    invitation, _ = link_request
+    CompanyAccess.objects.filter(pk=invitation.access_id).update(invitation_status=status)
+    response = accountant_client.get("/contador/", {"invitation": status})
+    assert [a.company.name for a in response.context["page"]] == [invitation.company.name]
+    other = "sent" if status != "sent" else "failed"
+    assert not list(accountant_client.get("/contador/", {"invitation": other}).context["page"])
+
+
+def test_list_resend_and_revoke_actions(accountant_client, link_request):
+    invitation, _ = link_request
+    response = accountant_client.post(
+        f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/", follow=True
+    )
+    assert "10 minutos" in response.content.decode()
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/")
+    assert len(deliver_all()) == 1
+    accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/revocar/")
+    assert CompanyAccess.objects.get(pk=invitation.access_id).status == "revoked"
+    body = accountant_client.get("/contador/").content.decode()
+    assert "Revocad" in body
+
+
+# The client's side -----------------------------------------------------------------------------
+
+
+def test_company_admin_sees_and_revokes_accountants(
+    recipient_client, link_request, accountant_client, workspace
+):
+    invitation, _ = link_request
+    recipient_client.force_login(invitation.recipient)
+    recipient_client.post(_url(link_request[1]), {"action": "accept"})
+    page = recipient_client.get(f"/c/{invitation.company.slug}/contadores/")
+    assert workspace.name in page.content.decode()
+    recipient_client.post(f"/c/{invitation.company.slug}/contadores/{invitation.access_id}/revocar/")
+    assert accountant_client.get(invitation.company.get_absolute_url()).status_code == 404
+    assert "Revocado" in accountant_client.get("/contador/").content.decode()
+
+
+def test_accountants_page_is_404_for_the_accountant_and_for_outsiders(
+    accountant_client, recipient_client, outsider, link_request
+):
+    invitation, token = link_request
+    recipient_client.force_login(invitation.recipient)
+    recipient_client.post(_url(token), {"action": "accept"})
+    assert accountant_client.get(f"/c/{invitation.company.slug}/contadores/").status_code == 404
+    recipient_client.force_login(outsider)
+    assert recipient_client.get(f"/c/{invitation.company.slug}/contadores/").status_code == 404
+
+
+def test_list_actions_never_redirect_to_another_site(accountant_client, link_request):
+    invitation, _ = link_request
+    response = accountant_client.post(
+        f"/contador/clientes/vinculos/{invitation.access_id}/revocar/", {"next": "https://evil.example.com/"}
+    )
+    assert response.url == "/contador/"
