@@ -295,16 +295,17 @@ def _close_siblings(invitation: Invitation, status: str, event: str, user: User)
         _set_status(sibling, status, event, responded_at=now, responded_by=user)
 
 
+def _set_access_status(invitation: Invitation, status: str) -> None:
+    """A link request's answer is the answer for the workspace's access."""
+    company_link(workspace=invitation.access.workspace, company=invitation.access.company, status=status)
+
+
 def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
     """The recipient (logged in) accepts: the workspace's access starts, or the client takes the company."""
     with transaction.atomic():
         invitation = _lock_open(invitation, user)
         if invitation.kind == Invitation.Kind.LINK:
-            company_link(
-                workspace=invitation.access.workspace,
-                company=invitation.access.company,
-                status=CompanyAccess.Status.ACTIVE,
-            )
+            _set_access_status(invitation, CompanyAccess.Status.ACTIVE)
         else:
             CompanyMember.objects.get_or_create(
                 company_id=invitation.company_id, user=user, defaults={"role": CompanyMember.Role.OWNER}
@@ -343,11 +344,7 @@ def invitation_decline(*, invitation: Invitation, user: User, reason: str = "") 
     with transaction.atomic():
         invitation = _lock_open(invitation, user)
         if invitation.kind == Invitation.Kind.LINK:
-            company_link(
-                workspace=invitation.access.workspace,
-                company=invitation.access.company,
-                status=CompanyAccess.Status.DECLINED,
-            )
+            _set_access_status(invitation, CompanyAccess.Status.DECLINED)
         reason = reason.strip()[:1000]
         _set_status(
             invitation,

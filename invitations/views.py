@@ -107,37 +107,32 @@ def _workspace_access(request, access_id) -> CompanyAccess:
     )
 
 
-@login_required
-def access_resend_view(request, access_id):
+def _access_action(request, access_id, action, success: str):
+    """Resend or revoke from the list: the access must be the workspace's (404 first), then POST only."""
     access = _workspace_access(request, access_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        access_resend(access=access)
+        action(access=access)
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("The invitation for %(company)s is on its way again.") % {"company": access.company.name},
-        )
+        messages.success(request, success % {"company": access.company.name})
     return _back_to_list(request)
+
+
+@login_required
+def access_resend_view(request, access_id):
+    return _access_action(
+        request, access_id, access_resend, _("The invitation for %(company)s is on its way again.")
+    )
 
 
 @login_required
 def access_revoke_view(request, access_id):
-    access = _workspace_access(request, access_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        access_revoke_invitations(access=access)
-    except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("The invitation for %(company)s was revoked.") % {"company": access.company.name}
-        )
-    return _back_to_list(request)
+    return _access_action(
+        request, access_id, access_revoke_invitations, _("The invitation for %(company)s was revoked.")
+    )
 
 
 def _back_to_list(request):
