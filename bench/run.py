@@ -1,3 +1,4 @@
+# ruff: noqa: E402 (Django is configured before the project is imported)
 """Benchmarks (`make bench`): workspace list and search with 100 vs 10,000 linked companies, and provisioning.
 
 Runs against its own database (BENCH_DATABASE_NAME, default portal_bench) on the DATABASE_URL server.
@@ -21,7 +22,7 @@ os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(
 )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accountant_portal.settings.test")
 
-import psycopg  # noqa: E402
+import psycopg
 
 with psycopg.connect(
     host=parts.hostname,
@@ -34,18 +35,24 @@ with psycopg.connect(
     if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
         conn.execute(f'CREATE DATABASE "{name}"')
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from stdnum.co import nit  # noqa: E402
+from django.core.management import call_command
+from django.db import (
+    connection,
+    transaction,
+)
+from django.test import Client
+from django_tenants.utils import schema_context
+from stdnum.co import nit
 
-from accounts.models import User  # noqa: E402
-from firms.models import Company, CompanyAccess, WorkspaceMember  # noqa: E402
-from firms.services import company_provision, workspace_create  # noqa: E402
+from accounts.models import User
+from books.services import chart_copy, chart_seed
+from firms.models import Company, CompanyAccess, WorkspaceMember
+from firms.provisioning import schema_replay, schema_template
+from firms.services import company_provision, workspace_create
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 WORDS = [
@@ -140,28 +147,72 @@ def bench_list():
         print(f"{label:38} {a:8.1f} {b:8.1f} {b / a:6.2f}")
 
 
-def bench_provisioning(count: int = 10):
+def _new_companies(label: str, count: int) -> list[Company]:
     companies = []
     for index in range(count):
-        tax_id = str(400_000_000 + int(time.time()) % 1_000_000 * 10 + index)
+        tax_id = str(400_000_000 + (time.time_ns() // 1000) % 90_000_000 + index)
         company = Company(
-            name=f"Provisioning {index}",
-            country="CO",
-            tax_id=tax_id,
-            check_digit=nit.calc_check_digit(tax_id),
+            name=f"{label} {index}", country="CO", tax_id=tax_id, check_digit=nit.calc_check_digit(tax_id)
         )
         company.save()
         companies.append(company)
+    return companies
+
+
+def _timed(companies, provision) -> float:
     start = time.perf_counter()
     for company in companies:
+        provision(company)
+    return (time.perf_counter() - start) * 1000 / len(companies)
+
+
+def bench_provisioning(count: int = 20):
+    """ms per company schema, the three ways side by side, each with the PUC (2,489 accounts) seeded."""
+    template = schema_template()  # built once per migration state, not timed
+
+    def tenants_default(company):  # CREATE SCHEMA + migrations, then the seed from the CSV
+        with transaction.atomic():
+            company.create_schema(check_if_exists=True, verbosity=0)
+            with schema_context(company.schema_name):
+                chart_seed(country="CO")
+
+    def replay_floor(company):  # the template's statements and rows, raw SQL, one transaction per company
+        with transaction.atomic():
+            schema_replay(schema_name=company.schema_name, template=template)
+            with schema_context(company.schema_name):
+                chart_copy(country="CO", from_schema=template.schema_name)
+
+    def replay_ddl_only(company):
+        with transaction.atomic():
+            schema_replay(schema_name=company.schema_name, template=template)
+
+    def project_path(company):  # firms.services.company_provision: lock, statuses, replay, seed copy
         company_provision(company_id=company.pk)
-    elapsed = (time.perf_counter() - start) * 1000
-    print(f"\nProvisioning (CREATE SCHEMA + migrations + PUC seed of 2,489 accounts), {count} companies:")
-    print(f"  {elapsed / count:.0f} ms per company")
+
+    ways = [
+        ("django-tenants default (migrations)", tenants_default),
+        ("DDL replay floor (+ seed copy)", replay_floor),
+        ("DDL replay only (no seed)", replay_ddl_only),
+        ("project path (company_provision)", project_path),
+    ]
+    results = {}
+    created = []
+    for label, provision in ways:
+        companies = _new_companies(label, count)
+        created += companies
+        results[label] = _timed(companies, provision)
+    print(f"\nProvisioning, ms per company ({count} companies each, same run):")
+    for label, ms in results.items():
+        print(f"  {label:40} {ms:7.1f}")
+    project = results["project path (company_provision)"]
+    print(
+        f"  project / floor = {project / results['DDL replay floor (+ seed copy)']:.2f} (goal <= 1.5); "
+        f"default / project = {results['django-tenants default (migrations)'] / project:.1f}x (goal >= 5)"
+    )
     with connection.cursor() as cursor:
-        for company in companies:
+        for company in created:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{company.schema_name}" CASCADE')
-    Company.objects.filter(pk__in=[c.pk for c in companies]).delete()
+    Company.objects.filter(pk__in=[c.pk for c in created]).delete()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from firms.models import search_normalize
@@ -27,6 +27,16 @@ def chart_seed(*, country: str) -> int:
     ]
     Account.objects.bulk_create(accounts, batch_size=2000)
     return len(accounts)
+
+
+def chart_copy(*, country: str, from_schema: str) -> int:
+    """Fast path of chart_seed: copy the seeded chart of a template schema into the current schema."""
+    if country != "CO":
+        return 0
+    with connection.cursor() as cursor:
+        source = connection.ops.quote_name(from_schema)
+        cursor.execute(f"INSERT INTO books_account SELECT * FROM {source}.books_account")  # noqa: S608
+        return cursor.rowcount
 
 
 def account_create(*, parent: Account, code: str, name: str) -> Account:

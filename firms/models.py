@@ -312,3 +312,23 @@ class CompanyMember(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.company} ({self.role})"
+
+
+class SchemaTemplate(models.Model):
+    """The SQL the tenant migrations ran on a template schema, replayed to provision each new company.
+
+    One per migration state (key): a new migration makes a new template on the next provisioning.
+    The template schema also holds the seeded rows that new companies copy.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    schema_name = models.CharField(max_length=63, unique=True)
+    statements = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("schema template")
+        verbose_name_plural = _("schema templates")
+
+    def __str__(self):
+        return self.schema_name

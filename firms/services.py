@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
+from .provisioning import schema_replay, schema_template
 from .tax_ids import TaxId
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,10 @@ def company_provision_later(*, company_ids: Iterable[int]) -> None:
 
 
 def company_provision(*, company_id: int) -> Company:
-    """Create the company's schema, migrate it and seed its books. Safe to run twice or concurrently.
+    """Create the company's schema and seed its books. Safe to run twice or concurrently.
+
+    The schema is made by replaying a migrated template's statements (firms.provisioning), not by
+    running the migrations again for each company.
 
     Schema DDL is serialized by an advisory lock; the schema, its tables and the seeded rows are
     committed together or not at all, and the status tells the truth in between.
@@ -126,11 +130,12 @@ def company_provision(*, company_id: int) -> Company:
                 return company
             started = timezone.now()
             if not schema_exists(company.schema_name):
-                company.create_schema(check_if_exists=True, verbosity=0)
-            with schema_context(company.schema_name):
-                from books.services import chart_seed
+                from books.services import chart_copy
 
-                chart_seed(country=company.country)
+                template = schema_template()
+                schema_replay(schema_name=company.schema_name, template=template)
+                with schema_context(company.schema_name):
+                    chart_copy(country=company.country, from_schema=template.schema_name)
             company.provisioning_status = Company.Provisioning.READY
             company.provisioning_error = ""
             company.provisioned_at = timezone.now()

@@ -80,7 +80,7 @@ def test_company_provision_failure_is_recorded_and_leaves_no_half_schema(db, mon
     def broken_seed(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("books.services.chart_seed", broken_seed)
+    monkeypatch.setattr("books.services.chart_copy", broken_seed)
     with pytest.raises(CompanyProvisioningError):
         company_provision(company_id=company.pk)
     company.refresh_from_db()
@@ -104,7 +104,7 @@ def test_entering_a_company_that_cannot_be_provisioned_shows_a_clear_page(
 ):
     company = CompanyFactory(name="Sin Esquema")
     CompanyAccess.objects.create(workspace=workspace, company=company, status="active")
-    monkeypatch.setattr("books.services.chart_seed", lambda **kw: 1 / 0)
+    monkeypatch.setattr("books.services.chart_copy", lambda **kw: 1 / 0)
     response = accountant_client.get(company.get_absolute_url())
     assert response.status_code == 503
     assert "Intentar de nuevo" in response.content.decode()
