@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from invitations.urls import client_patterns
+from .client_urls import client_patterns
 
 # The admin logs in through allauth, so its login is rate-limited like every other.
 admin.site.login = secure_admin_login(admin.site.login)

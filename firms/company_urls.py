@@ -10,6 +10,7 @@ company_patterns = (
     [
         path("", views.company_home, name="home"),
         path("contadores/", invitation_views.company_accountants, name="accountants"),
+        path("invitar-cliente/", invitation_views.company_client_invite_view, name="client_invite"),
         path(
             "contadores/<int:access_id>/revocar/",
             invitation_views.company_accountant_revoke,

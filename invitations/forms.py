@@ -95,3 +95,7 @@ class ActivationForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ClientInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Client's e-mail"), help_text=_("The activation invitation goes here."))

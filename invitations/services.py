@@ -127,15 +127,44 @@ def client_account_create(
             access_status=CompanyAccess.Status.ACTIVE,
             created_by=invited_by,
         )
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User.objects.create_user(email=email, password=password, is_active=False)
-            CompanyMember.objects.create(company=company, user=user, role=CompanyMember.Role.OWNER)
         access = CompanyAccess.objects.get(workspace=workspace, company=company)
-        _invitation_create(
-            kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by
-        )
+        company_owner_invite(access=access, email=email, invited_by=invited_by, password=password)
     return company
+
+
+def company_owner_invite(
+    *, access: CompanyAccess, email: str, invited_by: User, password: str | None = None
+) -> Invitation:
+    """Invite a client to own a company the workspace works on (created for them, or imported).
+
+    A new address gets an inactive account (with the accountant's temporary password, or none) and
+    an activation invitation; an existing account is only invited, and owns the company on accepting.
+    """
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, is_active=False)
+        CompanyMember.objects.create(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
+    return _invitation_create(
+        kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by
+    )
+
+
+def company_client_invite(
+    *, company: Company, workspace: Workspace, email: str, invited_by: User
+) -> Invitation:
+    """From the company's page ("Invitar al cliente"): a login for the client of a company without owner."""
+    with transaction.atomic():
+        access = CompanyAccess.objects.select_for_update().get(
+            workspace=workspace, company=company, status=CompanyAccess.Status.ACTIVE
+        )
+        if CompanyMember.objects.filter(company=company, role=CompanyMember.Role.OWNER).exists():
+            raise InvitationError(_("This company already has an owner who can log in."))
+        if access.invitations.filter(
+            kind=Invitation.Kind.ACTIVATION, status__in=Invitation.OPEN_STATUSES
+        ).exists():
+            raise InvitationError(_("An invitation for this company's client is already on its way."))
+        return company_owner_invite(access=access, email=email, invited_by=invited_by)
 
 
 def _invitation_create(*, kind: str, access: CompanyAccess, recipient: User, invited_by: User) -> Invitation:

@@ -9,14 +9,3 @@ urlpatterns = [
     path("<str:token>/", views.invitation_respond, name="respond"),
     path("<str:token>/nuevo-enlace/", views.invitation_renew, name="renew"),
 ]
-
-# The accountant's pages, in the workspace (/contador/clientes/...).
-client_patterns = (
-    [
-        path("anadir/", views.client_add, name="add"),
-        path("nueva-empresa/", views.client_create, name="create"),
-        path("vinculos/<int:access_id>/reenviar/", views.access_resend_view, name="resend"),
-        path("vinculos/<int:access_id>/revocar/", views.access_revoke_view, name="revoke"),
-    ],
-    "clients",
-)

@@ -14,7 +14,7 @@ from firms.access import workspace_for_request
 from firms.models import CompanyAccess, CompanyMember
 from firms.services import DomainError
 
-from .forms import ActivationForm, ClientAddForm, ClientCreateForm, InvitationDeclineForm
+from .forms import ActivationForm, ClientAddForm, ClientCreateForm, ClientInviteForm, InvitationDeclineForm
 from .models import Invitation
 from .services import (
     InvalidLink,
@@ -25,6 +25,7 @@ from .services import (
     client_account_create,
     client_link_request,
     company_access_revoke,
+    company_client_invite,
     invitation_accept,
     invitation_activate,
     invitation_decline,
@@ -265,3 +266,29 @@ def company_accountant_revoke(request, company_slug, access_id):
         _("%(workspace)s no longer has access to this company.") % {"workspace": access.workspace.name},
     )
     return redirect("company:accountants", company_slug=company_slug)
+
+
+def company_client_invite_view(request, company_slug):
+    """Invitar al cliente: the accountant gives a login to the client of a company that has no owner."""
+    grant = request.company_grant
+    if not grant.workspaces:
+        raise Http404
+    form = ClientInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company_client_invite(
+                company=request.company,
+                workspace=grant.workspaces[0],
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+            )
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The invitation went to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect(request.company)
+    return render(
+        request, "invitations/company_client_invite.html", {"company": request.company, "form": form}
+    )

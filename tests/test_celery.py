@@ -2,11 +2,11 @@
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 
 from accountant_portal.celery import app
 from firms.services import company_provision_later
 from tests.factories import CompanyFactory
+from tests.schemas import drop_schema
 
 
 def test_reliability_settings_from_the_design():
@@ -31,5 +31,4 @@ def test_worker_provisions_a_company_queued_on_commit():
                 time.sleep(0.1)
         assert company.provisioning_status == "ready"
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{company.schema_name}" CASCADE')
+        drop_schema(company.schema_name)

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 WORKSPACE_NAMESPACES = {"firms", "clients"}
 COMPANY_NAMESPACES = {"company", "books"}
+OBJECT_KWARGS = {"access_id", "job_id"}
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,8 @@ class AppUrl:
 
     @property
     def is_object_url(self) -> bool:
-        return any(key != "company_slug" for key in self.kwargs)
+        """Points at one workspace object: another workspace's accountant must get 404."""
+        return bool(OBJECT_KWARGS & set(self.kwargs))
 
     def url(self, company=None) -> str:
         """The URL for `company`: its slug, and the id of its (first) access for access URLs."""
@@ -29,6 +31,10 @@ class AppUrl:
         for key in self.kwargs:
             if key == "company_slug":
                 values[key] = company.slug
+            elif key == "fmt":
+                values[key] = "xlsx"
+            elif key == "job_id":
+                values[key] = _import_job_for(company).pk
             elif key == "access_id":
                 values[key] = (
                     CompanyAccess.objects.filter(company=company)
@@ -65,3 +71,13 @@ def company_urls() -> list[AppUrl]:
 
 def workspace_urls() -> list[AppUrl]:
     return [u for u in app_urls() if not u.is_company_area]
+
+
+def _import_job_for(company):
+    """An import job of the workspace that works on `company` (made for the URL tests)."""
+    from bulk_import.models import ImportJob
+    from firms.models import CompanyAccess
+
+    workspace = CompanyAccess.objects.filter(company=company).order_by("pk").first().workspace
+    job = ImportJob.objects.filter(workspace=workspace).first()
+    return job or ImportJob.objects.create(workspace=workspace, file_name="prueba.csv")

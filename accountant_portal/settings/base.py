@@ -29,6 +29,7 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "invitations",
+    "bulk_import",
     "django_htmx",
 ]
 # Company books: one schema per company.

@@ -1,10 +1,10 @@
 """Main flow in Chromium: sign up, empty workspace, an admin adds a company, the switcher enters it."""
 
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from firms.models import Company
+from tests.schemas import drop_schema
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,5 +77,4 @@ def test_signup_admin_company_switcher_and_chart_of_accounts(live_server, new_pa
         accountant.locator("#account-rows", has_text="CAJA GENERAL").wait_for()
         shot(accountant, "07-chart-of-accounts")
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{company.schema_name}" CASCADE')
+        drop_schema(company.schema_name)

@@ -46,7 +46,13 @@ def test_consulta_refuses_every_write_with_a_spanish_message(
 
 
 # Pages an accountant reads (the rest are POST-only actions, or for the company's own admins).
-NOT_PAGES = {"clients:resend", "clients:revoke", "company:accountants", "company:accountant_revoke"}
+NOT_PAGES = {
+    "clients:resend",
+    "clients:revoke",
+    "clients:import_confirm",
+    "company:accountants",
+    "company:accountant_revoke",
+}
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from firms.models import SchemaTemplate
 from firms.provisioning import migration_state_key, schema_template
 from firms.services import company_provision
 from tests.factories import CompanyFactory
+from tests.schemas import drop_schema
 
 CATALOG_QUERIES = {
     "tables": """
@@ -46,13 +47,6 @@ def _rows(schema, sql):
         return cursor.fetchall()
 
 
-def _drop(*schemas):
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for schema in schemas:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 @pytest.fixture
 def migrated_and_replayed(db):
     slow = CompanyFactory(name="Migrada", country="CO")
@@ -64,7 +58,7 @@ def migrated_and_replayed(db):
         company_provision(company_id=fast.pk)
         yield slow.schema_name, fast.schema_name
     finally:
-        _drop(slow.schema_name, fast.schema_name)
+        drop_schema(slow.schema_name, fast.schema_name)
 
 
 def test_replayed_schema_has_exactly_the_migrated_tables_columns_indexes_and_constraints(
@@ -97,7 +91,7 @@ def test_provisioning_does_not_run_migrations_per_company(db, monkeypatch):
         company_provision(company_id=company.pk)
         assert calls == []
     finally:
-        _drop(company.schema_name)
+        drop_schema(company.schema_name)
 
 
 def test_a_new_migration_state_builds_a_new_template(db, monkeypatch):
@@ -111,5 +105,5 @@ def test_a_new_migration_state_builds_a_new_template(db, monkeypatch):
             "CREATE TABLE" in sql and "books_account" in sql for sql, _params, _many in newer.statements
         )
     finally:
-        _drop(newer.schema_name)
+        drop_schema(newer.schema_name)
     assert migration_state_key() == current.key

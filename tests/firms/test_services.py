@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
@@ -17,12 +16,7 @@ from firms.services import (
 )
 from firms.tax_ids import TaxId
 from tests.factories import CompanyFactory, UserFactory
-
-
-def _drop(schema_name):
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+from tests.schemas import drop_schema
 
 
 def test_workspace_create_starts_a_trial_of_15_days(db):
@@ -71,7 +65,7 @@ def test_company_provision_creates_migrates_and_seeds_the_schema(db):
         with schema_context(company.schema_name):
             assert Account.objects.count() == 2489
     finally:
-        _drop(company.schema_name)
+        drop_schema(company.schema_name)
 
 
 def test_company_provision_failure_is_recorded_and_leaves_no_half_schema(db, monkeypatch):
@@ -96,7 +90,7 @@ def test_failed_company_is_provisioned_again_when_entered(accountant_client, wor
         assert accountant_client.get(company.get_absolute_url()).status_code == 200
         assert Company.objects.get(pk=company.pk).provisioning_status == "ready"
     finally:
-        _drop(company.schema_name)
+        drop_schema(company.schema_name)
 
 
 def test_entering_a_company_that_cannot_be_provisioned_shows_a_clear_page(

@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from firms.models import Company, CompanyAccess
 from tests.factories import CompanyAccessFactory, CompanyFactory, CompanyMemberFactory, valid_nit
+from tests.schemas import drop_schema
 
 
 def _link(workspace, name, status="active", country="CO", **kwargs):
@@ -164,6 +165,4 @@ def test_entering_a_pending_company_provisions_it_on_the_spot(accountant_client,
         assert company.provisioning_status == "ready"
         assert accountant_client.get(f"/c/{company.slug}/cuentas/").status_code == 200
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{company.schema_name}" CASCADE')
+        drop_schema(company.schema_name)

@@ -1,0 +1,314 @@
+"""Bulk registration of companies: preview every row, then create them in a job safe to run twice."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from firms.models import Company, CompanyAccess, Country, Workspace, search_normalize
+from firms.services import DomainError, company_create
+from firms.tax_ids import TaxId, tax_id_parse
+from invitations.services import LinkRequest, client_link_request, company_owner_invite
+
+from .models import ImportJob, ImportRow
+from .parsing import Spreadsheet, SpreadsheetRow, parse_spreadsheet
+
+Plan = ImportRow.Plan
+Outcome = ImportRow.Outcome
+CHUNK = 50
+COUNTRY_NAMES = {search_normalize(str(label)): code for code, label in Country.choices} | {
+    search_normalize(name): code
+    for code, name in [
+        ("CO", "Colombia"),
+        ("MX", "México"),
+        ("CR", "Costa Rica"),
+        ("DO", "República Dominicana"),
+        ("PE", "Perú"),
+        ("PA", "Panamá"),
+        ("AR", "Argentina"),
+        ("ES", "España"),
+        ("CL", "Chile"),
+        ("US", "Estados Unidos"),
+    ]
+}
+
+
+# Preview ----------------------------------------------------------------------------------------
+
+
+def import_preview(
+    *, workspace: Workspace, user: User, file_name: str, data: bytes, sheet_name: str = ""
+) -> ImportJob:
+    """Read and check every row; nothing is written to companies. Raises parsing.FileProblem."""
+    spreadsheet = parse_spreadsheet(file_name=file_name, data=data, sheet_name=sheet_name)
+    rows = _plan_rows(workspace, spreadsheet)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            workspace=workspace,
+            created_by=user,
+            file_name=file_name[:255],
+            total_rows=len(rows),
+            rows_to_process=sum(1 for row in rows if row.plan != Plan.ERROR),
+        )
+        for row in rows:
+            row.job = job
+        ImportRow.objects.bulk_create(rows, batch_size=1000)
+    return job
+
+
+def _plan_rows(workspace: Workspace, spreadsheet: Spreadsheet) -> list[ImportRow]:
+    rows = [_check_row(workspace, spreadsheet.columns, raw) for raw in spreadsheet.rows]
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.plan == Plan.ERROR:
+            continue
+        key = (row.country, row.tax_id)
+        if key in seen:
+            _error(
+                row,
+                spreadsheet.columns["tax_id"],
+                _("the same tax ID is already in row %(row)s") % {"row": seen[key]},
+            )
+        else:
+            seen[key] = row.row_number
+    existing = _existing_companies(seen.keys())
+    statuses = dict(
+        CompanyAccess.objects.filter(
+            workspace=workspace, company_id__in=[c.pk for c in existing.values()]
+        ).values_list("company_id", "status")
+    )
+    for row in rows:
+        if row.plan == Plan.ERROR:
+            continue
+        company = existing.get((row.country, row.tax_id))
+        if company is None:
+            row.plan = Plan.CREATE
+        elif statuses.get(company.pk) == CompanyAccess.Status.ACTIVE:
+            row.plan, row.detail = Plan.SKIP, _("already linked to your workspace")
+        elif statuses.get(company.pk) == CompanyAccess.Status.PENDING:
+            row.plan, row.detail = Plan.SKIP, _("a link request is already waiting for an answer")
+        else:
+            row.plan, row.detail = (
+                Plan.LINK,
+                _("the company already has an account: a link request goes to its administrators"),
+            )
+    return rows
+
+
+def _existing_companies(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Company]:
+    keys = set(keys)
+    tax_ids = {tax_id for _country, tax_id in keys}
+    found = Company.objects.filter(tax_id__in=tax_ids).only("pk", "country", "tax_id")
+    return {(c.country, c.tax_id): c for c in found if (c.country, c.tax_id) in keys}
+
+
+def _error(row: ImportRow, column: str, problem: str) -> None:
+    row.plan = Plan.ERROR
+    row.messages.append(
+        _("Row %(row)s, column “%(column)s”: %(problem)s")
+        % {"row": row.row_number, "column": column, "problem": problem}
+    )
+
+
+def _check_row(workspace: Workspace, columns: dict[str, str], raw: SpreadsheetRow) -> ImportRow:
+    values = raw.values
+    row = ImportRow(
+        row_number=raw.number,
+        name=values.get("name", "")[:300],
+        tax_id_raw=values.get("tax_id", "")[:100],
+        phone_raw=values.get("phone", "")[:100],
+        email_raw=values.get("email", "")[:300],
+        plan=Plan.CREATE,
+        messages=[],
+    )
+    if not row.name:
+        _error(row, columns["name"], _("the company name is missing"))
+    elif len(row.name) > 200:
+        _error(row, columns["name"], _("the name is longer than 200 characters"))
+    country_text = values.get("country", "")
+    row.country = (
+        COUNTRY_NAMES.get(search_normalize(country_text), country_text.upper())
+        if country_text
+        else workspace.country
+    )
+    if row.country not in Country.values:
+        _error(
+            row,
+            columns["country"],
+            _("“%(value)s” is not a country version of the product") % {"value": country_text},
+        )
+        return row
+    if not row.tax_id_raw:
+        _error(row, columns["tax_id"], _("the tax ID is missing"))
+    else:
+        try:
+            parsed = tax_id_parse(country=row.country, raw=row.tax_id_raw)
+        except ValidationError as error:
+            _error(row, columns["tax_id"], error.messages[0])
+        else:
+            row.tax_id, row.check_digit = parsed.tax_id, parsed.check_digit
+    if row.email_raw:
+        try:
+            validate_email(row.email_raw)
+            row.email = User.objects.normalize_email(row.email_raw).lower()
+        except ValidationError:
+            _error(
+                row,
+                columns["email"],
+                _("“%(value)s” is not a valid e-mail address") % {"value": row.email_raw},
+            )
+    if row.phone_raw:
+        row.phone = _mobile_phone(row, columns["phone"])
+    return row
+
+
+def _mobile_phone(row: ImportRow, column: str) -> str:
+    try:
+        number = phonenumbers.parse(row.phone_raw, row.country)
+    except phonenumbers.NumberParseException:
+        number = None
+    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in mobile
+    ):
+        _error(
+            row,
+            column,
+            _("“%(value)s” is not a valid mobile number for %(country)s")
+            % {"value": row.phone_raw, "country": Country(row.country).label},
+        )
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Confirm and process ----------------------------------------------------------------------------
+
+
+def import_confirm(*, job: ImportJob) -> ImportJob:
+    """The accountant confirms the preview: the rows without errors are processed by a Celery job."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportJob.Status.PREVIEW:
+            return job
+        job.status = ImportJob.Status.QUEUED
+        job.confirmed_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at"])
+        from .tasks import import_job_task
+
+        import_job_task.delay_on_commit(job.pk)
+    return job
+
+
+def import_process(*, job_id: int) -> ImportJob:
+    """Process the confirmed rows in chunks; safe to run twice, or again after a worker died.
+
+    Each chunk commits its rows' companies together with the rows' outcomes, so re-delivered work
+    finds those rows done; a company is keyed by (country, tax ID), so nothing is created twice.
+    """
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING
+    )
+    job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
+    while _process_chunk(job):
+        pass
+    pending = ImportRow.objects.filter(job=job, outcome="").exclude(plan=Plan.ERROR)
+    if not pending.exists():
+        ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
+            status=ImportJob.Status.DONE, finished_at=timezone.now()
+        )
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _process_chunk(job: ImportJob) -> bool:
+    with transaction.atomic():
+        rows = list(
+            ImportRow.objects.select_for_update(skip_locked=True)
+            .filter(job=job, outcome="")
+            .exclude(plan=Plan.ERROR)
+            .order_by("row_number")[:CHUNK]
+        )
+        if not rows:
+            return False
+        for row in rows:
+            _process_row(job, row)
+        ImportRow.objects.bulk_update(rows, ["outcome", "detail", "company"])
+        counts = {outcome: sum(1 for row in rows if row.outcome == outcome) for outcome in Outcome.values}
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=F("processed_rows") + len(rows),
+            created_count=F("created_count") + counts[Outcome.CREATED],
+            linked_count=F("linked_count") + counts[Outcome.LINKED],
+            skipped_count=F("skipped_count") + counts[Outcome.SKIPPED],
+            failed_count=F("failed_count") + counts[Outcome.FAILED],
+        )
+    return True
+
+
+def _process_row(job: ImportJob, row: ImportRow) -> None:
+    tax_id = TaxId(row.tax_id, row.check_digit)
+    try:
+        with transaction.atomic():
+            company = Company.objects.filter(country=row.country, tax_id=row.tax_id).first()
+            if row.plan == Plan.SKIP:
+                row.outcome = Outcome.SKIPPED
+            elif company is None:
+                company = company_create(
+                    name=row.name,
+                    country=row.country,
+                    tax_id=tax_id,
+                    phone=row.phone,
+                    email=row.email,
+                    workspace=job.workspace,
+                    access_status=CompanyAccess.Status.ACTIVE,
+                    created_by=job.created_by,
+                )
+                if row.email:
+                    access = CompanyAccess.objects.get(workspace=job.workspace, company=company)
+                    company_owner_invite(access=access, email=row.email, invited_by=job.created_by)
+                    row.detail = _("created; the activation invitation went to %(email)s") % {
+                        "email": row.email
+                    }
+                else:
+                    row.detail = _("created; add the client's e-mail later from the company's page")
+                row.outcome = Outcome.CREATED
+            else:
+                outcome = client_link_request(
+                    workspace=job.workspace, country=row.country, tax_id=tax_id, invited_by=job.created_by
+                )
+                if outcome == LinkRequest.REQUESTED:
+                    row.outcome, row.detail = (
+                        Outcome.LINKED,
+                        _("link request sent to the company's administrators"),
+                    )
+                else:
+                    row.outcome, row.detail = Outcome.SKIPPED, _("already linked or waiting for an answer")
+            row.company = company
+    except (DomainError, IntegrityError) as error:
+        row.outcome, row.detail = Outcome.FAILED, str(error)[:500]
+
+
+@dataclass
+class Summary:
+    created: int
+    linked: int
+    skipped: int
+    errors: int
+
+    def line(self) -> str:
+        return f"created={self.created} linked={self.linked} skipped={self.skipped} errors={self.errors}"
+
+
+def import_summary(job: ImportJob) -> Summary:
+    preview_errors = job.rows.filter(plan=Plan.ERROR).count()
+    if job.status == ImportJob.Status.PREVIEW:
+        plans = {plan: job.rows.filter(plan=plan).count() for plan in Plan.values}
+        return Summary(plans[Plan.CREATE], plans[Plan.LINK], plans[Plan.SKIP], preview_errors)
+    return Summary(job.created_count, job.linked_count, job.skipped_count, job.failed_count + preview_errors)

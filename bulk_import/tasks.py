@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from .models import ImportJob
+from .services import import_process
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=10)
+def import_job_task(self, job_id: int) -> None:
+    """Acks late: a task whose worker died is delivered again and picks up the rows not done yet."""
+    try:
+        import_process(job_id=job_id)
+    except ImportJob.DoesNotExist:
+        return
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id).update(error=str(exc)[:2000])
+        raise self.retry(exc=exc) from exc

@@ -1,0 +1,208 @@
+import io
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from openpyxl import load_workbook
+
+from accounts.models import User
+from bulk_import.models import ImportJob, ImportRow
+from bulk_import.services import import_confirm, import_preview, import_process, import_summary
+from bulk_import.spreadsheets import report_xlsx
+from firms.models import Company, CompanyAccess, CompanyMember
+from invitations.models import Invitation
+from tests.factories import CompanyAccessFactory, CompanyFactory, valid_nit
+from tests.invitations.conftest import deliver_all
+from tests.schemas import drop_schema
+
+from .files import HEADERS, csv_bytes
+
+NITS = [f"{n}-{valid_nit(n)[1]}" for n in range(901_000_000, 901_000_010)]
+
+
+@pytest.fixture(autouse=True)
+def spanish():
+    with translation.override("es-co"):
+        yield
+
+
+def _preview(workspace, accountant, rows, headers=HEADERS):
+    return import_preview(
+        workspace=workspace, user=accountant, file_name="clientes.csv", data=csv_bytes(rows, headers)
+    )
+
+
+def _plans(job):
+    return {row.row_number: row.plan for row in job.rows.all()}
+
+
+def test_preview_plans_each_outcome_and_writes_no_company(
+    workspace, accountant, company_andes, linked_company
+):
+    pending = CompanyFactory(name="Pendiente", tax_id="901000020", check_digit=valid_nit(901000020)[1])
+    CompanyAccessFactory(workspace=workspace, company=pending, status="pending")
+    before = Company.objects.count()
+    job = _preview(
+        workspace,
+        accountant,
+        [
+            ["Nueva Uno", NITS[0], "3001234567", "uno@example.com"],  # 2 create
+            ["Andes", "860.002.964-4", "", ""],  # 3 exists, not linked: link request
+            ["Peña", "900.123.456-8", "", ""],  # 4 already linked: skip
+            ["Pendiente", f"901000020-{valid_nit(901000020)[1]}", "", ""],  # 5 request pending: skip
+            ["", NITS[1], "", ""],  # 6 name missing
+            ["Mala", "900.123.456-7", "", ""],  # 7 wrong check digit
+            ["Correo", NITS[2], "", "no-es-correo"],  # 8 bad e-mail
+            ["Teléfono", NITS[3], "12345", ""],  # 9 bad phone
+            ["Fijo", NITS[4], "601 234 5678", ""],  # 10 a Bogotá landline, not a mobile
+            ["Repetida", NITS[0], "", ""],  # 11 duplicate of row 2
+        ],
+    )
+    assert Company.objects.count() == before
+    assert _plans(job) == {
+        2: "create",
+        3: "link",
+        4: "skip",
+        5: "skip",
+        6: "error",
+        7: "error",
+        8: "error",
+        9: "error",
+        10: "error",
+        11: "error",
+    }
+    messages = {row.row_number: row.messages[0] for row in job.rows.filter(plan="error")}
+    assert messages[6] == "Fila 6, columna “Nombre de la empresa”: falta el nombre de la empresa"
+    assert (
+        "Fila 7" in messages[7]
+        and "NIT o identificación" in messages[7]
+        and "dígito de verificación" in messages[7]
+    )
+    assert "Fila 8" in messages[8] and "Correo electrónico (opcional)" in messages[8]
+    assert "Fila 9" in messages[9] and "celular" in messages[9]
+    assert "Fila 10" in messages[10]
+    assert "fila 2" in messages[11]
+    assert job.rows_to_process == 4 and job.total_rows == 10
+    assert import_summary(job).line() == "created=1 linked=1 skipped=2 errors=6"
+
+
+@pytest.mark.parametrize("raw", ["900.123.456-8", "9001234568", "900123456 8"])
+def test_preview_accepts_the_colombian_ways_of_writing_a_nit(workspace, accountant, raw):
+    Company.objects.filter(tax_id="900123456").delete()
+    job = _preview(workspace, accountant, [["Peña", raw, "", ""]])
+    assert job.rows.get().tax_id == "900123456" and job.rows.get().check_digit == "8"
+
+
+def test_preview_reads_the_country_column(workspace, accountant):
+    job = _preview(
+        workspace,
+        accountant,
+        [["Andina", "20131312955", "", "", "Perú"], ["Otra", NITS[0], "", "", ""]],
+        headers=[*HEADERS, "País"],
+    )
+    assert [(r.country, r.plan) for r in job.rows.all()] == [("PE", "create"), ("CO", "create")]
+
+
+def test_processing_creates_links_and_skips(
+    workspace, accountant, company_andes, client_member, linked_company
+):
+    job = _preview(
+        workspace,
+        accountant,
+        [
+            ["Nueva Uno", NITS[0], "300 123 4567", "uno@example.com"],
+            ["Nueva Dos", NITS[1], "", ""],
+            ["Andes", "860.002.964-4", "", ""],
+            ["Peña", "900.123.456-8", "", ""],
+            ["", NITS[2], "", ""],
+        ],
+    )
+    import_confirm(job=job)
+    job = import_process(job_id=job.pk)
+    assert job.status == "done" and job.processed_rows == 4
+    assert import_summary(job).line() == "created=2 linked=1 skipped=1 errors=1"
+    uno = Company.objects.get(tax_id=NITS[0][:9])
+    assert uno.phone == "+573001234567" and uno.provisioning_status == "pending"
+    assert (
+        CompanyAccess.objects.get(workspace=workspace, company=uno).status == "active"
+    )  # automatic credentials
+    owner = CompanyMember.objects.get(company=uno).user
+    assert owner.email == "uno@example.com" and not owner.is_active and not owner.has_usable_password()
+    assert Invitation.objects.get(company=uno).kind == "activation"
+    dos = Company.objects.get(tax_id=NITS[1][:9])
+    assert not CompanyMember.objects.filter(company=dos).exists()  # no e-mail: no client login yet
+    assert CompanyAccess.objects.get(workspace=workspace, company=company_andes).status == "pending"
+    deliver_all()
+    assert not any(
+        "contraseña:" in message.body.lower() for message in mail.outbox
+    )  # never a password by e-mail
+
+
+def test_processing_twice_creates_nothing_twice(workspace, accountant):
+    job = _preview(workspace, accountant, [["Nueva Uno", NITS[0], "", ""], ["Nueva Dos", NITS[1], "", ""]])
+    import_confirm(job=job)
+    import_process(job_id=job.pk)
+    ImportRow.objects.filter(job=job).update(outcome="")  # as if the outcomes had been lost
+    job = import_process(job_id=job.pk)
+    assert Company.objects.filter(tax_id__in=[NITS[0][:9], NITS[1][:9]]).count() == 2
+    assert set(job.rows.values_list("outcome", flat=True)) == {"skipped"}
+
+
+def test_uploading_the_same_file_again_creates_nothing_new(workspace, accountant):
+    rows = [["Nueva Uno", NITS[0], "", "uno@example.com"], ["Nueva Dos", NITS[1], "", ""]]
+    first = _preview(workspace, accountant, rows)
+    import_confirm(job=first)
+    import_process(job_id=first.pk)
+    second = _preview(workspace, accountant, rows)
+    assert set(_plans(second).values()) == {"skip"}
+    import_confirm(job=second)
+    import_process(job_id=second.pk)
+    assert Company.objects.filter(tax_id__in=[NITS[0][:9], NITS[1][:9]]).count() == 2
+    assert User.objects.filter(email="uno@example.com").count() == 1
+
+
+def test_invite_the_client_later_from_the_company_page(accountant_client, workspace, accountant):
+    job = _preview(workspace, accountant, [["Sin Correo", NITS[0], "", ""]])
+    import_confirm(job=job)
+    import_process(job_id=job.pk)
+    company = Company.objects.get(tax_id=NITS[0][:9])
+    try:
+        page = accountant_client.get(company.get_absolute_url())  # provisioned on the spot
+        assert "Invitar al cliente" in page.content.decode()
+        response = accountant_client.post(
+            f"/c/{company.slug}/invitar-cliente/", {"email": "dueno@sincorreo.co"}
+        )
+        assert response.status_code == 302
+        assert CompanyMember.objects.get(company=company).user.email == "dueno@sincorreo.co"
+        again = accountant_client.post(f"/c/{company.slug}/invitar-cliente/", {"email": "otro@sincorreo.co"})
+        assert "ya tiene un propietario" in again.content.decode()
+    finally:
+        drop_schema(company.schema_name)
+
+
+def test_report_writes_formula_like_cells_as_text(workspace, accountant):
+    job = _preview(
+        workspace,
+        accountant,
+        [
+            ['=HYPERLINK("http://evil")', NITS[0], "", ""],
+            ["+57 cosa", NITS[1], "", ""],
+            ["-1", NITS[2], "", ""],
+            ["@SUM(A1)", NITS[3], "", ""],
+            ["\tTab", NITS[4], "", ""],
+        ],
+    )
+    sheet = load_workbook(io.BytesIO(report_xlsx(job))).active
+    names = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2).data_type for r in range(2, 7)}
+    assert names['=HYPERLINK("http://evil")'] == "s"
+    assert all(kind == "s" for kind in names.values())
+    assert sheet.cell(row=1, column=7).value == "Resultado"
+
+
+def test_job_counts_and_progress(workspace, accountant):
+    job = _preview(workspace, accountant, [["Nueva Uno", NITS[0], "", ""]])
+    assert job.progress_percent == 0
+    import_confirm(job=job)
+    assert ImportJob.objects.get(pk=job.pk).status == "queued"
+    job = import_process(job_id=job.pk)
+    assert job.progress_percent == 100 and job.finished_at

@@ -1,0 +1,88 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from bulk_import.models import ImportJob
+from bulk_import.services import import_process
+from firms.models import Company
+from tests.factories import valid_nit
+
+from .files import csv_bytes
+
+UPLOAD = "/contador/clientes/importar/"
+NITS = [f"{n}-{valid_nit(n)[1]}" for n in range(903_000_000, 903_000_003)]
+
+
+def _upload(client, data, name="clientes.csv", **extra):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def test_template_downloads(accountant_client):
+    xlsx = accountant_client.get(f"{UPLOAD}plantilla.xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    headers = [cell.value for cell in workbook["Empresas"][1]]
+    assert headers[:4] == [
+        "Nombre de la empresa",
+        "NIT o identificación",
+        "Teléfono celular (opcional)",
+        "Correo electrónico (opcional)",
+    ]
+    assert len(workbook.sheetnames) == 2  # and the instructions
+    csv = accountant_client.get(f"{UPLOAD}plantilla.csv")
+    assert csv.content.startswith(b"\xef\xbb\xbfNombre de la empresa;NIT o identificaci")
+    assert accountant_client.get(f"{UPLOAD}plantilla.pdf").status_code == 404
+
+
+def test_upload_shows_the_preview_with_row_errors(accountant_client):
+    response = _upload(
+        accountant_client,
+        csv_bytes([["Nueva", NITS[0], "", ""], ["Mala", "900.123.456-7", "", ""]]),
+    )
+    assert response.status_code == 302
+    page = accountant_client.get(response.url)
+    body = page.content.decode()
+    assert "Revisa antes de crear" in body and "Fila 3" in body and "Confirmar 1 fila" in body
+    assert not Company.objects.filter(tax_id=NITS[0][:9]).exists()
+
+
+def test_bad_file_is_refused_with_a_message_and_no_job(accountant_client):
+    response = _upload(accountant_client, b"", name="vacio.csv")
+    assert response.status_code == 200 and "vacío" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_too_big_file_is_refused_before_parsing(accountant_client, monkeypatch):
+    monkeypatch.setattr("bulk_import.services.parse_spreadsheet", lambda **kw: pytest.fail("parsed"))
+    response = _upload(accountant_client, b"x" * (5 * 1024 * 1024 + 1))
+    assert "5 MB" in response.content.decode()
+
+
+def test_confirm_queues_the_job_and_the_page_follows_it_to_the_result(accountant_client):
+    job_url = _upload(
+        accountant_client, csv_bytes([["Nueva", NITS[0], "", ""], ["Otra", NITS[1], "", ""]])
+    ).url
+    job = ImportJob.objects.get()
+    accountant_client.post(f"{job_url}confirmar/")
+    job.refresh_from_db()
+    assert job.status == "queued"
+    progress = accountant_client.get(f"{job_url}progreso/", headers={"HX-Request": "true"})
+    assert "progressbar" in progress.content.decode() and "HX-Refresh" not in progress.headers
+    import_process(job_id=job.pk)  # what the worker does
+    progress = accountant_client.get(f"{job_url}progreso/", headers={"HX-Request": "true"})
+    assert progress.headers["HX-Refresh"] == "true"
+    result = accountant_client.get(job_url).content.decode()
+    assert "Resultado de la carga" in result and "Creada" in result
+    report = accountant_client.get(f"{job_url}resultado.xlsx")
+    rows = list(load_workbook(io.BytesIO(report.content)).active.values)
+    assert len(rows) == 3 and rows[1][0] == 2
+
+
+def test_confirming_twice_runs_once(accountant_client):
+    job_url = _upload(accountant_client, csv_bytes([["Nueva", NITS[0], "", ""]])).url
+    accountant_client.post(f"{job_url}confirmar/")
+    job = ImportJob.objects.get()
+    import_process(job_id=job.pk)
+    accountant_client.post(f"{job_url}confirmar/")
+    assert ImportJob.objects.get().status == "done"
