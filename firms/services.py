@@ -116,8 +116,9 @@ def company_provision(*, company_id: int) -> Company:
     Schema DDL is serialized by an advisory lock; the schema, its tables and the seeded rows are
     committed together or not at all, and the status tells the truth in between.
     """
-    if Company.objects.filter(pk=company_id, provisioning_status=Company.Provisioning.READY).exists():
-        return Company.objects.get(pk=company_id)
+    company = Company.objects.get(pk=company_id)  # DoesNotExist: a company deleted since it was queued
+    if company.is_ready:
+        return company
     Company.objects.filter(pk=company_id).exclude(provisioning_status=Company.Provisioning.READY).update(
         provisioning_status=Company.Provisioning.PROVISIONING
     )

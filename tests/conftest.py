@@ -56,6 +56,16 @@ def _clean_redis():
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
+@pytest.fixture
+def empty_queue():
+    """Workers started by a test see only what that test queues."""
+    from accountant_portal.celery import app
+
+    app.control.purge()
+    yield
+    app.control.purge()
+
+
 @pytest.fixture(scope="session")
 def shared_schemas(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -17,6 +17,7 @@ def test_reliability_settings_from_the_design():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("empty_queue")
 def test_worker_provisions_a_company_queued_on_commit():
     company = CompanyFactory(name="Por Celery S.A.S.")
     try:

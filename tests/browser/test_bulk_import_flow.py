@@ -1,4 +1,4 @@
-"""Bulk registration in Chromium: template, upload, preview with a bad row, confirm, progress, enter a company."""
+"""Bulk registration in Chromium: template, upload, preview with a bad row, confirm, progress, enter."""
 
 import re
 
@@ -11,7 +11,11 @@ from firms.models import Company
 from tests.factories import UserFactory, WorkspaceMemberFactory, valid_nit
 from tests.schemas import drop_schema
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 
 
 def test_download_fill_upload_preview_confirm_progress_and_enter(live_server, new_page, shot, tmp_path):

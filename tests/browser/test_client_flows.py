@@ -11,7 +11,11 @@ from accountant_portal.celery import app
 from firms.models import CompanyAccess
 from tests.factories import CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 PASSWORD = "clave-segura-123"
 
 

@@ -46,10 +46,10 @@ def test_import_creates_the_companies(accountant, good_file):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("vacio.csv", b"", "empty"),
+        ("vacio.csv", b"", "está vacío"),
         ("malo.xlsx", b"not a zip", "Excel"),
         ("basura.xlsx", b"PK\x03\x04" + bytes(range(256)) * 10, "Excel"),
-        ("notas.csv", csv_bytes([["a", "b"]], headers=["Notas", "Otra"]), "missing"),
+        ("notas.csv", csv_bytes([["a", "b"]], headers=["Notas", "Otra"]), "faltan columnas"),
     ],
 )
 def test_file_level_errors_exit_2_with_the_message(accountant, tmp_path, name, content, message):

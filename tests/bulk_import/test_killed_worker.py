@@ -18,7 +18,7 @@ from tests.factories import WorkspaceMemberFactory, valid_nit
 
 from .files import csv_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1000
 
@@ -68,7 +68,7 @@ def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_comp
     )
     import_confirm(job=job)  # queued in Redis on commit
 
-    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115
+    log = (tmp_path / "worker.log").open("w+")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -107,8 +107,8 @@ def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_comp
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
-    log.seek(0)
-    worker_log = log.read()
+    log.close()
+    worker_log = (tmp_path / "worker.log").read_text()
     assert "signal 9" in worker_log or "WorkerLostError" in worker_log, worker_log[-2000:]
     job.refresh_from_db()
     assert Company.objects.filter(tax_id__in=[nit[:9] for nit in nits]).count() == ROWS
