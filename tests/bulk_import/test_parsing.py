@@ -125,3 +125,9 @@ def test_bad_files_get_a_message_that_names_the_problem(file_name, data, message
     with pytest.raises(FileProblem) as problem:
         parse_spreadsheet(file_name=file_name, data=data)
     assert message in str(problem.value)
+
+
+def test_openpyxl_parses_xml_with_defusedxml():
+    from openpyxl import xml
+
+    assert xml.DEFUSEDXML is True
