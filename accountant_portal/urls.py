@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from indicators.urls import resource_patterns, tax_patterns
+from indicators.views import calendar_feed
+
 from .client_urls import client_patterns
 
 # The admin logs in through allauth, so its login is rate-limited like every other.
@@ -17,5 +20,8 @@ urlpatterns = [
     path("", include("firms.urls")),
     path("contador/clientes/", include(client_patterns)),
     path("invitaciones/", include("invitations.urls")),
+    path("contador/", include(resource_patterns)),
+    path("contador/calendario/", include(tax_patterns)),
+    path("calendario/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("c/<slug:company_slug>/", include("firms.company_urls")),
 ]

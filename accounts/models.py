@@ -34,6 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, default="es-co", choices=[("es-co", "Español"), ("en", "English")]
     )
+    tax_reminders = models.BooleanField(_("e-mail me my clients' upcoming tax due dates"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

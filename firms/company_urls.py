@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from indicators import views as indicator_views
 from invitations import views as invitation_views
 
 from . import views
@@ -11,6 +12,8 @@ company_patterns = (
         path("", views.company_home, name="home"),
         path("contadores/", invitation_views.company_accountants, name="accountants"),
         path("invitar-cliente/", invitation_views.company_client_invite_view, name="client_invite"),
+        path("calendario/", indicator_views.company_calendar, name="calendar"),
+        path("calendario/presentada/", indicator_views.company_filing, name="filing"),
         path(
             "contadores/<int:access_id>/revocar/",
             invitation_views.company_accountant_revoke,

@@ -11,7 +11,7 @@ COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 RECENT_SESSION_KEY = "recent_companies"
 RECENT_MAX = 8
 # URL namespaces whose writes the plan guard refuses in plan consulta.
-GUARDED_NAMESPACES = {"firms", "clients", "company", "books"}
+GUARDED_NAMESPACES = {"firms", "clients", "company", "books", "resources", "tax"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -65,6 +65,12 @@ class CompanyAreaMiddleware:
             ]
 
 
+def plan_guard_exempt(view):
+    """A personal setting (not the workspace's data) that plan consulta leaves writable."""
+    view.plan_guard_exempt = True
+    return view
+
+
 class PlanWriteGuardMiddleware:
     """The one place where plan consulta refuses writes, in the workspace and in its companies."""
 
@@ -75,7 +81,7 @@ class PlanWriteGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or getattr(view_func, "plan_guard_exempt", False):
             return None
         namespaces = set(request.resolver_match.namespaces) if request.resolver_match else set()
         if not namespaces & GUARDED_NAMESPACES:

@@ -146,6 +146,13 @@ class Company(TenantMixin):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    iva_periodicity = models.CharField(
+        _("IVA periodicity"),
+        max_length=15,
+        choices=[("bimestral", _("Bimonthly")), ("cuatrimestral", _("Four-monthly"))],
+        default="bimestral",
+        help_text=_("Companies responsible for IVA (RUT 48) file it every two or every four months."),
+    )
     provisioning_status = models.CharField(
         _("provisioning status"), max_length=12, choices=Provisioning.choices, default=Provisioning.PENDING
     )

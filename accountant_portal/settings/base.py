@@ -30,6 +30,7 @@ SHARED_APPS = [
     "allauth.account",
     "invitations",
     "bulk_import",
+    "indicators",
     "django_htmx",
 ]
 # Company books: one schema per company.
@@ -167,6 +168,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
+    "tax-reminders-daily": {
+        "task": "indicators.tasks.tax_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "invitations-daily": {
         "task": "invitations.tasks.invitations_daily_task",
         "schedule": crontab(hour=7, minute=0),
@@ -188,6 +193,8 @@ INVITATION_REMINDER_AFTER_DAYS = 3
 # Growing, randomized back-off between e-mail attempts: up to factor * 2**attempt seconds.
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
 EMAIL_MAX_RETRIES = 6
+# Tax calendar reminders: each accountant gets the due dates of the next N days, once per due date.
+TAX_REMINDER_DAYS = env.int("TAX_REMINDER_DAYS", default=5)
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=15)
 WORKSPACE_PAGE_SIZE = 25
 # Where accountants write to activate a paid plan (shown in plan consulta).

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from firms.models import Company
 from tests.factories import valid_nit
+from tests.schemas import subprocess_database_url
 
 from .files import csv_bytes, xlsx_bytes
 
@@ -79,6 +80,10 @@ def test_no_traceback_for_any_input_from_the_shell(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "accountant_portal.settings.test"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "accountant_portal.settings.test",
+            "DATABASE_URL": subprocess_database_url(),
+        },
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.strip()

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from bulk_import.models import ImportJob
 from bulk_import.services import import_confirm, import_preview
 from firms.models import Company
 from tests.factories import WorkspaceMemberFactory, valid_nit
+from tests.schemas import subprocess_database_url
 
 from .files import csv_bytes
 
@@ -37,8 +37,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _worker_env() -> dict:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = subprocess_database_url()
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "accountant_portal.settings.test",

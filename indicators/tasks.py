@@ -1,0 +1,19 @@
+from celery import shared_task
+
+from invitations.tasks import RETRY
+
+from .services import tax_reminder_recipients, tax_reminder_send
+
+
+@shared_task
+def tax_reminders_task() -> int:
+    """Beat, once a day: one task per accountant who wants reminders."""
+    recipients = tax_reminder_recipients()
+    for user_id in recipients:
+        tax_reminder_user_task.delay(user_id)
+    return len(recipients)
+
+
+@shared_task(**RETRY)
+def tax_reminder_user_task(user_id: int) -> int:
+    return tax_reminder_send(user_id=user_id)

@@ -1,0 +1,273 @@
+import calendar as calendar_module
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from firms.access import workspace_for_request
+from firms.middleware import plan_guard_exempt
+
+from .exports import due_dates_csv, due_dates_ics, due_dates_xlsx
+from .forms import (
+    CalendarFilterForm,
+    FilingForm,
+    IvaPeriodicityForm,
+    ReminderPreferenceForm,
+    ResourceFilterForm,
+)
+from .models import CalendarFeed
+from .services import (
+    benefits_for,
+    calendar_feed_renew,
+    calendar_feed_revoke,
+    calendar_feed_user,
+    calendar_window,
+    company_set_iva_periodicity,
+    due_dates_for,
+    obligation_mark_filed,
+    resource_mark_read,
+    resources_for,
+    upcoming_only,
+    user_calendar_companies,
+    workspace_calendar_companies,
+)
+
+PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _grouped(due_dates):
+    """[(title, [due dates])]: the overdue first, then one group per date."""
+    groups: list[tuple[str, list]] = []
+    overdue = [d for d in due_dates if d.overdue]
+    if overdue:
+        groups.append((_("Overdue"), overdue))
+    for due in (d for d in due_dates if not d.overdue):
+        if not groups or groups[-1][1][0].overdue or groups[-1][1][0].due_date != due.due_date:
+            groups.append((due.due_date, []))
+        groups[-1][1].append(due)
+    return groups
+
+
+# Indicators and benefits ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def resources_list(request):
+    workspace = workspace_for_request(request)
+    form = ResourceFilterForm(request.GET)
+    kind = form.cleaned_data["tipo"] if form.is_valid() else ""
+    resources = resources_for(workspace=workspace, user=request.user, kind=kind)
+    return render(request, "indicators/resources.html", {"form": form, "resources": resources})
+
+
+@login_required
+@require_GET
+def resource_open(request, resource_id):
+    workspace = workspace_for_request(request)
+    resource = get_object_or_404(resources_for(workspace=workspace, user=request.user), pk=resource_id)
+    resource_mark_read(resource=resource, user=request.user)
+    if resource.url:
+        return redirect(resource.url)
+    return render(request, "indicators/resource.html", {"resource": resource})
+
+
+@login_required
+@require_GET
+def benefits_list(request):
+    workspace = workspace_for_request(request)
+    return render(request, "indicators/benefits.html", {"benefits": benefits_for(workspace=workspace)})
+
+
+# The workspace's tax calendar -------------------------------------------------------------------
+
+
+def _workspace_due_dates(request):
+    workspace = workspace_for_request(request)
+    companies = list(workspace_calendar_companies(workspace))
+    form = CalendarFilterForm(request.GET, companies=companies)
+    days = form.value("dias", 30)
+    slug = form.value("empresa", "")
+    chosen = [c for c in companies if c.slug == slug] if slug else companies
+    start, end = calendar_window(days)
+    due = upcoming_only(
+        due_dates_for(companies=chosen, start=start, end=end, obligation=form.value("obligacion", ""))
+    )
+    return form, companies, due, days
+
+
+@login_required
+@require_GET
+def calendar_list(request):
+    """Calendario tributario: the due dates of every client, overdue first, grouped by date."""
+    form, companies, due, days = _workspace_due_dates(request)
+    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "companies": companies,
+        "page": page,
+        "groups": _grouped(page.object_list),
+        "days": days,
+    }
+    return render(request, "indicators/calendar.html", context)
+
+
+@login_required
+@require_GET
+def calendar_export(request, fmt):
+    _form, _companies, due, _days = _workspace_due_dates(request)
+    if fmt == "csv":
+        return _download(due_dates_csv(due), "text/csv; charset=utf-8", "calendario-tributario.csv")
+    if fmt == "xlsx":
+        return _download(due_dates_xlsx(due), XLSX, "calendario-tributario.xlsx")
+    raise Http404
+
+
+def _download(content, content_type, name):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _month(request) -> date:
+    try:
+        year, month = (int(part) for part in request.GET.get("mes", "").split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return timezone.localdate().replace(day=1)
+
+
+def _month_grid(month: date, due_dates):
+    by_day: dict[date, list] = {}
+    for due in due_dates:
+        by_day.setdefault(due.due_date, []).append(due)
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    return [[(day, day.month == month.month, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def _month_links(month: date) -> dict:
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    weekdays = [WEEKDAYS_ABBR[day] for day in range(7)]
+    return {
+        "month": month,
+        "previous": f"{previous:%Y-%m}",
+        "next": f"{following:%Y-%m}",
+        "weekdays": weekdays,
+    }
+
+
+@login_required
+@require_GET
+def calendar_month(request):
+    workspace = workspace_for_request(request)
+    month = _month(request)
+    last = month.replace(day=calendar_module.monthrange(month.year, month.month)[1])
+    due = due_dates_for(companies=workspace_calendar_companies(workspace), start=month, end=last)
+    return render(
+        request, "indicators/calendar_month.html", {"weeks": _month_grid(month, due), **_month_links(month)}
+    )
+
+
+@plan_guard_exempt
+@login_required
+def calendar_subscription(request):
+    """The private ICS address (shown once when made; it can be replaced or revoked) and the reminders."""
+    workspace_for_request(request)
+    feed_url = None
+    preference = ReminderPreferenceForm(initial={"tax_reminders": request.user.tax_reminders})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "renew":
+            token = calendar_feed_renew(user=request.user)
+            feed_url = request.build_absolute_uri(f"/calendario/{token}.ics")
+        elif action == "revoke":
+            calendar_feed_revoke(user=request.user)
+            messages.success(request, _("The private calendar address was revoked: it no longer works."))
+            return redirect("tax:subscription")
+        elif action == "reminders":
+            preference = ReminderPreferenceForm(request.POST)
+            if preference.is_valid():
+                request.user.tax_reminders = preference.cleaned_data["tax_reminders"]
+                request.user.save(update_fields=["tax_reminders"])
+                messages.success(request, _("Your reminder preference was saved."))
+                return redirect("tax:subscription")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "indicators/subscription.html",
+        {"feed": feed, "feed_url": feed_url, "preference": preference},
+    )
+
+
+def calendar_feed(request, token):
+    """The private ICS feed: the token in the address is the credential."""
+    user = calendar_feed_user(token)
+    if user is None:
+        raise Http404
+    today = timezone.localdate()
+    due = due_dates_for(
+        companies=user_calendar_companies(user),
+        start=today - timedelta(days=31),
+        end=today + timedelta(days=366),
+    )
+    response = HttpResponse(due_dates_ics(due), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendario-tributario.ics"'
+    return response
+
+
+# One company's calendar, in its area -----------------------------------------------------------
+
+
+def company_calendar(request, company_slug):
+    company = request.company
+    form = IvaPeriodicityForm(request.POST or None, initial={"iva_periodicity": company.iva_periodicity})
+    if request.method == "POST":
+        if form.is_valid():
+            company_set_iva_periodicity(company=company, periodicity=form.cleaned_data["iva_periodicity"])
+            messages.success(request, _("The IVA periodicity was saved."))
+            return redirect("company:calendar", company_slug=company_slug)
+    filters = CalendarFilterForm(request.GET)
+    start, end = calendar_window(filters.value("dias", 90))
+    due = upcoming_only(
+        due_dates_for(companies=[company], start=start, end=end, obligation=filters.value("obligacion", ""))
+    )
+    month = _month(request)
+    last = month.replace(day=calendar_module.monthrange(month.year, month.month)[1])
+    month_due = due_dates_for(companies=[company], start=month, end=last)
+    context = {
+        "company": company,
+        "form": form,
+        "filters": filters,
+        "groups": _grouped(due),
+        "weeks": _month_grid(month, month_due),
+        **_month_links(month),
+    }
+    return render(request, "indicators/company_calendar.html", context)
+
+
+def company_filing(request, company_slug):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = FilingForm(request.POST)
+    if form.is_valid():
+        obligation_mark_filed(
+            company=request.company,
+            obligation=form.cleaned_data["obligation"],
+            period=form.cleaned_data["period"],
+            user=request.user,
+            filed=form.cleaned_data["filed"],
+        )
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("company:calendar", company_slug=company_slug)
