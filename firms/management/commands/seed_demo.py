@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from firms.demo import seed_admin, seed_demo
+from firms.demo import seed_admin, seed_demo, seed_resources
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, workspaces, companies, password, provision, admin, **options):
         if workspaces < 1 or companies < 0 or workspaces > 99 or companies > 999_999:
             raise CommandError("--workspaces must be 1-99 and --companies 0-999999.")
+        seed_resources()
         logins = seed_demo(workspaces=workspaces, companies=companies, password=password, provision=provision)
         if admin:
             seed_admin(password=password)

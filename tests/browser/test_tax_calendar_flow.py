@@ -1,0 +1,53 @@
+"""The tax calendar in Chromium: two Colombian clients, their due dates, filters, month view, company view."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.factories import CompanyAccessFactory, UserFactory, WorkspaceMemberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_calendar_of_two_clients(live_server, new_page, shot, company_pena, company_andes, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 3, 1))
+    accountant = WorkspaceMemberFactory(user=UserFactory(full_name="Laura Peña")).user
+    workspace = accountant.workspace_memberships.get().workspace
+    for company in (company_pena, company_andes):
+        CompanyAccessFactory(workspace=workspace, company=company)
+
+    page = new_page()
+    page.goto(f"{live_server.url}/cuentas/login/?next=/contador/")
+    page.locator("#id_login").fill(accountant.email)
+    page.locator("#id_password").fill("clave-segura-123")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_role("link", name="Calendario tributario").click()
+    page.get_by_role("heading", name="Calendario tributario").wait_for()
+    assert page.get_by_role("heading", name="Vencidas").is_visible()
+    march = page.locator(".due-group", has=page.get_by_role("heading", name=re.compile("13 de marzo")))
+    assert march.get_by_role("link", name=company_andes.name).is_visible()
+    assert (
+        page.locator(".due-group", has_text="17 de marzo")
+        .get_by_role("link", name=company_pena.name)
+        .is_visible()
+    )
+    shot(page, "calendar-01-list")
+
+    page.locator("#id_empresa").select_option(company_pena.slug)
+    page.get_by_role("button", name="Filtrar").click()
+    assert page.get_by_role("link", name=company_andes.name).count() == 0
+    page.locator(".due-group", has_text="Vencidas").get_by_role(
+        "button", name="Marcar como presentada"
+    ).click()
+    assert page.get_by_role("heading", name="Vencidas").count() == 0
+    shot(page, "calendar-02-filtered-filed")
+
+    page.get_by_role("link", name="Vista mensual").click()
+    assert page.locator(".month-grid td.has-due").count() >= 2
+    shot(page, "calendar-03-month")
+
+    page.goto(f"{live_server.url}/c/{company_andes.slug}/calendario/")
+    page.get_by_role("heading", name="Calendario tributario").wait_for()
+    assert page.get_by_text("IVA bimestral: declaración y pago").first.is_visible()
+    shot(page, "calendar-04-company")

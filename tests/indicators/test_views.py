@@ -1,0 +1,168 @@
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from indicators.models import Benefit, ObligationFiling, Resource
+from tests.factories import CompanyAccessFactory, CompanyFactory
+
+CALENDAR = "/contador/calendario/"
+
+
+def _items(response):
+    return [(d.company.name, d.obligation.code, d.period, d.due_date) for d in response.context["page"]]
+
+
+def test_workspace_calendar_lists_each_clients_due_dates_overdue_first(accountant_client, two_clients, today):
+    pena, andes = two_clients
+    items = _items(accountant_client.get(CALENDAR, {"dias": 30}))
+    # Overdue (not filed): IVA Nov-Dec 2025, due in January; then March's IVA by NIT digit (4 -> 13th, 6 -> 17th).
+    assert items == [
+        (andes.name, "iva_bimestral", "2025-11/12", date(2026, 1, 16)),
+        (pena.name, "iva_bimestral", "2025-11/12", date(2026, 1, 20)),
+        (andes.name, "iva_bimestral", "2026-01/02", date(2026, 3, 13)),
+        (pena.name, "iva_bimestral", "2026-01/02", date(2026, 3, 17)),
+    ]
+    body = accountant_client.get(CALENDAR, {"dias": 30}).content.decode()
+    assert body.index("Vencidas") < body.index("13 de marzo")
+    assert f"/c/{pena.slug}/calendario/" in body
+
+
+def test_workspace_calendar_windows_and_filters(accountant_client, two_clients, today):
+    pena, andes = two_clients
+    assert len(_items(accountant_client.get(CALENDAR, {"dias": 90}))) > len(
+        _items(accountant_client.get(CALENDAR, {"dias": 7}))
+    )
+    only_pena = _items(accountant_client.get(CALENDAR, {"dias": 90, "empresa": pena.slug}))
+    assert only_pena and {name for name, *_ in only_pena} == {pena.name}
+    only_iva = _items(accountant_client.get(CALENDAR, {"dias": 90, "obligacion": "iva_bimestral"}))
+    assert {code for _, code, *_ in only_iva} == {"iva_bimestral"}
+
+
+def test_marking_filed_removes_an_overdue_due_date(accountant_client, two_clients, today):
+    pena, _andes = two_clients
+    response = accountant_client.post(
+        f"/c/{pena.slug}/calendario/presentada/",
+        {"obligation": "iva_bimestral", "period": "2025-11/12", "filed": "on", "next": CALENDAR},
+    )
+    assert response.status_code == 302 and response.url == CALENDAR
+    assert ObligationFiling.objects.filter(company=pena, period="2025-11/12").exists()
+    assert (pena.name, "iva_bimestral", "2025-11/12", date(2026, 1, 20)) not in _items(
+        accountant_client.get(CALENDAR)
+    )
+
+
+def test_exports_csv_and_xlsx(accountant_client, two_clients, today):
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                accountant_client.get(f"{CALENDAR}exportar.csv", {"dias": 30}).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    assert rows[0][:3] == ["Fecha límite", "Empresa", "NIT"]
+    assert len(rows) == 5 and rows[3][0] == "2026-03-13"
+    sheet = load_workbook(
+        io.BytesIO(accountant_client.get(f"{CALENDAR}exportar.xlsx", {"dias": 30}).content)
+    ).active
+    assert sheet.max_row == 5 and sheet["B4"].value == two_clients[0].name
+    assert accountant_client.get(f"{CALENDAR}exportar.pdf").status_code == 404
+
+
+def test_private_ics_feed_parses_and_can_be_revoked(accountant_client, client, two_clients, today):
+    response = accountant_client.post(f"{CALENDAR}suscripcion/", {"action": "renew"})
+    url = response.context["feed_url"]
+    assert url.startswith("http://testserver/calendario/") and url.endswith(".ics")
+    path = url.removeprefix("http://testserver")
+    feed = client.get(path)  # no login: the token is the credential
+    assert feed["Content-Type"].startswith("text/calendar")
+    events = [c for c in Calendar.from_ical(feed.content).walk("VEVENT")]
+    starts = {(str(e["summary"]), e.decoded("dtstart")) for e in events}
+    assert ("IVA bimestral: declaración y pago · Panadería Peña Hermanos S.A.S.", date(2026, 3, 17)) in starts
+    assert all(e.decoded("dtend") - e.decoded("dtstart") == timedelta(days=1) for e in events)
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    new_url = accountant_client.post(f"{CALENDAR}suscripcion/", {"action": "renew"}).context["feed_url"]
+    assert client.get(path).status_code == 404  # the old address stopped working
+    accountant_client.post(f"{CALENDAR}suscripcion/", {"action": "revoke"})
+    assert client.get(new_url.removeprefix("http://testserver")).status_code == 404
+    assert client.get("/calendario/inventado.ics").status_code == 404
+
+
+def test_month_view(accountant_client, two_clients, today):
+    body = accountant_client.get(f"{CALENDAR}mes/", {"mes": "2026-03"}).content.decode()
+    assert "marzo 2026" in body.lower() and "IVA bimestral" in body
+    assert accountant_client.get(f"{CALENDAR}mes/", {"mes": "no-es-mes"}).status_code == 200
+
+
+def test_company_calendar_and_iva_periodicity(accountant_client, linked_company, today):
+    url = f"/c/{linked_company.slug}/calendario/"
+    assert "IVA bimestral" in accountant_client.get(url).content.decode()
+    accountant_client.post(url, {"iva_periodicity": "cuatrimestral"})
+    linked_company.refresh_from_db()
+    assert linked_company.iva_periodicity == "cuatrimestral"
+    body = accountant_client.get(url).content.decode()
+    assert "IVA cuatrimestral" in body and "IVA bimestral: declaración" not in body
+
+
+def test_calendar_menu_shows_only_with_colombian_companies(accountant_client, workspace, today):
+    assert "Calendario tributario" not in accountant_client.get("/contador/").content.decode()
+    CompanyAccessFactory(workspace=workspace, company=CompanyFactory(country="CO"))
+    assert "Calendario tributario" in accountant_client.get("/contador/").content.decode()
+
+
+def test_calendar_of_a_workspace_without_colombian_companies_explains_it(accountant_client):
+    assert "clientes colombianos" in accountant_client.get(CALENDAR).content.decode()
+
+
+# Indicators and benefits -----------------------------------------------------------------------
+
+
+def test_indicators_for_the_workspaces_countries_newest_first_with_unread_marks(accountant_client, workspace):
+    old = Resource.objects.create(
+        kind="news", title="Vieja", summary="s", countries=["CO"], published_on=date(2026, 1, 1)
+    )
+    new = Resource.objects.create(
+        kind="guide", title="Nueva", summary="s", countries=[], published_on=date(2026, 2, 1)
+    )
+    Resource.objects.create(kind="news", title="De México", summary="s", countries=["MX"])
+    response = accountant_client.get("/contador/indicadores/")
+    assert [r.title for r in response.context["resources"]] == ["Nueva", "Vieja"]
+    assert response.content.decode().count("Nuevo") >= 2
+    accountant_client.get(f"/contador/indicadores/{old.pk}/")
+    marks = {r.title: r.is_read for r in accountant_client.get("/contador/indicadores/").context["resources"]}
+    assert marks == {"Nueva": False, "Vieja": True}
+    only_guides = accountant_client.get("/contador/indicadores/", {"tipo": "guide"}).context["resources"]
+    assert [r.pk for r in only_guides] == [new.pk]
+
+
+def test_indicator_of_another_country_is_404(accountant_client):
+    other = Resource.objects.create(kind="news", title="De México", summary="s", countries=["MX"])
+    assert accountant_client.get(f"/contador/indicadores/{other.pk}/").status_code == 404
+
+
+def test_an_indicator_with_a_link_opens_it(accountant_client):
+    linked = Resource.objects.create(
+        kind="webinar", title="W", summary="s", url="https://example.com/webinar"
+    )
+    response = accountant_client.get(f"/contador/indicadores/{linked.pk}/")
+    assert response.status_code == 302 and response.url == "https://example.com/webinar"
+
+
+@pytest.mark.parametrize(
+    ("benefit", "shown"),
+    [
+        ({"countries": ["CO"], "plans": ["trial"]}, True),
+        ({"countries": [], "plans": []}, True),
+        ({"countries": ["MX"], "plans": []}, False),
+        ({"countries": [], "plans": ["paid"]}, False),
+        ({"countries": [], "plans": [], "valid_until": date(2020, 1, 1)}, False),
+        ({"countries": [], "plans": [], "valid_from": date(2099, 1, 1)}, False),
+    ],
+)
+def test_benefits_the_workspace_qualifies_for(accountant_client, benefit, shown):
+    Benefit.objects.create(title="Descuento", partner="Socio", description="d", how_to_redeem="h", **benefit)
+    assert ("Descuento" in accountant_client.get("/contador/beneficios/").content.decode()) == shown
