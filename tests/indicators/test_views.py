@@ -19,7 +19,7 @@ def _items(response):
 def test_workspace_calendar_lists_each_clients_due_dates_overdue_first(accountant_client, two_clients, today):
     pena, andes = two_clients
     items = _items(accountant_client.get(CALENDAR, {"dias": 30}))
-    # Overdue (not filed): IVA Nov-Dec 2025, due in January; then March's IVA by NIT digit (4 -> 13th, 6 -> 17th).
+    # Overdue (not filed): IVA Nov-Dec 2025, due in January; then March's IVA by NIT digit (4: 13th, 6: 17th).
     assert items == [
         (andes.name, "iva_bimestral", "2025-11/12", date(2026, 1, 16)),
         (pena.name, "iva_bimestral", "2025-11/12", date(2026, 1, 20)),
