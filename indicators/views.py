@@ -94,7 +94,8 @@ def benefits_list(request):
 def _workspace_due_dates(request):
     workspace = workspace_for_request(request)
     companies = list(workspace_calendar_companies(workspace))
-    form = CalendarFilterForm(request.GET, companies=companies)
+    # Unbound without parameters, so that the form shows its initial 30 days.
+    form = CalendarFilterForm(request.GET or None, companies=companies)
     days = form.value("dias", 30)
     slug = form.value("empresa", "")
     chosen = [c for c in companies if c.slug == slug] if slug else companies
@@ -236,7 +237,7 @@ def company_calendar(request, company_slug):
             company_set_iva_periodicity(company=company, periodicity=form.cleaned_data["iva_periodicity"])
             messages.success(request, _("The IVA periodicity was saved."))
             return redirect("company:calendar", company_slug=company_slug)
-    filters = CalendarFilterForm(request.GET)
+    filters = CalendarFilterForm(request.GET or None)
     start, end = calendar_window(filters.value("dias", 90))
     due = upcoming_only(
         due_dates_for(companies=[company], start=start, end=end, obligation=filters.value("obligacion", ""))

@@ -1,5 +1,6 @@
 """Shared fixtures. Company schemas are costly: the ones tests share are provisioned once per session."""
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -128,6 +129,23 @@ def client_member(company_andes):
 def accountant_client(client, accountant):
     client.force_login(accountant)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Data that migrations load (the obligations mapping, the día cívico): a transactional test's flush
+    empties those tables, so the tests that use the database get them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
+    )
+    if not transactional and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    if not apps.get_model("indicators", "TaxObligation").objects.exists():
+        importlib.import_module("indicators.migrations.0002_reference_data").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

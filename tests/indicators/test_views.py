@@ -69,7 +69,7 @@ def test_exports_csv_and_xlsx(accountant_client, two_clients, today):
     sheet = load_workbook(
         io.BytesIO(accountant_client.get(f"{CALENDAR}exportar.xlsx", {"dias": 30}).content)
     ).active
-    assert sheet.max_row == 5 and sheet["B4"].value == two_clients[0].name
+    assert sheet.max_row == 5 and sheet["B5"].value == two_clients[0].name
     assert accountant_client.get(f"{CALENDAR}exportar.pdf").status_code == 404
 
 
@@ -166,3 +166,9 @@ def test_an_indicator_with_a_link_opens_it(accountant_client):
 def test_benefits_the_workspace_qualifies_for(accountant_client, benefit, shown):
     Benefit.objects.create(title="Descuento", partner="Socio", description="d", how_to_redeem="h", **benefit)
     assert ("Descuento" in accountant_client.get("/contador/beneficios/").content.decode()) == shown
+
+
+def test_calendar_without_parameters_shows_and_uses_30_days(accountant_client, two_clients, today):
+    response = accountant_client.get(CALENDAR)
+    assert response.context["days"] == 30
+    assert 'value="30" selected' in response.content.decode()
