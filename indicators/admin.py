@@ -1,10 +1,16 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Benefit, DueDateOverride, NonBusinessDay, Resource, TaxObligation
 
 
+# A link typed without a scheme is an https one.
+LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = LINKS
     list_display = ["title", "kind", "published_on", "pinned", "countries"]
     list_filter = ["kind", "pinned"]
     search_fields = ["title", "summary"]
@@ -13,6 +19,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
 @admin.register(Benefit)
 class BenefitAdmin(admin.ModelAdmin):
+    formfield_overrides = LINKS
     list_display = ["title", "partner", "valid_from", "valid_until", "plans", "countries"]
     search_fields = ["title", "partner"]
 

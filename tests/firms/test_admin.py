@@ -7,6 +7,12 @@ from firms.models import Workspace
 ADMIN_MODELS = [
     "accounts/user",
     "invitations/invitation",
+    "bulk_import/importjob",
+    "indicators/resource",
+    "indicators/benefit",
+    "indicators/taxobligation",
+    "indicators/nonbusinessday",
+    "indicators/duedateoverride",
     "firms/workspace",
     "firms/company",
     "firms/companyaccess",
@@ -24,7 +30,8 @@ def admin_client(client, db):
 @pytest.mark.parametrize("model", ADMIN_MODELS)
 def test_admin_lists_and_searches_every_model(admin_client, linked_company, model):
     assert admin_client.get(f"/admin/{model}/", {"q": "peña"}).status_code == 200
-    if model != "invitations/invitation":  # invitations are made by the accountants, not in the admin
+    # Invitations and imports are made by the accountants; the obligations come with the calendar's rules.
+    if model not in {"invitations/invitation", "bulk_import/importjob", "indicators/taxobligation"}:
         assert admin_client.get(f"/admin/{model}/add/").status_code == 200
 
 
@@ -65,3 +72,21 @@ def test_admin_refuses_a_company_with_a_wrong_check_digit(admin_client):
     )
     assert response.status_code == 200
     assert "dígito de verificación" in response.content.decode()
+
+
+def test_admin_adds_a_non_business_day_and_the_calendar_moves(admin_client):
+    from datetime import date
+
+    from indicators.services import calendar_for_year
+
+    before = {(r.obligation, r.period, r.nit_last_digits): r.due_date for r in calendar_for_year(2026)}
+    response = admin_client.post(
+        "/admin/indicators/nonbusinessday/add/", {"day": "2026-03-17", "name": "Paro nacional"}
+    )
+    assert response.status_code == 302
+    after = {(r.obligation, r.period, r.nit_last_digits): r.due_date for r in calendar_for_year(2026)}
+    assert (
+        after[("iva_bimestral", "2026-01/02", "6")]
+        == date(2026, 3, 18)
+        != before[("iva_bimestral", "2026-01/02", "6")]
+    )
