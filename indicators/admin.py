@@ -3,7 +3,6 @@ from django.db import models
 
 from .models import Benefit, DueDateOverride, NonBusinessDay, Resource, TaxObligation
 
-
 # A link typed without a scheme is an https one.
 LINKS = {models.URLField: {"assume_scheme": "https"}}
 
