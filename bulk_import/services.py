@@ -208,6 +208,14 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
     return job
 
 
+def import_run_now(*, job: ImportJob) -> ImportJob:
+    """Confirm and process in this process (the command line), without a Celery worker."""
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.QUEUED, confirmed_at=timezone.now()
+    )
+    return import_process(job_id=job.pk)
+
+
 def import_process(*, job_id: int) -> ImportJob:
     """Process the confirmed rows in chunks; safe to run twice, or again after a worker died.
 

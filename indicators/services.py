@@ -216,6 +216,11 @@ def user_calendar_companies(user: User) -> QuerySet[Company]:
     return companies_for_user(user).filter(country=Country.CO).order_by("name")
 
 
+def user_set_tax_reminders(*, user: User, enabled: bool) -> None:
+    user.tax_reminders = enabled
+    user.save(update_fields=["tax_reminders"])
+
+
 # Reminders --------------------------------------------------------------------------------------
 
 

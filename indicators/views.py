@@ -37,6 +37,7 @@ from .services import (
     resources_for,
     upcoming_only,
     user_calendar_companies,
+    user_set_tax_reminders,
     workspace_calendar_companies,
 )
 
@@ -198,8 +199,7 @@ def calendar_subscription(request):
         elif action == "reminders":
             preference = ReminderPreferenceForm(request.POST)
             if preference.is_valid():
-                request.user.tax_reminders = preference.cleaned_data["tax_reminders"]
-                request.user.save(update_fields=["tax_reminders"])
+                user_set_tax_reminders(user=request.user, enabled=preference.cleaned_data["tax_reminders"])
                 messages.success(request, _("Your reminder preference was saved."))
                 return redirect("tax:subscription")
     feed = CalendarFeed.objects.filter(user=request.user).first()

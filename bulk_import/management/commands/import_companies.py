@@ -1,11 +1,12 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bulk_import.models import ImportRow
 from bulk_import.parsing import MAX_BYTES, FileProblem
-from bulk_import.services import import_preview, import_process, import_summary
+from bulk_import.services import import_preview, import_run_now, import_summary
 from firms.access import workspace_for_user
 
 
@@ -25,12 +26,15 @@ class Command(BaseCommand):
         owner = User.objects.filter(email__iexact=workspace).first()
         space = workspace_for_user(owner) if owner else None
         if space is None:
-            raise CommandError(f"No workspace belongs to {workspace}.", returncode=2)
+            raise CommandError(_("No workspace belongs to %(email)s.") % {"email": workspace}, returncode=2)
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file.", returncode=2)
+            raise CommandError(_("%(file)s: no such file.") % {"file": file}, returncode=2)
         if path.stat().st_size > MAX_BYTES:
-            raise CommandError(f"{file}: the file is larger than 5 MB.", returncode=2)
+            raise CommandError(
+                _("%(file)s: the file is larger than 5 MB. Split it into smaller files.") % {"file": file},
+                returncode=2,
+            )
         try:
             job = import_preview(
                 workspace=space, user=owner, file_name=path.name, data=path.read_bytes(), sheet_name=sheet
@@ -38,9 +42,7 @@ class Command(BaseCommand):
         except FileProblem as problem:
             raise CommandError(f"{file}: {problem}", returncode=2) from None
         if not dry_run:
-            job.status = job.Status.RUNNING
-            job.save(update_fields=["status"])
-            job = import_process(job_id=job.pk)
+            job = import_run_now(job=job)
         for row in job.rows.order_by("row_number"):
             outcome = row.outcome or row.plan
             detail = " ".join(row.messages) if row.plan == ImportRow.Plan.ERROR else row.detail

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from firms.demo import seed_admin, seed_demo, seed_resources
 
@@ -23,11 +24,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, workspaces, companies, password, provision, admin, **options):
         if workspaces < 1 or companies < 0 or workspaces > 99 or companies > 999_999:
-            raise CommandError("--workspaces must be 1-99 and --companies 0-999999.")
+            raise CommandError(_("--workspaces must be 1-99 and --companies 0-999999."))
         seed_resources()
         logins = seed_demo(workspaces=workspaces, companies=companies, password=password, provision=provision)
         if admin:
             seed_admin(password=password)
-            self.stdout.write(f"  admin@example.com  contraseña: {password}  (administrador, /admin/)")
+            self.stdout.write(
+                "  "
+                + _("%(email)s  password: %(password)s  (administrator, /admin/)")
+                % {"email": "admin@example.com", "password": password}
+            )
         for login in logins:
-            self.stdout.write(f"  {login.email}  contraseña: {login.password}  ({login.companies} empresas)")
+            self.stdout.write(
+                "  "
+                + _("%(email)s  password: %(password)s  (%(count)s companies)")
+                % {"email": login.email, "password": login.password, "count": login.companies}
+            )

@@ -1,7 +1,7 @@
 import csv
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from indicators.services import calendar_for_year
 from indicators.taxcalendar import RULES, digits_for_nit
@@ -19,13 +19,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, country, year, nit, **options):
         if country.upper() != "CO":
-            raise CommandError("Only the Colombian calendar (--country CO) is available.", returncode=2)
+            raise CommandError(_("Only the Colombian calendar (--country CO) is available."), returncode=2)
         if not 2024 <= year <= 2100:
-            raise CommandError("--year must be between 2024 (Decreto 2229 de 2023) and 2100.", returncode=2)
+            raise CommandError(
+                _("--year must be between 2024 (Decreto 2229 de 2023) and 2100."), returncode=2
+            )
         digits = "".join(ch for ch in nit.split("-")[0] if ch.isdigit())
         if nit and not digits:
-            raise CommandError("--nit must contain the NIT's digits.", returncode=2)
-        writer = csv.writer(self.stdout if self.stdout else sys.stdout, lineterminator="\n")
+            raise CommandError(_("--nit must contain the NIT's digits."), returncode=2)
+        writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["obligation", "period", "nit_last_digits", "due_date"])
         for row in calendar_for_year(year):
             if digits and row.nit_last_digits != digits_for_nit(
