@@ -36,6 +36,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     tax_reminders = models.BooleanField(_("e-mail me my clients' upcoming tax due dates"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Made by an accountant for a client: inactive until the client sets a password from the e-mailed link.
+    awaiting_activation = models.BooleanField(_("awaiting activation"), default=False)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

@@ -169,12 +169,9 @@ def _xlsx_rows(data: bytes, sheet_name: str) -> list[list]:
         else:
             sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # read_only mode trusts the stored dimensions, which may cut rows
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+        return _read_rows(
+            [_cell_text(value) for value in values] for values in sheet.iter_rows(values_only=True)
+        )
     finally:
         workbook.close()
 
@@ -203,11 +200,25 @@ def _csv_rows(data: bytes) -> list[list]:
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     delimiter = max(DELIMITERS, key=lambda d: _known_headers(next(csv.reader([header_line], delimiter=d))))
-    rows = []
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        rows.append([cell.strip() for cell in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
+    return _read_rows(
+        [cell.strip() for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    )
+
+
+def _too_many() -> FileProblem:
+    return FileProblem(_("The file has more than 5,000 companies. Split it into smaller files."))
+
+
+def _read_rows(rows_in) -> list[list[str]]:
+    """The table's rows; stops with a FileProblem once there are more companies than allowed."""
+    rows, filled = [], 0
+    for row in rows_in:
+        rows.append(row)
+        if any(row):
+            filled += 1
+            if filled > MAX_ROWS + 1:  # the header and MAX_ROWS companies; blank rows do not count
+                raise _too_many()
     return rows
 
 
@@ -255,5 +266,5 @@ def _read_table(table: list[list]) -> Spreadsheet:
     if not spreadsheet.rows:
         raise FileProblem(_("The file has the headers but no company below them."))
     if len(spreadsheet.rows) > MAX_ROWS:
-        raise FileProblem(_("The file has more than 5,000 companies. Split it into smaller files."))
+        raise _too_many()
     return spreadsheet

@@ -216,6 +216,13 @@ def import_run_now(*, job: ImportJob) -> ImportJob:
     return import_process(job_id=job.pk)
 
 
+def import_fail(*, job_id: int, error: str) -> None:
+    """The job gave up after its retries: the page stops waiting and says so; processed rows stay done."""
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
 def import_process(*, job_id: int) -> ImportJob:
     """Process the confirmed rows in chunks; safe to run twice, or again after a worker died.
 

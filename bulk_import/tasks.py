@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .models import ImportJob
-from .services import import_process
+from .services import import_fail, import_process
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=10)
@@ -12,5 +12,8 @@ def import_job_task(self, job_id: int) -> None:
     except ImportJob.DoesNotExist:
         return
     except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            import_fail(job_id=job_id, error=str(exc))
+            raise
         ImportJob.objects.filter(pk=job_id).update(error=str(exc)[:2000])
         raise self.retry(exc=exc) from exc

@@ -1,7 +1,10 @@
 """The one place that decides who sees which workspace and company."""
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 
 from .models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
 
@@ -66,3 +69,23 @@ def workspace_for_request(request) -> Workspace:
     if workspace is None:
         raise Http404
     return workspace
+
+
+def workspace_view(*methods: str):
+    """Login, then the user's workspace (404 for anyone without one), then the allowed methods.
+
+    The access check comes before the method check, so that an outsider gets 404 whatever the method.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            workspace_for_request(request)
+            if methods and request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
@@ -69,19 +69,24 @@ def company_create(
     created_by=None,
 ) -> Company:
     """Create a company (listed at once; its schema is provisioned by a task) and link it to `workspace`."""
+    duplicate = DomainError(_("A company with this tax ID already exists for this country."))
     if Company.objects.filter(country=country, tax_id=tax_id.tax_id).exists():
-        raise DomainError(_("A company with this tax ID already exists for this country."))
+        raise duplicate
     with transaction.atomic():
-        company = Company.objects.create(
-            name=name.strip(),
-            country=country,
-            tax_id=tax_id.tax_id,
-            check_digit=tax_id.check_digit,
-            sector=sector,
-            tax_responsibilities=sorted(set(tax_responsibilities)),
-            phone=phone,
-            email=email,
-        )
+        try:
+            with transaction.atomic():
+                company = Company.objects.create(
+                    name=name.strip(),
+                    country=country,
+                    tax_id=tax_id.tax_id,
+                    check_digit=tax_id.check_digit,
+                    sector=sector,
+                    tax_responsibilities=sorted(set(tax_responsibilities)),
+                    phone=phone,
+                    email=email,
+                )
+        except IntegrityError:  # another request created the same tax ID in between
+            raise duplicate from None
         if workspace is not None:
             company_link(workspace=workspace, company=company, status=access_status, invited_by=created_by)
         company_provision_later(company_ids=[company.pk])

@@ -16,9 +16,10 @@ def company_provision_task(self, company_id: int) -> None:
 
 @shared_task
 def provision_pending_companies_task(limit: int = 500) -> int:
-    """Beat: queue provisioning, oldest first, for companies still pending (e.g. after a bulk seed)."""
+    """Beat: queue provisioning, oldest first, for companies not ready: pending (e.g. after a bulk seed),
+    failed (retried), or left provisioning by a worker that died (provisioning is idempotent)."""
     ids = list(
-        Company.objects.filter(provisioning_status=Company.Provisioning.PENDING)
+        Company.objects.exclude(provisioning_status=Company.Provisioning.READY)
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )

@@ -84,6 +84,9 @@ def company_switcher(request):
 @require_GET
 def company_home(request, company_slug):
     """The company's home: its data. The middleware has set the tenant and checked access."""
-    return render(
-        request, "firms/company_home.html", {"company": request.company, "grant": request.company_grant}
-    )
+    company = request.company
+    has_owner = CompanyMember.objects.filter(
+        company=company, role=CompanyMember.Role.OWNER, user__is_active=True
+    ).exists()
+    context = {"company": company, "grant": request.company_grant, "has_owner": has_owner}
+    return render(request, "firms/company_home.html", context)

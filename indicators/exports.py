@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 
-from bulk_import.spreadsheets import safe_cell
+from bulk_import.spreadsheets import FORMULA_STARTS, safe_cell
 
 from .services import CompanyDueDate
 
@@ -51,9 +51,7 @@ def due_dates_csv(due_dates: list[CompanyDueDate]) -> bytes:
     writer.writerow(headers)
     for row in rows:
         # A cell that a spreadsheet would take for a formula keeps a leading apostrophe.
-        writer.writerow(
-            [f"'{v}" if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in row]
-        )
+        writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -2,7 +2,6 @@ import calendar as calendar_module
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,9 +9,8 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from firms.access import workspace_for_request
+from firms.access import workspace_for_request, workspace_view
 from firms.middleware import plan_guard_exempt
 
 from .exports import due_dates_csv, due_dates_ics, due_dates_xlsx
@@ -61,8 +59,7 @@ def _grouped(due_dates):
 # Indicators and benefits ------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
+@workspace_view("GET", "HEAD")
 def resources_list(request):
     workspace = workspace_for_request(request)
     form = ResourceFilterForm(request.GET)
@@ -71,8 +68,7 @@ def resources_list(request):
     return render(request, "indicators/resources.html", {"form": form, "resources": resources})
 
 
-@login_required
-@require_GET
+@workspace_view("GET", "HEAD")
 def resource_open(request, resource_id):
     workspace = workspace_for_request(request)
     resource = get_object_or_404(resources_for(workspace=workspace, user=request.user), pk=resource_id)
@@ -82,8 +78,7 @@ def resource_open(request, resource_id):
     return render(request, "indicators/resource.html", {"resource": resource})
 
 
-@login_required
-@require_GET
+@workspace_view("GET", "HEAD")
 def benefits_list(request):
     workspace = workspace_for_request(request)
     return render(request, "indicators/benefits.html", {"benefits": benefits_for(workspace=workspace)})
@@ -107,8 +102,7 @@ def _workspace_due_dates(request):
     return form, companies, due, days
 
 
-@login_required
-@require_GET
+@workspace_view("GET", "HEAD")
 def calendar_list(request):
     """Calendario tributario: the due dates of every client, overdue first, grouped by date."""
     form, companies, due, days = _workspace_due_dates(request)
@@ -123,8 +117,7 @@ def calendar_list(request):
     return render(request, "indicators/calendar.html", context)
 
 
-@login_required
-@require_GET
+@workspace_view("GET", "HEAD")
 def calendar_export(request, fmt):
     _form, _companies, due, _days = _workspace_due_dates(request)
     if fmt == "csv":
@@ -168,8 +161,7 @@ def _month_links(month: date) -> dict:
     }
 
 
-@login_required
-@require_GET
+@workspace_view("GET", "HEAD")
 def calendar_month(request):
     workspace = workspace_for_request(request)
     month = _month(request)
@@ -181,7 +173,7 @@ def calendar_month(request):
 
 
 @plan_guard_exempt
-@login_required
+@workspace_view("GET", "HEAD", "POST")
 def calendar_subscription(request):
     """The private ICS address (shown once when made; it can be replaced or revoked) and the reminders."""
     workspace_for_request(request)

@@ -143,7 +143,9 @@ def company_owner_invite(
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password, is_active=False)
+        user = User.objects.create_user(
+            email=email, password=password, is_active=False, awaiting_activation=True
+        )
         CompanyMember.objects.create(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
     return _invitation_create(
         kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by
@@ -158,7 +160,9 @@ def company_client_invite(
         access = CompanyAccess.objects.select_for_update().get(
             workspace=workspace, company=company, status=CompanyAccess.Status.ACTIVE
         )
-        if CompanyMember.objects.filter(company=company, role=CompanyMember.Role.OWNER).exists():
+        if CompanyMember.objects.filter(
+            company=company, role=CompanyMember.Role.OWNER, user__is_active=True
+        ).exists():
             raise InvitationError(_("This company already has an owner who can log in."))
         if access.invitations.filter(
             kind=Invitation.Kind.ACTIVATION, status__in=Invitation.OPEN_STATUSES
@@ -334,6 +338,15 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
     with transaction.atomic():
         invitation = _lock_open(invitation, user)
         if invitation.kind == Invitation.Kind.LINK:
+            admins = CompanyMember.objects.filter(
+                company_id=invitation.company_id,
+                user=user,
+                role__in=[CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN],
+            )
+            if not admins.exists():
+                raise InvitationError(
+                    _("Only the company's owners and administrators can answer this request.")
+                )
             _set_access_status(invitation, CompanyAccess.Status.ACTIVE)
         else:
             CompanyMember.objects.get_or_create(
@@ -353,12 +366,18 @@ def invitation_activate(*, invitation: Invitation, password: str) -> User:
         user = User.objects.select_for_update().get(pk=invitation.recipient_id)
         if user.is_active:
             raise InvitationError(_("This account is already active: log in to accept the invitation."))
+        if invitation.kind != Invitation.Kind.ACTIVATION or not user.awaiting_activation:
+            # A deactivated account is not switched back on by a link.
+            raise InvalidLink(
+                _("This invitation link is not valid. Check that you copied the whole link from the e-mail.")
+            )
         if user.check_password(password):
             raise InvitationError(_("Choose a new password, different from the one your accountant typed."))
         validate_password(password, user)
         user.set_password(password)
         user.is_active = True
-        user.save(update_fields=["password", "is_active"])
+        user.awaiting_activation = False
+        user.save(update_fields=["password", "is_active", "awaiting_activation"])
         # The link came to this address: it is verified.
         EmailAddress.objects.update_or_create(
             user=user,
@@ -466,6 +485,10 @@ def access_revoke_invitations(*, access: CompanyAccess) -> int:
             Invitation.objects.select_for_update().filter(
                 access=access, status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED]
             )
+        )
+        # Re-read under a lock: the client may have just accepted (invitations are locked first, as there).
+        access = (
+            CompanyAccess.objects.select_for_update().select_related("workspace", "company").get(pk=access.pk)
         )
         if access.status == CompanyAccess.Status.PENDING:
             company_link(

@@ -164,6 +164,12 @@ def invitation_respond(request, token):
     if request.user.is_authenticated and request.user.pk != recipient.pk:
         return render(request, "invitations/wrong_account.html", context, status=403)
     if not recipient.is_active:
+        if invitation.kind != Invitation.Kind.ACTIVATION or not recipient.awaiting_activation:
+            # A deactivated account: the link does not switch it back on.
+            error = _(
+                "This invitation link is not valid. Check that you copied the whole link from the e-mail."
+            )
+            return render(request, "invitations/link_invalid.html", {"error": error}, status=404)
         return _activate(request, invitation, context)
     if not request.user.is_authenticated:
         context["login_url"] = reverse("account_login") + "?" + urlencode({"next": request.path})

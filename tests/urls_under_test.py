@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-WORKSPACE_NAMESPACES = {"firms", "clients"}
+WORKSPACE_NAMESPACES = {"firms", "clients", "resources", "tax"}
 COMPANY_NAMESPACES = {"company", "books"}
 OBJECT_KWARGS = {"access_id", "job_id"}
 
@@ -31,6 +31,8 @@ class AppUrl:
         for key in self.kwargs:
             if key == "company_slug":
                 values[key] = company.slug
+            elif key == "resource_id":
+                values[key] = _resource().pk
             elif key == "fmt":
                 values[key] = "xlsx"
             elif key == "job_id":
@@ -81,3 +83,12 @@ def _import_job_for(company):
     workspace = CompanyAccess.objects.filter(company=company).order_by("pk").first().workspace
     job = ImportJob.objects.filter(workspace=workspace).first()
     return job or ImportJob.objects.create(workspace=workspace, file_name="prueba.csv")
+
+
+def _resource():
+    """An indicator for every country version (made for the URL tests)."""
+    from indicators.models import Resource
+
+    return Resource.objects.filter(countries=[]).first() or Resource.objects.create(
+        kind="news", title="Prueba", summary="Para las pruebas de acceso"
+    )

@@ -175,6 +175,12 @@ def test_invite_the_client_later_from_the_company_page(accountant_client, worksp
         assert response.status_code == 302
         assert CompanyMember.objects.get(company=company).user.email == "dueno@sincorreo.co"
         again = accountant_client.post(f"/c/{company.slug}/invitar-cliente/", {"email": "otro@sincorreo.co"})
+        assert "Ya hay una invitación en camino" in again.content.decode()
+        owner = CompanyMember.objects.get(company=company).user
+        User.objects.filter(pk=owner.pk).update(is_active=True, awaiting_activation=False)
+        page = accountant_client.get(company.get_absolute_url())
+        assert "Invitar al cliente" not in page.content.decode()  # the company has an owner now
+        again = accountant_client.post(f"/c/{company.slug}/invitar-cliente/", {"email": "otro@sincorreo.co"})
         assert "ya tiene un propietario" in again.content.decode()
     finally:
         drop_schema(company.schema_name)
@@ -189,13 +195,12 @@ def test_report_writes_formula_like_cells_as_text(workspace, accountant):
             ["+57 cosa", NITS[1], "", ""],
             ["-1", NITS[2], "", ""],
             ["@SUM(A1)", NITS[3], "", ""],
-            ["\tTab", NITS[4], "", ""],
         ],
     )
     sheet = load_workbook(io.BytesIO(report_xlsx(job))).active
-    names = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2).data_type for r in range(2, 7)}
-    assert names['=HYPERLINK("http://evil")'] == "s"
-    assert all(kind == "s" for kind in names.values())
+    cells = [sheet.cell(row=r, column=2) for r in range(2, 6)]
+    assert [c.value for c in cells] == ['=HYPERLINK("http://evil")', "+57 cosa", "-1", "@SUM(A1)"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     assert sheet.cell(row=1, column=7).value == "Resultado"
 
 
@@ -206,3 +211,25 @@ def test_job_counts_and_progress(workspace, accountant):
     assert ImportJob.objects.get(pk=job.pk).status == "queued"
     job = import_process(job_id=job.pk)
     assert job.progress_percent == 100 and job.finished_at
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tTab", "\rCR"])
+def test_safe_cell_writes_formula_like_text_as_text(value):
+    from openpyxl import Workbook
+
+    from bulk_import.spreadsheets import safe_cell
+
+    cell = Workbook().active["A1"]
+    safe_cell(cell, value)
+    assert cell.value == value and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_blank_rows_do_not_count_toward_the_row_limit_and_too_many_is_refused():
+    from bulk_import.parsing import FileProblem, parse_spreadsheet
+
+    rows = [[f"Empresa {i}", NITS[0], "", ""] if i % 2 else ["", "", "", ""] for i in range(6001)]
+    assert len(parse_spreadsheet(file_name="a.csv", data=csv_bytes(rows)).rows) == 3000
+    with pytest.raises(FileProblem):
+        parse_spreadsheet(
+            file_name="a.csv", data=csv_bytes([[f"E {i}", NITS[0], "", ""] for i in range(5001)])
+        )

@@ -85,7 +85,8 @@ def test_replayed_schema_has_the_same_seeded_rows_and_recorded_migrations(migrat
 def test_provisioning_does_not_run_migrations_per_company(db, monkeypatch):
     schema_template()  # built once per migration state
     calls = []
-    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("firms.provisioning.call_command", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("django_tenants.models.call_command", lambda *a, **k: calls.append(a))
     company = CompanyFactory(name="Sin migraciones")
     try:
         company_provision(company_id=company.pk)

@@ -261,3 +261,24 @@ def test_list_actions_never_redirect_to_another_site(accountant_client, link_req
         f"/contador/clientes/vinculos/{invitation.access_id}/revocar/", {"next": "https://evil.example.com/"}
     )
     assert response.url == "/contador/"
+
+
+def test_a_link_does_not_switch_a_deactivated_account_back_on(recipient_client, link_request):
+    invitation, token = link_request
+    type(invitation.recipient).objects.filter(pk=invitation.recipient_id).update(is_active=False)
+    response = recipient_client.post(
+        _url(token), {"password1": "Nueva-Clave-123", "password2": "Nueva-Clave-123"}
+    )
+    assert response.status_code == 404 and "no es válido" in response.content.decode()
+    invitation.recipient.refresh_from_db()
+    assert not invitation.recipient.is_active
+    assert CompanyAccess.objects.get(pk=invitation.access_id).status == "pending"
+
+
+def test_an_admin_removed_from_the_company_cannot_accept(recipient_client, link_request):
+    invitation, token = link_request
+    CompanyMember.objects.filter(company=invitation.company, user=invitation.recipient).delete()
+    recipient_client.force_login(invitation.recipient)
+    response = recipient_client.post(_url(token), {"action": "accept"}, follow=True)
+    assert "administradores" in response.content.decode()
+    assert CompanyAccess.objects.get(pk=invitation.access_id).status == "pending"
