@@ -7,7 +7,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -322,8 +322,8 @@ class Summary:
 
 
 def import_summary(job: ImportJob) -> Summary:
-    preview_errors = job.rows.filter(plan=Plan.ERROR).count()
+    plans = job.rows.aggregate(**{plan: Count("pk", filter=Q(plan=plan)) for plan in Plan.values})
+    preview_errors = plans[Plan.ERROR]
     if job.status == ImportJob.Status.PREVIEW:
-        plans = {plan: job.rows.filter(plan=plan).count() for plan in Plan.values}
         return Summary(plans[Plan.CREATE], plans[Plan.LINK], plans[Plan.SKIP], preview_errors)
     return Summary(job.created_count, job.linked_count, job.skipped_count, job.failed_count + preview_errors)

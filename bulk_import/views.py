@@ -11,7 +11,6 @@ from .parsing import FileProblem
 from .services import import_confirm, import_preview, import_summary
 from .spreadsheets import report_xlsx, template_csv, template_xlsx
 
-ROW_FIELDS = ["row_number", "name", "tax_id_raw", "plan", "outcome", "messages", "detail", "company__slug"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,7 +61,7 @@ def import_template(request, fmt):
 def import_job(request, job_id):
     """The preview before confirming, the progress while the job runs, then the result."""
     job = _job(request, job_id)
-    rows = job.rows.select_related("company").only(*ROW_FIELDS)
+    rows = job.rows.select_related("company")
     if request.GET.get("errores"):
         rows = rows.filter(plan=ImportRow.Plan.ERROR)
     context = {
