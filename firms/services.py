@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -55,41 +56,84 @@ def workspace_set_plan(*, workspace: Workspace, plan: str) -> Workspace:
     return workspace
 
 
-def company_create(
+@dataclass(frozen=True)
+class NewCompany:
+    name: str
+    country: str
+    tax_id: TaxId
+    sector: str = ""
+    tax_responsibilities: tuple[str, ...] = ()
+    phone: str = ""
+    email: str = ""
+
+
+def companies_create(
     *,
-    name: str,
-    country: str,
-    tax_id: TaxId,
-    sector: str = "",
-    tax_responsibilities: Iterable[str] = (),
-    phone: str = "",
-    email: str = "",
+    new: list[NewCompany],
     workspace: Workspace | None = None,
     access_status: str = CompanyAccess.Status.ACTIVE,
     created_by=None,
-) -> Company:
-    """Create a company (listed at once; its schema is provisioned by a task) and link it to `workspace`."""
+) -> list[Company]:
+    """Create companies (listed at once; schemas provisioned by tasks, in order) linked to `workspace`.
+
+    All or nothing: DomainError if any tax ID already exists for its country, even created meanwhile.
+    """
     duplicate = DomainError(_("A company with this tax ID already exists for this country."))
-    if Company.objects.filter(country=country, tax_id=tax_id.tax_id).exists():
+    keys = {(item.country, item.tax_id.tax_id) for item in new}
+    existing = Company.objects.filter(tax_id__in={tax_id for _country, tax_id in keys}).values_list(
+        "country", "tax_id"
+    )
+    if keys & set(existing) or len(keys) < len(new):
         raise duplicate
+    companies = []
+    for item in new:
+        company = Company(
+            name=item.name.strip(),
+            country=item.country,
+            tax_id=item.tax_id.tax_id,
+            check_digit=item.tax_id.check_digit,
+            sector=item.sector,
+            tax_responsibilities=sorted(set(item.tax_responsibilities)),
+            phone=item.phone,
+            email=item.email,
+        )
+        company.fill_derived_fields()
+        companies.append(company)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                company = Company.objects.create(
-                    name=name.strip(),
-                    country=country,
-                    tax_id=tax_id.tax_id,
-                    check_digit=tax_id.check_digit,
-                    sector=sector,
-                    tax_responsibilities=sorted(set(tax_responsibilities)),
-                    phone=phone,
-                    email=email,
-                )
+                Company.objects.bulk_create(companies)
         except IntegrityError:  # another request created the same tax ID in between
             raise duplicate from None
         if workspace is not None:
-            company_link(workspace=workspace, company=company, status=access_status, invited_by=created_by)
-        company_provision_later(company_ids=[company.pk])
+            now = timezone.now()
+            CompanyAccess.objects.bulk_create(
+                CompanyAccess(
+                    workspace=workspace,
+                    company=company,
+                    status=access_status,
+                    invited_by=created_by,
+                    created_at=now,
+                    status_changed_at=now,
+                )
+                for company in companies
+            )
+        company_provision_later(company_ids=[company.pk for company in companies])
+    return companies
+
+
+def company_create(
+    *,
+    workspace: Workspace | None = None,
+    access_status: str = CompanyAccess.Status.ACTIVE,
+    created_by=None,
+    **fields,
+) -> Company:
+    """Create one company (see companies_create)."""
+    fields["tax_responsibilities"] = tuple(fields.get("tax_responsibilities", ()))
+    (company,) = companies_create(
+        new=[NewCompany(**fields)], workspace=workspace, access_status=access_status, created_by=created_by
+    )
     return company
 
 
