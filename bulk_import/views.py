@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accountant_portal.responses import CSV, XLSX, download
 from firms.access import workspace_for_request
 
 from .forms import ImportUploadForm
@@ -10,14 +11,6 @@ from .models import ImportJob, ImportRow
 from .parsing import FileProblem
 from .services import import_confirm, import_preview, import_summary
 from .spreadsheets import report_xlsx, template_csv, template_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
 
 
 def _job(request, job_id) -> ImportJob:
@@ -51,9 +44,9 @@ def import_upload(request):
 def import_template(request, fmt):
     workspace_for_request(request)
     if fmt == "xlsx":
-        return _download(template_xlsx(), XLSX, "plantilla-empresas.xlsx")
+        return download(template_xlsx(), XLSX, "plantilla-empresas.xlsx")
     if fmt == "csv":
-        return _download(template_csv(), "text/csv; charset=utf-8", "plantilla-empresas.csv")
+        return download(template_csv(), CSV, "plantilla-empresas.csv")
     raise Http404
 
 
@@ -95,4 +88,4 @@ def import_confirm_view(request, job_id):
 @login_required
 def import_report(request, job_id):
     job = _job(request, job_id)
-    return _download(report_xlsx(job), XLSX, _("import-%(id)s-result.xlsx") % {"id": job.pk})
+    return download(report_xlsx(job), XLSX, _("import-%(id)s-result.xlsx") % {"id": job.pk})

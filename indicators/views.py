@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from accountant_portal.responses import CSV, XLSX, download, redirect_back
 from firms.access import workspace_for_request, workspace_view
 from firms.middleware import plan_guard_exempt
 
@@ -40,7 +40,6 @@ from .services import (
 )
 
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _grouped(due_dates):
@@ -121,16 +120,10 @@ def calendar_list(request):
 def calendar_export(request, fmt):
     _form, _companies, due, _days = _workspace_due_dates(request)
     if fmt == "csv":
-        return _download(due_dates_csv(due), "text/csv; charset=utf-8", "calendario-tributario.csv")
+        return download(due_dates_csv(due), CSV, "calendario-tributario.csv")
     if fmt == "xlsx":
-        return _download(due_dates_xlsx(due), XLSX, "calendario-tributario.xlsx")
+        return download(due_dates_xlsx(due), XLSX, "calendario-tributario.xlsx")
     raise Http404
-
-
-def _download(content, content_type, name):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _month(request) -> date:
@@ -260,7 +253,4 @@ def company_filing(request, company_slug):
             user=request.user,
             filed=form.cleaned_data["filed"],
         )
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("company:calendar", company_slug=company_slug)
+    return redirect_back(request, "company:calendar", company_slug=company_slug)

@@ -6,10 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accountant_portal.responses import redirect_back
 from firms.access import workspace_for_request
 from firms.models import CompanyAccess, CompanyMember
 from firms.services import DomainError
@@ -119,7 +119,7 @@ def _access_action(request, access_id, action, success: str):
         messages.error(request, str(error))
     else:
         messages.success(request, success % {"company": access.company.name})
-    return _back_to_list(request)
+    return redirect_back(request, "firms:workspace_home")
 
 
 @login_required
@@ -134,16 +134,6 @@ def access_revoke_view(request, access_id):
     return _access_action(
         request, access_id, access_revoke_invitations, _("The invitation for %(company)s was revoked.")
     )
-
-
-def _back_to_list(request):
-    """Back to the list the action came from, with its filters; never to another site."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("firms:workspace_home")
 
 
 # The recipient ----------------------------------------------------------------------------------
