@@ -23,5 +23,5 @@ urlpatterns = [
     path("contador/", include(resource_patterns)),
     path("contador/calendario/", include(tax_patterns)),
     path("calendario/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    path("c/<slug:company_slug>/", include("firms.company_urls")),
+    path("c/<slug:company_slug>/", include("accountant_portal.company_urls")),
 ]

@@ -182,7 +182,7 @@ def bench_provisioning(count: int = 20):
         with transaction.atomic():
             schema_replay(schema_name=company.schema_name, template=template)
             with schema_context(company.schema_name):
-                chart_copy(country="CO", from_schema=template.schema_name)
+                chart_copy(country="CO", template_schema=template.schema_name)
 
     def replay_ddl_only(company):
         with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.db.models import Count, QuerySet
 
-from firms.models import search_normalize
+from core.text import search_normalize
 
 from .models import Account
 

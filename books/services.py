@@ -1,7 +1,7 @@
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from firms.models import search_normalize
+from core.text import search_normalize
 
 from .models import Account
 from .puc import puc_rows
@@ -9,6 +9,11 @@ from .puc import puc_rows
 
 class AccountError(Exception):
     """A business rule refused the change; the message is for the user."""
+
+
+def chart_seed_template() -> int:
+    """The template schema keeps the PUC, which new Colombian companies copy (chart_copy)."""
+    return chart_seed(country="CO")
 
 
 def chart_seed(*, country: str) -> int:
@@ -29,12 +34,12 @@ def chart_seed(*, country: str) -> int:
     return len(accounts)
 
 
-def chart_copy(*, country: str, from_schema: str) -> int:
+def chart_copy(*, country: str, template_schema: str) -> int:
     """Fast path of chart_seed: copy the seeded chart of a template schema into the current schema."""
     if country != "CO":
         return 0
     with connection.cursor() as cursor:
-        source = connection.ops.quote_name(from_schema)
+        source = connection.ops.quote_name(template_schema)
         cursor.execute(f"INSERT INTO books_account SELECT * FROM {source}.books_account")  # noqa: S608
         return cursor.rowcount
 

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+
+from firms.access import company_view
 
 from .forms import AccountCreateForm
 from .models import Account
@@ -10,15 +11,15 @@ from .selectors import account_ancestors, account_children, account_search
 from .services import AccountError, account_create
 
 
-@require_GET
-def account_list(request, company_slug):
+@company_view("GET")
+def account_list(request, company):
     """Chart of accounts: browse level by level (?cuenta=CODE) or search by code or name (?q=)."""
     query = request.GET.get("q", "").strip()[:100]
     parent = None
     if request.GET.get("cuenta"):
         parent = get_object_or_404(Account, code=request.GET["cuenta"])
     context = {
-        "company": request.company,
+        "company": company,
         "query": query,
         "parent": parent,
         "breadcrumb": account_ancestors(parent) if parent else [],
@@ -32,7 +33,8 @@ def account_list(request, company_slug):
     return render(request, template, context)
 
 
-def account_new(request, company_slug):
+@company_view("GET", "POST")
+def account_new(request, company):
     parent = get_object_or_404(Account, code=request.GET.get("padre", ""))
     form = AccountCreateForm(request.POST or None, initial={"code": parent.code})
     if request.method == "POST" and form.is_valid():
@@ -44,8 +46,6 @@ def account_new(request, company_slug):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Account %(code)s was added.") % {"code": account.code})
-            url = reverse("books:account_list", kwargs={"company_slug": company_slug})
+            url = reverse("books:account_list", kwargs={"company_slug": company.slug})
             return redirect(f"{url}?cuenta={parent.code}")
-    return render(
-        request, "books/account_new.html", {"company": request.company, "form": form, "parent": parent}
-    )
+    return render(request, "books/account_new.html", {"company": company, "form": form, "parent": parent})

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from firms.models import Company, CompanyAccess, Country, Workspace, search_normalize
-from firms.services import DomainError, NewCompany, companies_create, company_create
+from core.text import search_normalize
+from firms.models import Company, CompanyAccess, Country, Workspace
+from firms.services import DomainError, companies_create, company_new
 from firms.tax_ids import TaxId, tax_id_parse
-from invitations.services import LinkRequest, client_link_request, company_owner_invite
+from invitations.services.create import LinkRequest, client_link_request, company_owner_invite
 
 from .models import ImportJob, ImportRow
 from .parsing import Spreadsheet, SpreadsheetRow, parse_spreadsheet
@@ -270,74 +271,61 @@ def _process_chunk(job: ImportJob) -> bool:
 
 
 def _create_new_companies(job: ImportJob, rows: list[ImportRow]) -> list[ImportRow]:
-    """The chunk's new companies in one go (the other rows, and a race, go one by one)."""
+    """The chunk's new companies in one go; on a race (a tax ID created meanwhile) the rows go one by one."""
     creating = [row for row in rows if row.plan == Plan.CREATE]
     existing = set(_existing_companies((row.country, row.tax_id) for row in creating))
     creating = [row for row in creating if (row.country, row.tax_id) not in existing]
     if not creating:
         return []
+    try:
+        with transaction.atomic():
+            _create(job, creating)
+    except DomainError:
+        return []
+    return creating
+
+
+def _create(job: ImportJob, rows: list[ImportRow]) -> None:
+    """Create the rows' companies linked to the workspace, and invite the clients whose e-mail is known."""
     new = [
-        NewCompany(
+        company_new(
             name=row.name,
             country=row.country,
             tax_id=TaxId(row.tax_id, row.check_digit),
             phone=row.phone,
             email=row.email,
         )
-        for row in creating
+        for row in rows
     ]
-    try:
-        with transaction.atomic():
-            companies = companies_create(
-                new=new,
-                workspace=job.workspace,
-                access_status=CompanyAccess.Status.ACTIVE,
-                created_by=job.created_by,
-            )
-    except DomainError:
-        return []
-    accesses = {
-        a.company_id: a for a in CompanyAccess.objects.filter(workspace=job.workspace, company__in=companies)
-    }
-    for row, company in zip(creating, companies, strict=True):
-        row.company, row.outcome = company, Outcome.CREATED
+    accesses = companies_create(
+        companies=new,
+        workspace=job.workspace,
+        access_status=CompanyAccess.Status.ACTIVE,
+        created_by=job.created_by,
+    )
+    for row, access in zip(rows, accesses, strict=True):
+        row.company, row.outcome = access.company, Outcome.CREATED
         row.detail = _("created; add the client's e-mail later from the company's page")
         if row.email:
-            company_owner_invite(access=accesses[company.pk], email=row.email, invited_by=job.created_by)
+            company_owner_invite(access=access, email=row.email, invited_by=job.created_by)
             row.detail = _("created; the activation invitation went to %(email)s") % {"email": row.email}
-    return creating
 
 
 def _process_row(job: ImportJob, row: ImportRow) -> None:
-    tax_id = TaxId(row.tax_id, row.check_digit)
     try:
         with transaction.atomic():
             company = Company.objects.filter(country=row.country, tax_id=row.tax_id).first()
             if row.plan == Plan.SKIP:
                 row.outcome = Outcome.SKIPPED
             elif company is None:
-                company = company_create(
-                    name=row.name,
-                    country=row.country,
-                    tax_id=tax_id,
-                    phone=row.phone,
-                    email=row.email,
-                    workspace=job.workspace,
-                    access_status=CompanyAccess.Status.ACTIVE,
-                    created_by=job.created_by,
-                )
-                if row.email:
-                    access = CompanyAccess.objects.get(workspace=job.workspace, company=company)
-                    company_owner_invite(access=access, email=row.email, invited_by=job.created_by)
-                    row.detail = _("created; the activation invitation went to %(email)s") % {
-                        "email": row.email
-                    }
-                else:
-                    row.detail = _("created; add the client's e-mail later from the company's page")
-                row.outcome = Outcome.CREATED
+                _create(job, [row])
+                return
             else:
                 outcome = client_link_request(
-                    workspace=job.workspace, country=row.country, tax_id=tax_id, invited_by=job.created_by
+                    workspace=job.workspace,
+                    country=row.country,
+                    tax_id=TaxId(row.tax_id, row.check_digit),
+                    invited_by=job.created_by,
                 )
                 if outcome == LinkRequest.REQUESTED:
                     row.outcome, row.detail = (

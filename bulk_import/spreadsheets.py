@@ -6,18 +6,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import safe_cell
+
 from .models import ImportJob
 from .parsing import TEMPLATE_COLUMNS
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(cell, value) -> None:
-    """Write `value` so that a spreadsheet never runs it: text that looks like a formula stays text."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _bold_header(sheet, headers) -> None:

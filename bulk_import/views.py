@@ -1,10 +1,9 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accountant_portal.responses import CSV, XLSX, download
-from firms.access import workspace_for_request
+from core.responses import CSV, XLSX, download
+from firms.access import workspace_view
 
 from .forms import ImportUploadForm
 from .models import ImportJob, ImportRow
@@ -13,14 +12,13 @@ from .services import import_confirm, import_preview, import_summary
 from .spreadsheets import report_xlsx, template_csv, template_xlsx
 
 
-def _job(request, job_id) -> ImportJob:
-    return get_object_or_404(ImportJob, pk=job_id, workspace=workspace_for_request(request))
+def _job(workspace, job_id) -> dict:
+    return {"job": get_object_or_404(ImportJob, pk=job_id, workspace=workspace)}
 
 
-@login_required
-def import_upload(request):
+@workspace_view("GET", "POST")
+def import_upload(request, workspace):
     """Clientes → Añadir múltiples clientes: download the template, upload it filled in."""
-    workspace = workspace_for_request(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -40,9 +38,8 @@ def import_upload(request):
     return render(request, "bulk_import/upload.html", {"form": form, "jobs": jobs})
 
 
-@login_required
-def import_template(request, fmt):
-    workspace_for_request(request)
+@workspace_view("GET")
+def import_template(request, workspace, fmt):
     if fmt == "xlsx":
         return download(template_xlsx(), XLSX, "plantilla-empresas.xlsx")
     if fmt == "csv":
@@ -50,10 +47,9 @@ def import_template(request, fmt):
     raise Http404
 
 
-@login_required
-def import_job(request, job_id):
+@workspace_view("GET", load=_job)
+def import_job(request, workspace, job):
     """The preview before confirming, the progress while the job runs, then the result."""
-    job = _job(request, job_id)
     rows = job.rows.select_related("company")
     if request.GET.get("errores"):
         rows = rows.filter(plan=ImportRow.Plan.ERROR)
@@ -66,26 +62,21 @@ def import_job(request, job_id):
     return render(request, "bulk_import/job.html", context)
 
 
-@login_required
-def import_progress(request, job_id):
+@workspace_view("GET", load=_job)
+def import_progress(request, workspace, job):
     """Polled by htmx while the job runs; once finished the page reloads to show the result."""
-    job = _job(request, job_id)
     response = render(request, "bulk_import/partials/progress.html", {"job": job})
     if job.is_finished:
         response["HX-Refresh"] = "true"
     return response
 
 
-@login_required
-def import_confirm_view(request, job_id):
-    job = _job(request, job_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    import_confirm(job=job)
+@workspace_view("POST", load=_job)
+def import_confirm_view(request, workspace, job):
+    job = import_confirm(job=job)
     return redirect("clients:import_job", job_id=job.pk)
 
 
-@login_required
-def import_report(request, job_id):
-    job = _job(request, job_id)
+@workspace_view("GET", load=_job)
+def import_report(request, workspace, job):
     return download(report_xlsx(job), XLSX, _("import-%(id)s-result.xlsx") % {"id": job.pk})

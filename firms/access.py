@@ -1,5 +1,6 @@
 """The one place that decides who sees which workspace and company."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,11 @@ def companies_for_user(user) -> QuerySet[Company]:
     return Company.objects.filter(Q(Exists(via_workspace)) | Q(Exists(via_membership)))
 
 
+# Who a company page is for, besides anyone who may enter the company (see company_view).
+COMPANY_ADMIN = "company_admin"
+ACCOUNTANT = "accountant"
+
+
 class CompanyGrant:
     """How a user reaches a company: as a member, and/or through workspaces with an active access."""
 
@@ -38,6 +44,11 @@ class CompanyGrant:
         self.company = company
         self.member_role = member_role
         self.workspaces = workspaces
+
+    @property
+    def is_company_admin(self) -> bool:
+        """An owner or administrator of the company itself (a client, not the accountant)."""
+        return self.member_role in (CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN)
 
     @property
     def read_only(self) -> bool:
@@ -63,28 +74,59 @@ def company_grant_for_user(*, user, slug: str) -> CompanyGrant:
     return CompanyGrant(company, member_role, workspaces)
 
 
-def workspace_for_request(request) -> Workspace:
-    """The request user's workspace, or 404 (every workspace view goes through this)."""
-    workspace = getattr(request, "workspace", None)
-    if workspace is None:
-        raise Http404
-    return workspace
+def _allowed_methods(methods: tuple[str, ...]) -> tuple[str, ...]:
+    return (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
 
 
-def workspace_view(*methods: str):
-    """Login, then the user's workspace (404 for anyone without one), then the allowed methods.
+def workspace_view(*methods: str, load: Callable[..., dict] | None = None):
+    """Login, then the user's workspace (404 for anyone without one), then the objects of the URL, then
+    the allowed methods. The view gets the workspace: `view(request, workspace, **kwargs)`.
 
-    The access check comes before the method check, so that an outsider gets 404 whatever the method.
+    `load(workspace, **url_kwargs)` turns the URL's ids into the workspace's objects (404 for another
+    workspace's) and returns the view's keyword arguments. Access comes before the method check, so that
+    an outsider gets 404 whatever the method.
     """
+    allowed = _allowed_methods(methods)
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            workspace_for_request(request)
-            if methods and request.method not in methods:
-                return HttpResponseNotAllowed(methods)
-            return view(request, *args, **kwargs)
+            workspace = getattr(request, "workspace", None)
+            if workspace is None:
+                raise Http404
+            if load is not None:
+                kwargs = load(workspace, **kwargs)
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, workspace, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def company_view(*methods: str, only: str = ""):
+    """A page of the company area, /c/<slug>/...: CompanyAreaMiddleware has checked the access and set
+    the tenant. `only` narrows who may use it (404 for others): COMPANY_ADMIN, the company's own owners
+    and administrators; ACCOUNTANT, the workspaces that work on it. Then the allowed methods. The view
+    gets the company: `view(request, company, **kwargs)`.
+    """
+    allowed = _allowed_methods(methods)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, company_slug, **kwargs):
+            grant = getattr(request, "company_grant", None)
+            if grant is None or grant.company.slug != company_slug:
+                raise Http404
+            if (only == COMPANY_ADMIN and not grant.is_company_admin) or (
+                only == ACCOUNTANT and not grant.workspaces
+            ):
+                raise Http404
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, grant.company, *args, **kwargs)
 
         return wrapped
 

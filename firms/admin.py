@@ -5,7 +5,7 @@ from django_tenants.admin import TenantAdminMixin
 
 from .admin_forms import CompanyAdminForm
 from .models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
-from .services import company_provision_later, workspace_set_plan
+from .services import companies_create, company_provision_later, workspace_set_plan
 
 
 class WorkspaceMemberInline(admin.TabularInline):
@@ -94,9 +94,10 @@ class CompanyAdmin(TenantAdminMixin, admin.ModelAdmin):
         return [*self.readonly_fields, *fixed]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            company_provision_later(company_ids=[obj.pk])
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            companies_create(companies=[obj])  # the one way to create a company: saved, then provisioned
 
     @admin.action(description=_("Prepare the books (provision the schema)"))
     def provision(self, request, queryset):

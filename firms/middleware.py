@@ -65,12 +65,6 @@ class CompanyAreaMiddleware:
             ]
 
 
-def plan_guard_exempt(view):
-    """A personal setting (not the workspace's data) that plan consulta leaves writable."""
-    view.plan_guard_exempt = True
-    return view
-
-
 class PlanWriteGuardMiddleware:
     """The one place where plan consulta refuses writes, in the workspace and in its companies."""
 

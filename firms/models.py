@@ -1,5 +1,4 @@
 import secrets
-import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -12,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import TenantMixin
+
+from core.text import search_normalize
 
 from .reference import rut_responsibility_choices, sector_choices
 from .tax_ids import tax_id_format
@@ -28,13 +29,6 @@ class Country(models.TextChoices):
     ES = "ES", _("Spain")
     CL = "CL", _("Chile")
     US = "US", _("United States")
-
-
-def search_normalize(text: str) -> str:
-    """Lower case, no accents, single spaces: "Peña  S.A.S." -> "pena s.a.s."."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
 
 
 class Workspace(models.Model):
@@ -212,27 +206,6 @@ class Company(TenantMixin):
         return reverse("company:home", kwargs={"company_slug": self.slug})
 
 
-class InvitationStatus(models.TextChoices):
-    """States of an e-mailed invitation (invitations.Invitation), also shown on the access it belongs to."""
-
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed to send")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
-
-
-# Invitations that are still open, or expired: the accountant can send them again or revoke them.
-RESENDABLE_INVITATION_STATUSES = {
-    InvitationStatus.QUEUED,
-    InvitationStatus.SENT,
-    InvitationStatus.FAILED,
-    InvitationStatus.EXPIRED,
-}
-
-
 class CompanyAccess(models.Model):
     """A workspace's access to a company (vínculo)."""
 
@@ -241,6 +214,25 @@ class CompanyAccess(models.Model):
         ACTIVE = "active", _("Active")
         DECLINED = "declined", _("Declined")
         REVOKED = "revoked", _("Revoked")
+
+    class InvitationStatus(models.TextChoices):
+        """The latest invitation of the access, as the workspace list shows it (kept by invitations)."""
+
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed to send")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    # Invitations still open, or expired: the accountant can send them again or revoke them.
+    RESENDABLE = {
+        InvitationStatus.QUEUED,
+        InvitationStatus.SENT,
+        InvitationStatus.FAILED,
+        InvitationStatus.EXPIRED,
+    }
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("workspace")
@@ -259,11 +251,12 @@ class CompanyAccess(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
-    # The latest invitation of this access, kept here by invitations.services for the workspace list.
+    # The latest invitation of this access, kept here by invitations for the workspace list.
     invitation_status = models.CharField(
         _("invitation"), max_length=10, choices=InvitationStatus.choices, blank=True, default=""
     )
     invitation_status_at = models.DateTimeField(_("invitation status since"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
 
     class Meta:
         verbose_name = _("company access")
@@ -286,7 +279,7 @@ class CompanyAccess(models.Model):
 
     @property
     def invitation_can_be_resent(self) -> bool:
-        return self.invitation_status in RESENDABLE_INVITATION_STATUSES
+        return self.invitation_status in self.RESENDABLE
 
     @property
     def invitation_can_be_revoked(self) -> bool:

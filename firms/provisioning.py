@@ -7,6 +7,8 @@ bench/run.py against django-tenants' default (CREATE SCHEMA + migrations).
 """
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -18,6 +20,27 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_context, schema_exists
 
 from .models import SchemaTemplate
+
+
+@dataclass(frozen=True)
+class SchemaSeeder:
+    """A tenant app's starting rows (e.g. the chart of accounts), registered by the app in its ready().
+
+    `seed_template()` fills the template schema once (current schema); `copy(country=, template_schema=)`
+    fills a new company's schema (current schema) from the template, for the company's country.
+    """
+
+    seed_template: Callable[[], None]
+    copy: Callable[..., None]
+
+
+SCHEMA_SEEDERS: list[SchemaSeeder] = []
+
+
+def schema_seeder_register(seeder: SchemaSeeder) -> None:
+    if seeder not in SCHEMA_SEEDERS:
+        SCHEMA_SEEDERS.append(seeder)
+
 
 # Statements that read or manage the session, not the schema: not replayed.
 NOT_REPLAYED = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "SHOW", "SET SEARCH_PATH")
@@ -67,12 +90,18 @@ def schema_template() -> SchemaTemplate:
         call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
     connection.set_schema_to_public()
 
-    from books.services import chart_seed
-
     with schema_context(schema_name):
-        chart_seed(country="CO")  # the template keeps the seeded rows that new companies copy
+        for seeder in SCHEMA_SEEDERS:  # the template keeps the seeded rows that new companies copy
+            seeder.seed_template()
     SchemaTemplate.objects.filter(key=key).delete()
     return SchemaTemplate.objects.create(key=key, schema_name=schema_name, statements=recorded)
+
+
+def schema_seed(*, schema_name: str, country: str, template: SchemaTemplate) -> None:
+    """Copy the template's starting rows that apply to `country` into a new company schema."""
+    with schema_context(schema_name):
+        for seeder in SCHEMA_SEEDERS:
+            seeder.copy(country=country, template_schema=template.schema_name)
 
 
 def schema_replay(*, schema_name: str, template: SchemaTemplate) -> None:

@@ -3,10 +3,12 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+
+from core.text import search_normalize
 
 from .access import companies_for_user
-from .models import Company, CompanyAccess, Workspace, search_normalize
+from .models import Company, CompanyAccess, Workspace
 
 TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
 
@@ -46,17 +48,7 @@ class CompanyFilters:
 
 def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
     """The workspace's linked companies ("Empresas vinculadas"), filtered and sorted."""
-    from invitations.models import Invitation
-
-    declines = Invitation.objects.filter(status=Invitation.Status.DECLINED).exclude(decline_reason="")
-    accesses = (
-        CompanyAccess.objects.filter(workspace=workspace)
-        .select_related("company")
-        # The client's reason for declining, shown to the accountant: one query for the whole page.
-        .prefetch_related(
-            Prefetch("invitations", queryset=declines.order_by("-responded_at"), to_attr="declines")
-        )
-    )
+    accesses = CompanyAccess.objects.filter(workspace=workspace).select_related("company")
     term = search_term(filters.query)
     if term:
         accesses = accesses.filter(company__search_text__contains=term)

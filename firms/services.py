@@ -2,17 +2,16 @@
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_exists
 
-from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
-from .provisioning import schema_replay, schema_template
+from .models import Company, CompanyAccess, CompanyMember, Country, Workspace, WorkspaceMember
+from .provisioning import schema_replay, schema_seed, schema_template
 from .tax_ids import TaxId
 
 logger = logging.getLogger(__name__)
@@ -56,49 +55,54 @@ def workspace_set_plan(*, workspace: Workspace, plan: str) -> Workspace:
     return workspace
 
 
-@dataclass(frozen=True)
-class NewCompany:
-    name: str
-    country: str
-    tax_id: TaxId
-    sector: str = ""
-    tax_responsibilities: tuple[str, ...] = ()
-    phone: str = ""
-    email: str = ""
+def company_new(
+    *,
+    name: str,
+    country: str,
+    tax_id: TaxId,
+    sector: str = "",
+    tax_responsibilities: Iterable[str] = (),
+    phone: str = "",
+    email: str = "",
+) -> Company:
+    """An unsaved company for companies_create, from a parsed tax ID."""
+    return Company(
+        name=name.strip(),
+        country=country,
+        tax_id=tax_id.tax_id,
+        check_digit=tax_id.check_digit,
+        sector=sector,
+        tax_responsibilities=sorted(set(tax_responsibilities)),
+        phone=phone,
+        email=email,
+    )
 
 
 def companies_create(
     *,
-    new: list[NewCompany],
+    companies: list[Company],
     workspace: Workspace | None = None,
     access_status: str = CompanyAccess.Status.ACTIVE,
     created_by=None,
-) -> list[Company]:
-    """Create companies (listed at once; schemas provisioned by tasks, in order) linked to `workspace`.
+    provision: bool = True,
+) -> list[CompanyAccess]:
+    """The one way to create companies: saves the unsaved `companies` (listed at once), links them to
+    `workspace` and queues their schemas' provisioning (in order) once the transaction commits.
 
     All or nothing: DomainError if any tax ID already exists for its country, even created meanwhile.
+    Returns the accesses it created (none without a workspace). With provision=False the schemas wait
+    for the beat job or the first visit (the demo's thousands of companies).
     """
     duplicate = DomainError(_("A company with this tax ID already exists for this country."))
-    keys = {(item.country, item.tax_id.tax_id) for item in new}
+    keys = {(company.country, company.tax_id) for company in companies}
     existing = Company.objects.filter(tax_id__in={tax_id for _country, tax_id in keys}).values_list(
         "country", "tax_id"
     )
-    if keys & set(existing) or len(keys) < len(new):
+    if keys & set(existing) or len(keys) < len(companies):
         raise duplicate
-    companies = []
-    for item in new:
-        company = Company(
-            name=item.name.strip(),
-            country=item.country,
-            tax_id=item.tax_id.tax_id,
-            check_digit=item.tax_id.check_digit,
-            sector=item.sector,
-            tax_responsibilities=sorted(set(item.tax_responsibilities)),
-            phone=item.phone,
-            email=item.email,
-        )
+    for company in companies:
         company.fill_derived_fields()
-        companies.append(company)
+    accesses: list[CompanyAccess] = []
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -107,7 +111,7 @@ def companies_create(
             raise duplicate from None
         if workspace is not None:
             now = timezone.now()
-            CompanyAccess.objects.bulk_create(
+            accesses = CompanyAccess.objects.bulk_create(
                 CompanyAccess(
                     workspace=workspace,
                     company=company,
@@ -118,22 +122,31 @@ def companies_create(
                 )
                 for company in companies
             )
-        company_provision_later(company_ids=[company.pk for company in companies])
-    return companies
+        if provision:
+            company_provision_later(company_ids=[company.pk for company in companies])
+    return accesses
 
 
 def company_create(
     *,
-    workspace: Workspace | None = None,
+    workspace: Workspace,
     access_status: str = CompanyAccess.Status.ACTIVE,
     created_by=None,
     **fields,
-) -> Company:
-    """Create one company (see companies_create)."""
-    fields["tax_responsibilities"] = tuple(fields.get("tax_responsibilities", ()))
-    (company,) = companies_create(
-        new=[NewCompany(**fields)], workspace=workspace, access_status=access_status, created_by=created_by
+) -> CompanyAccess:
+    """Create one company linked to `workspace` (see companies_create); returns its access."""
+    (access,) = companies_create(
+        companies=[company_new(**fields)],
+        workspace=workspace,
+        access_status=access_status,
+        created_by=created_by,
     )
+    return access
+
+
+def company_set_iva_periodicity(*, company: Company, periodicity: str) -> Company:
+    company.iva_periodicity = periodicity
+    company.save(update_fields=["iva_periodicity"])
     return company
 
 
@@ -146,6 +159,24 @@ def company_link(*, workspace: Workspace, company: Company, status: str, invited
         access.status_changed_at = timezone.now()
         access.save(update_fields=["status", "status_changed_at"])
     return access
+
+
+def access_set_invitation_status(
+    *, access_id: int, status: str, at, decline_reason: str | None = None
+) -> None:
+    """Mirror the access's latest invitation (invitations calls this) for the workspace list."""
+    fields = {"invitation_status": status, "invitation_status_at": at}
+    if decline_reason is not None:
+        fields["decline_reason"] = decline_reason
+    CompanyAccess.objects.filter(pk=access_id).update(**fields)
+
+
+def company_member_add(*, company_id: int, user, role: str = CompanyMember.Role.OWNER) -> CompanyMember:
+    """Give a client user a role in a company (kept if they already have one)."""
+    member, _created = CompanyMember.objects.get_or_create(
+        company_id=company_id, user=user, defaults={"role": role}
+    )
+    return member
 
 
 def company_provision_later(*, company_ids: Iterable[int]) -> None:
@@ -180,12 +211,9 @@ def company_provision(*, company_id: int) -> Company:
                 return company
             started = timezone.now()
             if not schema_exists(company.schema_name):
-                from books.services import chart_copy
-
                 template = schema_template()
                 schema_replay(schema_name=company.schema_name, template=template)
-                with schema_context(company.schema_name):
-                    chart_copy(country=company.country, from_schema=template.schema_name)
+                schema_seed(schema_name=company.schema_name, country=company.country, template=template)
             company.provisioning_status = Company.Provisioning.READY
             company.provisioning_error = ""
             company.provisioned_at = timezone.now()

@@ -36,10 +36,6 @@ class TaxId:
     check_digit: str
 
 
-def tax_id_label(country: str) -> str:
-    return {"CO": _("NIT with check digit (DV)"), "PA": _("RUC and DV")}.get(country, _("Tax ID"))
-
-
 def tax_id_parse(*, country: str, raw: str) -> TaxId:
     """Validate a company tax ID typed for `country` and return its storage form.
 

@@ -2,12 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import workspace_for_request
+from .access import company_view, workspace_view
 from .forms import CompanyFilterForm, WorkspaceSettingsForm
 from .middleware import RECENT_SESSION_KEY
 from .models import CompanyMember
@@ -18,7 +17,8 @@ from .services import workspace_update
 @login_required
 @require_GET
 def workspace_home(request):
-    """Espacio Contador: the linked companies, with filters, sorting and pages."""
+    """Espacio Contador: the linked companies, with filters, sorting and pages. A client without a
+    workspace sees the companies they are a member of."""
     if request.workspace is None:
         memberships = (
             CompanyMember.objects.filter(user=request.user)
@@ -26,11 +26,10 @@ def workspace_home(request):
             .order_by("company__name")
         )
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
-    workspace = workspace_for_request(request)
     form = CompanyFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(
-        workspace_company_list(workspace=workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE
+        workspace_company_list(workspace=request.workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -44,9 +43,8 @@ def workspace_home(request):
     return render(request, template, context)
 
 
-@login_required
-def workspace_settings(request):
-    workspace = workspace_for_request(request)
+@workspace_view("GET", "POST")
+def workspace_settings(request, workspace):
     form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
     if request.method == "POST" and form.is_valid():
         workspace_update(
@@ -57,11 +55,8 @@ def workspace_settings(request):
     return render(request, "firms/workspace_settings.html", {"form": form})
 
 
-@login_required
-def workspace_plan(request):
-    workspace = workspace_for_request(request)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@workspace_view("GET")
+def workspace_plan(request, workspace):
     return render(request, "firms/plan.html", {"workspace": workspace, "sales_email": settings.SALES_EMAIL})
 
 
@@ -81,10 +76,9 @@ def company_switcher(request):
     return render(request, "firms/partials/switcher_results.html", {"companies": companies, "query": query})
 
 
-@require_GET
-def company_home(request, company_slug):
-    """The company's home: its data. The middleware has set the tenant and checked access."""
-    company = request.company
+@company_view("GET")
+def company_home(request, company):
+    """The company's home: its data."""
     has_owner = CompanyMember.objects.filter(
         company=company, role=CompanyMember.Role.OWNER, user__is_active=True
     ).exists()

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 
-from bulk_import.spreadsheets import FORMULA_STARTS, safe_cell
+from core.spreadsheets import safe_cell, safe_csv_value
 
-from .services import CompanyDueDate
+from .selectors import CompanyDueDate
 
 
 def _status(due: CompanyDueDate) -> str:
@@ -50,8 +50,7 @@ def due_dates_csv(due_dates: list[CompanyDueDate]) -> bytes:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
     for row in rows:
-        # A cell that a spreadsheet would take for a formula keeps a leading apostrophe.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
+        writer.writerow([safe_csv_value(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -1,176 +1,22 @@
-"""Indicators, benefits and each client's tax calendar."""
+"""Writes of indicators and the tax calendar: read marks, filings, the private feed, the reminders."""
 
-import hashlib
-import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accountant_portal.emails import email_message
 from accounts.models import User
-from firms.access import companies_for_user
-from firms.models import Company, CompanyAccess, Country, Workspace
+from core.emails import email_message
+from core.tokens import token_hash, token_new
+from firms.models import Company
 
-from .models import (
-    Benefit,
-    CalendarFeed,
-    DueDateOverride,
-    DueDateReminder,
-    NonBusinessDay,
-    ObligationFiling,
-    Resource,
-    ResourceRead,
-    TaxObligation,
-)
-from .taxcalendar import RULES, DueDate, digits_for_nit, national_calendar
-
-# Overdue due dates are shown for this long after they passed, unless marked as filed.
-OVERDUE_DAYS = 60
-
-
-# Indicators and benefits ------------------------------------------------------------------------
-
-
-def workspace_countries(workspace: Workspace) -> set[str]:
-    """The workspace's own country and those of the companies it works on."""
-    countries = set(
-        CompanyAccess.objects.filter(workspace=workspace, status=CompanyAccess.Status.ACTIVE)
-        .values_list("company__country", flat=True)
-        .distinct()
-    )
-    return countries | {workspace.country}
-
-
-def _for_countries(countries: Iterable[str]) -> Q:
-    return Q(countries=[]) | Q(countries__overlap=list(countries))
-
-
-def resources_for(*, workspace: Workspace, user: User, kind: str = "") -> QuerySet[Resource]:
-    resources = Resource.objects.filter(_for_countries(workspace_countries(workspace)))
-    if kind:
-        resources = resources.filter(kind=kind)
-    read = ResourceRead.objects.filter(user=user, resource=OuterRef("pk"))
-    return resources.annotate(is_read=Exists(read))
+from .models import CalendarFeed, DueDateReminder, ObligationFiling, Resource, ResourceRead
+from .selectors import due_dates_for, user_calendar_companies
 
 
 def resource_mark_read(*, resource: Resource, user: User) -> None:
     ResourceRead.objects.get_or_create(user=user, resource=resource)
-
-
-def benefits_for(*, workspace: Workspace) -> QuerySet[Benefit]:
-    """The benefits the workspace qualifies for today: its countries and plan; expired ones hidden."""
-    today = timezone.localdate()
-    plan = workspace.current_plan()
-    return Benefit.objects.filter(
-        _for_countries(workspace_countries(workspace)),
-        Q(plans=[]) | Q(plans__contains=[plan]),
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-    )
-
-
-# The tax calendar -------------------------------------------------------------------------------
-
-
-def calendar_for_year(year: int) -> list[DueDate]:
-    """The national calendar of `year` with the admin's extra non-business days and overrides."""
-    overrides = {
-        (o.obligation, o.period, o.nit_last_digits): (o.due_date, o.note)
-        for o in DueDateOverride.objects.all()
-    }
-    extra = NonBusinessDay.objects.values_list("day", flat=True)
-    return national_calendar(year, extra_non_business=extra, overrides=overrides)
-
-
-@dataclass
-class CompanyDueDate:
-    company: Company
-    obligation: TaxObligation
-    period: str
-    due_date: date
-    note: str
-    filed: bool
-
-    @property
-    def overdue(self) -> bool:
-        return not self.filed and self.due_date < timezone.localdate()
-
-    @property
-    def days_left(self) -> int:
-        return (self.due_date - timezone.localdate()).days
-
-    @property
-    def days_late(self) -> int:
-        return -self.days_left
-
-
-def company_obligations(company: Company, obligations: list[TaxObligation]) -> list[TaxObligation]:
-    return [o for o in obligations if o.code in RULES and o.applies_to(company)]
-
-
-def due_dates_for(
-    *, companies: Iterable[Company], start: date, end: date, obligation: str = ""
-) -> list[CompanyDueDate]:
-    """Every due date between `start` and `end` of each Colombian company, by its NIT and responsibilities.
-
-    Overdue ones (before today, not marked filed) come first, then by date.
-    """
-    companies = [c for c in companies if c.country == Country.CO]
-    obligations = list(TaxObligation.objects.filter(active=True))
-    if obligation:
-        obligations = [o for o in obligations if o.code == obligation]
-    national: dict[tuple[str, str, str], DueDate] = {}
-    for year in range(start.year - 1, end.year + 1):
-        for row in calendar_for_year(year):
-            if start <= row.due_date <= end:
-                national[(row.obligation, row.period, row.nit_last_digits)] = row
-    by_rule: dict[tuple[str, str], list[DueDate]] = {}
-    for (code, _period, digits), row in national.items():
-        by_rule.setdefault((code, digits), []).append(row)
-    filed = set(
-        ObligationFiling.objects.filter(company__in=companies).values_list(
-            "company_id", "obligation", "period"
-        )
-    )
-    result = []
-    for company in companies:
-        for tax in company_obligations(company, obligations):
-            digits = digits_for_nit(company.tax_id, by_pairs=RULES[tax.code].by_pairs)
-            for row in by_rule.get((tax.code, digits), []):
-                result.append(
-                    CompanyDueDate(
-                        company,
-                        tax,
-                        row.period,
-                        row.due_date,
-                        row.note,
-                        (company.pk, tax.code, row.period) in filed,
-                    )
-                )
-    result.sort(key=lambda d: (not d.overdue, d.due_date, d.company.name, d.obligation.order))
-    return result
-
-
-def calendar_window(days: int) -> tuple[date, date]:
-    today = timezone.localdate()
-    return today - timedelta(days=OVERDUE_DAYS), today + timedelta(days=days)
-
-
-def workspace_calendar_companies(workspace: Workspace) -> QuerySet[Company]:
-    return Company.objects.filter(
-        accesses__workspace=workspace, accesses__status=CompanyAccess.Status.ACTIVE, country=Country.CO
-    ).order_by("name")
-
-
-def upcoming_only(due_dates: list[CompanyDueDate]) -> list[CompanyDueDate]:
-    """Overdue ones not filed, and everything from today on."""
-    today = timezone.localdate()
-    return [d for d in due_dates if d.due_date >= today or d.overdue]
 
 
 def obligation_mark_filed(*, company: Company, obligation: str, period: str, user: User, filed: bool) -> None:
@@ -182,43 +28,20 @@ def obligation_mark_filed(*, company: Company, obligation: str, period: str, use
         ObligationFiling.objects.filter(company=company, obligation=obligation, period=period).delete()
 
 
-def company_set_iva_periodicity(*, company: Company, periodicity: str) -> None:
-    company.iva_periodicity = periodicity
-    company.save(update_fields=["iva_periodicity"])
-
-
 # The private ICS feed ---------------------------------------------------------------------------
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def calendar_feed_renew(*, user: User) -> str:
     """A new private feed address for the user (the old one stops working). Returns the raw token."""
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     CalendarFeed.objects.update_or_create(
-        user=user, defaults={"token_hash": _hash(token), "created_at": timezone.now()}
+        user=user, defaults={"token_hash": token_hash(token), "created_at": timezone.now()}
     )
     return token
 
 
 def calendar_feed_revoke(*, user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()
-
-
-def calendar_feed_user(token: str) -> User | None:
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=_hash(token or "")).first()
-    return feed.user if feed and feed.user.is_active else None
-
-
-def user_calendar_companies(user: User) -> QuerySet[Company]:
-    return companies_for_user(user).filter(country=Country.CO).order_by("name")
-
-
-def user_set_tax_reminders(*, user: User, enabled: bool) -> None:
-    user.tax_reminders = enabled
-    user.save(update_fields=["tax_reminders"])
 
 
 # Reminders --------------------------------------------------------------------------------------
@@ -269,11 +92,3 @@ def tax_reminder_send(*, user_id: int) -> int:
         )
         message.send()  # an error rolls the records back: the next run sends them again
     return len(new)
-
-
-def tax_reminder_recipients() -> list[int]:
-    return list(
-        User.objects.filter(is_active=True, tax_reminders=True, workspace_memberships__isnull=False)
-        .distinct()
-        .values_list("pk", flat=True)
-    )

@@ -1,8 +1,9 @@
 from celery import shared_task
 
-from invitations.tasks import RETRY
+from core.emails import EMAIL_TASK_RETRY
 
-from .services import tax_reminder_recipients, tax_reminder_send
+from .selectors import tax_reminder_recipients
+from .services import tax_reminder_send
 
 
 @shared_task
@@ -14,6 +15,6 @@ def tax_reminders_task() -> int:
     return len(recipients)
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_TASK_RETRY)
 def tax_reminder_user_task(user_id: int) -> int:
     return tax_reminder_send(user_id=user_id)

@@ -138,13 +138,12 @@ def national_calendar(
     *,
     extra_non_business: Iterable[date] = (),
     overrides: dict[tuple[str, str, str], tuple[date, str]] | None = None,
-    obligations: Iterable[str] | None = None,
 ) -> list[DueDate]:
     """Every due date of calendar year `year`: obligation, period, NIT digits and date."""
     extra = frozenset(extra_non_business)
     overrides = overrides or {}
     rows = []
-    for code in obligations or RULES:
+    for code in RULES:
         rule = RULES[code]
         for period, due_year, due_month in rule.periods(year):
             days = business_days(due_year, due_month, extra)

@@ -3,15 +3,17 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
-from accountant_portal.responses import CSV, XLSX, download, redirect_back
-from firms.access import workspace_for_request, workspace_view
-from firms.middleware import plan_guard_exempt
+from accounts.services import user_set_tax_reminders
+from core.decorators import plan_guard_exempt
+from core.responses import CSV, XLSX, download, redirect_back
+from firms.access import company_view, workspace_view
+from firms.services import company_set_iva_periodicity
 
 from .exports import due_dates_csv, due_dates_ics, due_dates_xlsx
 from .forms import (
@@ -22,22 +24,17 @@ from .forms import (
     ResourceFilterForm,
 )
 from .models import CalendarFeed
-from .services import (
+from .selectors import (
     benefits_for,
-    calendar_feed_renew,
-    calendar_feed_revoke,
     calendar_feed_user,
     calendar_window,
-    company_set_iva_periodicity,
     due_dates_for,
-    obligation_mark_filed,
-    resource_mark_read,
     resources_for,
     upcoming_only,
     user_calendar_companies,
-    user_set_tax_reminders,
     workspace_calendar_companies,
 )
+from .services import calendar_feed_renew, calendar_feed_revoke, obligation_mark_filed, resource_mark_read
 
 PAGE_SIZE = 100
 
@@ -58,18 +55,16 @@ def _grouped(due_dates):
 # Indicators and benefits ------------------------------------------------------------------------
 
 
-@workspace_view("GET", "HEAD")
-def resources_list(request):
-    workspace = workspace_for_request(request)
+@workspace_view("GET")
+def resources_list(request, workspace):
     form = ResourceFilterForm(request.GET)
     kind = form.cleaned_data["tipo"] if form.is_valid() else ""
     resources = resources_for(workspace=workspace, user=request.user, kind=kind)
     return render(request, "indicators/resources.html", {"form": form, "resources": resources})
 
 
-@workspace_view("GET", "HEAD")
-def resource_open(request, resource_id):
-    workspace = workspace_for_request(request)
+@workspace_view("GET")
+def resource_open(request, workspace, resource_id):
     resource = get_object_or_404(resources_for(workspace=workspace, user=request.user), pk=resource_id)
     resource_mark_read(resource=resource, user=request.user)
     if resource.url:
@@ -77,17 +72,15 @@ def resource_open(request, resource_id):
     return render(request, "indicators/resource.html", {"resource": resource})
 
 
-@workspace_view("GET", "HEAD")
-def benefits_list(request):
-    workspace = workspace_for_request(request)
+@workspace_view("GET")
+def benefits_list(request, workspace):
     return render(request, "indicators/benefits.html", {"benefits": benefits_for(workspace=workspace)})
 
 
 # The workspace's tax calendar -------------------------------------------------------------------
 
 
-def _workspace_due_dates(request):
-    workspace = workspace_for_request(request)
+def _workspace_due_dates(request, workspace):
     companies = list(workspace_calendar_companies(workspace))
     # Unbound without parameters, so that the form shows its initial 30 days.
     form = CalendarFilterForm(request.GET or None, companies=companies)
@@ -101,10 +94,10 @@ def _workspace_due_dates(request):
     return form, companies, due, days
 
 
-@workspace_view("GET", "HEAD")
-def calendar_list(request):
+@workspace_view("GET")
+def calendar_list(request, workspace):
     """Calendario tributario: the due dates of every client, overdue first, grouped by date."""
-    form, companies, due, days = _workspace_due_dates(request)
+    form, companies, due, days = _workspace_due_dates(request, workspace)
     page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -116,9 +109,9 @@ def calendar_list(request):
     return render(request, "indicators/calendar.html", context)
 
 
-@workspace_view("GET", "HEAD")
-def calendar_export(request, fmt):
-    _form, _companies, due, _days = _workspace_due_dates(request)
+@workspace_view("GET")
+def calendar_export(request, workspace, fmt):
+    _form, _companies, due, _days = _workspace_due_dates(request, workspace)
     if fmt == "csv":
         return download(due_dates_csv(due), CSV, "calendario-tributario.csv")
     if fmt == "xlsx":
@@ -154,9 +147,8 @@ def _month_links(month: date) -> dict:
     }
 
 
-@workspace_view("GET", "HEAD")
-def calendar_month(request):
-    workspace = workspace_for_request(request)
+@workspace_view("GET")
+def calendar_month(request, workspace):
     month = _month(request)
     last = month.replace(day=calendar_module.monthrange(month.year, month.month)[1])
     due = due_dates_for(companies=workspace_calendar_companies(workspace), start=month, end=last)
@@ -166,10 +158,9 @@ def calendar_month(request):
 
 
 @plan_guard_exempt
-@workspace_view("GET", "HEAD", "POST")
-def calendar_subscription(request):
+@workspace_view("GET", "POST")
+def calendar_subscription(request, workspace):
     """The private ICS address (shown once when made; it can be replaced or revoked) and the reminders."""
-    workspace_for_request(request)
     feed_url = None
     preference = ReminderPreferenceForm(initial={"tax_reminders": request.user.tax_reminders})
     if request.method == "POST":
@@ -214,14 +205,14 @@ def calendar_feed(request, token):
 # One company's calendar, in its area -----------------------------------------------------------
 
 
-def company_calendar(request, company_slug):
-    company = request.company
+@company_view("GET", "POST")
+def company_calendar(request, company):
     form = IvaPeriodicityForm(request.POST or None, initial={"iva_periodicity": company.iva_periodicity})
     if request.method == "POST":
         if form.is_valid():
             company_set_iva_periodicity(company=company, periodicity=form.cleaned_data["iva_periodicity"])
             messages.success(request, _("The IVA periodicity was saved."))
-            return redirect("company:calendar", company_slug=company_slug)
+            return redirect("company:calendar", company_slug=company.slug)
     filters = CalendarFilterForm(request.GET or None)
     start, end = calendar_window(filters.value("dias", 90))
     due = upcoming_only(
@@ -241,16 +232,15 @@ def company_calendar(request, company_slug):
     return render(request, "indicators/company_calendar.html", context)
 
 
-def company_filing(request, company_slug):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@company_view("POST")
+def company_filing(request, company):
     form = FilingForm(request.POST)
     if form.is_valid():
         obligation_mark_filed(
-            company=request.company,
+            company=company,
             obligation=form.cleaned_data["obligation"],
             period=form.cleaned_data["period"],
             user=request.user,
             filed=form.cleaned_data["filed"],
         )
-    return redirect_back(request, "company:calendar", company_slug=company_slug)
+    return redirect_back(request, "company:calendar", company_slug=company.slug)

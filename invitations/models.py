@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from firms.models import Company, CompanyAccess, InvitationStatus, Workspace
+from firms.models import Company, CompanyAccess, Workspace
 
 
 class Invitation(models.Model):
@@ -13,7 +13,14 @@ class Invitation(models.Model):
         LINK = "link", _("Link request to an existing company")
         ACTIVATION = "activation", _("Activation of an account created by the accountant")
 
-    Status = InvitationStatus
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed to send")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     OPEN_STATUSES = (Status.QUEUED, Status.SENT, Status.FAILED)
 

@@ -1,29 +1,17 @@
 from celery import shared_task
-from django.conf import settings
 
-from .services import (
-    DeliveryFailed,
-    invitation_deliver,
-    invitations_expire,
-    invitations_remind,
-    renewal_request_deliver,
-)
+from core.emails import EMAIL_TASK_RETRY
 
-RETRY = {
-    "autoretry_for": (DeliveryFailed, OSError),
-    "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": settings.EMAIL_MAX_RETRIES,
-}
+from .services.answer import invitations_expire
+from .services.deliver import invitation_deliver, invitations_remind, renewal_request_deliver
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_TASK_RETRY)
 def invitation_send_task(invitation_id: int, purpose: str = "invite") -> bool:
     return invitation_deliver(invitation_id=invitation_id, purpose=purpose)
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_TASK_RETRY)
 def renewal_request_send_task(invitation_id: int) -> None:
     renewal_request_deliver(invitation_id=invitation_id)
 

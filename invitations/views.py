@@ -2,44 +2,39 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accountant_portal.responses import redirect_back
-from firms.access import workspace_for_request
-from firms.models import CompanyAccess, CompanyMember
+from core.responses import redirect_back
+from firms.access import ACCOUNTANT, COMPANY_ADMIN, company_view, workspace_view
+from firms.models import CompanyAccess
 from firms.services import DomainError
 
 from .forms import ActivationForm, ClientAddForm, ClientCreateForm, ClientInviteForm, InvitationDeclineForm
 from .models import Invitation
-from .services import (
-    InvalidLink,
-    InvitationError,
-    LinkRequest,
-    access_resend,
-    access_revoke_invitations,
-    client_account_create,
-    client_link_request,
-    company_access_revoke,
-    company_client_invite,
+from .services.answer import (
+    LinkState,
     invitation_accept,
     invitation_activate,
     invitation_decline,
     invitation_for_token,
     invitation_request_renewal,
+    invitation_state,
 )
+from .services.common import INVALID_LINK, InvalidLink, InvitationError
+from .services.create import LinkRequest, client_account_create, client_link_request, company_client_invite
+from .services.deliver import access_resend
+from .services.revoke import access_revoke_by_accountant, access_revoke_by_client
 
 # The accountant ---------------------------------------------------------------------------------
 
 
-@login_required
-def client_add(request):
+@workspace_view("GET", "POST")
+def client_add(request, workspace):
     """Clientes → Añadir cliente: a link request to a company that already has an account."""
-    workspace = workspace_for_request(request)
     form = ClientAddForm(request.POST or None, initial={"country": workspace.country})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,10 +61,9 @@ def client_add(request):
     return render(request, "invitations/client_add.html", {"form": form})
 
 
-@login_required
-def client_create(request):
+@workspace_view("GET", "POST")
+def client_create(request, workspace):
     """Clientes → Crear empresa para el cliente: a new company and account for a client without one."""
-    workspace = workspace_for_request(request)
     initial = {key: request.GET.get(key, "") for key in ("name", "tax_id", "email")}
     initial["country"] = request.GET.get("country") or workspace.country
     form = ClientCreateForm(request.POST or None, initial=initial)
@@ -99,20 +93,16 @@ def client_create(request):
     return render(request, "invitations/client_create.html", {"form": form})
 
 
-def _workspace_access(request, access_id) -> CompanyAccess:
-    # Checked before the method, so that an outsider gets 404 whatever the method.
-    return get_object_or_404(
-        CompanyAccess.objects.select_related("company", "workspace"),
-        pk=access_id,
-        workspace=workspace_for_request(request),
-    )
+def _access(workspace, access_id) -> dict:
+    return {
+        "access": get_object_or_404(
+            CompanyAccess.objects.select_related("company", "workspace"), pk=access_id, workspace=workspace
+        )
+    }
 
 
-def _access_action(request, access_id, action, success: str):
-    """Resend or revoke from the list: the access must be the workspace's (404 first), then POST only."""
-    access = _workspace_access(request, access_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+def _access_action(request, access, action, success: str):
+    """Resend or revoke from the list, then back to the list."""
     try:
         action(access=access)
     except InvitationError as error:
@@ -122,46 +112,51 @@ def _access_action(request, access_id, action, success: str):
     return redirect_back(request, "firms:workspace_home")
 
 
-@login_required
-def access_resend_view(request, access_id):
+@workspace_view("POST", load=_access)
+def access_resend_view(request, workspace, access):
     return _access_action(
-        request, access_id, access_resend, _("The invitation for %(company)s is on its way again.")
+        request, access, access_resend, _("The invitation for %(company)s is on its way again.")
     )
 
 
-@login_required
-def access_revoke_view(request, access_id):
+@workspace_view("POST", load=_access)
+def access_revoke_view(request, workspace, access):
     return _access_action(
-        request, access_id, access_revoke_invitations, _("The invitation for %(company)s was revoked.")
+        request, access, access_revoke_by_accountant, _("The invitation for %(company)s was revoked.")
     )
 
 
 # The recipient ----------------------------------------------------------------------------------
 
 
+# The pages of links that cannot be used, and their HTTP status.
+REFUSED_PAGES = {
+    LinkState.EXPIRED: ("invitations/link_expired.html", 410),
+    LinkState.USED: ("invitations/link_used.html", 410),
+    LinkState.WRONG_ACCOUNT: ("invitations/wrong_account.html", 403),
+}
+
+
+def _link_invalid(request):
+    return render(request, "invitations/link_invalid.html", {"error": INVALID_LINK}, status=404)
+
+
 def invitation_respond(request, token):
     """The page behind the e-mailed link: accept or decline, or activate a new account."""
     try:
         invitation = invitation_for_token(token)
-    except InvalidLink as error:
-        return render(request, "invitations/link_invalid.html", {"error": error}, status=404)
+    except InvalidLink:
+        return _link_invalid(request)
     context = {"invitation": invitation, "token": token}
-    if invitation.is_expired:
-        return render(request, "invitations/link_expired.html", context, status=410)
-    if not invitation.is_open:
-        return render(request, "invitations/link_used.html", context, status=410)
-    recipient = invitation.recipient
-    if request.user.is_authenticated and request.user.pk != recipient.pk:
-        return render(request, "invitations/wrong_account.html", context, status=403)
-    if not recipient.is_active:
-        if invitation.kind != Invitation.Kind.ACTIVATION or not recipient.awaiting_activation:
-            # A deactivated account: the link does not switch it back on.
-            error = _(
-                "This invitation link is not valid. Check that you copied the whole link from the e-mail."
-            )
-            return render(request, "invitations/link_invalid.html", {"error": error}, status=404)
+    state = invitation_state(invitation=invitation, user=request.user)
+    if state in REFUSED_PAGES:
+        template, status = REFUSED_PAGES[state]
+        return render(request, template, context, status=status)
+    if state == LinkState.DEACTIVATED:
+        return _link_invalid(request)
+    if state == LinkState.ACTIVATE:
         return _activate(request, invitation, context)
-    if not request.user.is_authenticated:
+    if state == LinkState.LOGIN:
         context["login_url"] = reverse("account_login") + "?" + urlencode({"next": request.path})
         return render(request, "invitations/respond_login.html", context)
     decline_form = InvitationDeclineForm(request.POST if request.POST.get("action") == "decline" else None)
@@ -218,8 +213,8 @@ def _accepted(request, invitation: Invitation):
 def invitation_renew(request, token):
     try:
         invitation = invitation_for_token(token)
-    except InvalidLink as error:
-        return render(request, "invitations/link_invalid.html", {"error": error}, status=404)
+    except InvalidLink:
+        return _link_invalid(request)
     invitation_request_renewal(invitation=invitation)
     return render(request, "invitations/renewal_requested.html", {"invitation": invitation})
 
@@ -227,53 +222,40 @@ def invitation_renew(request, token):
 # The client, in the company area ----------------------------------------------------------------
 
 
-def _require_company_admin(request) -> None:
-    grant = request.company_grant
-    if grant.member_role not in (CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN):
-        raise Http404
-
-
-def company_accountants(request, company_slug):
+@company_view("GET", only=COMPANY_ADMIN)
+def company_accountants(request, company):
     """Contadores con acceso: the workspaces that can enter this company (owners and admins only)."""
-    _require_company_admin(request)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
     accesses = (
-        CompanyAccess.objects.filter(company=request.company)
+        CompanyAccess.objects.filter(company=company)
         .exclude(status=CompanyAccess.Status.DECLINED)
         .select_related("workspace", "invited_by")
         .order_by("status", "-status_changed_at")
     )
-    return render(
-        request, "invitations/company_accountants.html", {"company": request.company, "accesses": accesses}
-    )
+    return render(request, "invitations/company_accountants.html", {"company": company, "accesses": accesses})
 
 
-def company_accountant_revoke(request, company_slug, access_id):
-    _require_company_admin(request)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@company_view("POST", only=COMPANY_ADMIN)
+def company_accountant_revoke(request, company, access_id):
     try:
-        access = company_access_revoke(company=request.company, access_id=access_id, by=request.user)
+        access = access_revoke_by_client(company=company, access_id=access_id, by=request.user)
     except CompanyAccess.DoesNotExist:
         raise Http404 from None
     messages.success(
         request,
         _("%(workspace)s no longer has access to this company.") % {"workspace": access.workspace.name},
     )
-    return redirect("company:accountants", company_slug=company_slug)
+    return redirect("company:accountants", company_slug=company.slug)
 
 
-def company_client_invite_view(request, company_slug):
+@company_view("GET", "POST", only=ACCOUNTANT)
+def company_client_invite_view(request, company):
     """Invitar al cliente: the accountant gives a login to the client of a company that has no owner."""
     grant = request.company_grant
-    if not grant.workspaces:
-        raise Http404
     form = ClientInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             company_client_invite(
-                company=request.company,
+                company=company,
                 workspace=grant.workspaces[0],
                 email=form.cleaned_data["email"],
                 invited_by=request.user,
@@ -284,7 +266,5 @@ def company_client_invite_view(request, company_slug):
             messages.success(
                 request, _("The invitation went to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
-            return redirect(request.company)
-    return render(
-        request, "invitations/company_client_invite.html", {"company": request.company, "form": form}
-    )
+            return redirect(company)
+    return render(request, "invitations/company_client_invite.html", {"company": company, "form": form})

@@ -17,6 +17,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SHARED_APPS = [
     "django_tenants",
+    "core",
     "accounts",
     "firms",
     "django.contrib.admin",
@@ -32,6 +33,7 @@ SHARED_APPS = [
     "bulk_import",
     "indicators",
     "django_htmx",
+    "accountant_portal",  # project-wide commands (seed_demo)
 ]
 # Company books: one schema per company.
 TENANT_APPS = [
@@ -123,7 +125,7 @@ LOGIN_REDIRECT_URL = "firms:workspace_home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.AccountantSignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "firms.forms.AccountantSignupForm"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -151,7 +153,7 @@ EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "accountant_portal.mail.FileAndConsoleEmailBackend"
+    EMAIL_BACKEND = "core.mail.FileAndConsoleEmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal Contador <no-responder@portalcontador.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

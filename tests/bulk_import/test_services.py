@@ -213,17 +213,6 @@ def test_job_counts_and_progress(workspace, accountant):
     assert job.progress_percent == 100 and job.finished_at
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tTab", "\rCR"])
-def test_safe_cell_writes_formula_like_text_as_text(value):
-    from openpyxl import Workbook
-
-    from bulk_import.spreadsheets import safe_cell
-
-    cell = Workbook().active["A1"]
-    safe_cell(cell, value)
-    assert cell.value == value and cell.data_type == "s" and cell.quotePrefix
-
-
 def test_blank_rows_do_not_count_toward_the_row_limit_and_too_many_is_refused():
     from bulk_import.parsing import FileProblem, parse_spreadsheet
 

@@ -8,6 +8,7 @@ from bulk_import.models import ImportJob
 from bulk_import.services import import_process
 from firms.models import Company
 from tests.factories import valid_nit
+from tests.queries import page_queries
 
 from .files import csv_bytes
 
@@ -86,3 +87,18 @@ def test_confirming_twice_runs_once(accountant_client):
     import_process(job_id=job.pk)
     accountant_client.post(f"{job_url}confirmar/")
     assert ImportJob.objects.get().status == "done"
+
+
+def test_job_page_query_count_is_the_same_for_3_and_60_rows(accountant_client, workspace, accountant):
+    from bulk_import.services import import_preview
+
+    def job(rows):
+        data = csv_bytes(
+            [[f"E {n}", f"{940_000_000 + n}-{valid_nit(940_000_000 + n)[1]}", "", ""] for n in range(rows)]
+        )
+        return import_preview(workspace=workspace, user=accountant, file_name="a.csv", data=data)
+
+    small = page_queries(accountant_client, f"{UPLOAD}{job(3).pk}/")
+    large = job(60)
+    assert large.rows.count() == 60
+    assert page_queries(accountant_client, f"{UPLOAD}{large.pk}/") == small

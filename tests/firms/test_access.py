@@ -127,3 +127,22 @@ def test_an_accountant_works_in_the_workspace_they_own_before_one_they_joined(db
     WorkspaceMemberFactory(user=user, role="staff")
     owned = WorkspaceMemberFactory(user=user, role="owner").workspace
     assert workspace_for_user(user) == owned
+
+
+def test_workspace_views_refuse_other_methods_after_the_access_check(accountant_client, client, outsider):
+    assert accountant_client.put("/contador/plan/").status_code == 405
+    assert accountant_client.post("/contador/clientes/importar/plantilla.csv").status_code == 405
+    client.force_login(UserFactory())  # no workspace: 404 whatever the method
+    assert client.put("/contador/plan/").status_code == 404
+
+
+def test_company_views_refuse_other_methods_and_narrow_who_may_use_them(
+    accountant_client, linked_company, client, client_member, company_andes
+):
+    base = linked_company.get_absolute_url()
+    assert accountant_client.post(base).status_code == 405
+    assert accountant_client.get(f"{base}calendario/presentada/").status_code == 405
+    assert accountant_client.get(f"{base}contadores/").status_code == 404  # the company's admins only
+    client.force_login(client_member)
+    assert client.get(f"{company_andes.get_absolute_url()}contadores/").status_code == 200
+    assert client.get(f"{company_andes.get_absolute_url()}invitar-cliente/").status_code == 404  # accountants

@@ -77,7 +77,7 @@ def test_admin_refuses_a_company_with_a_wrong_check_digit(admin_client):
 def test_admin_adds_a_non_business_day_and_the_calendar_moves(admin_client):
     from datetime import date
 
-    from indicators.services import calendar_for_year
+    from indicators.selectors import calendar_for_year
 
     before = {(r.obligation, r.period, r.nit_last_digits): r.due_date for r in calendar_for_year(2026)}
     response = admin_client.post(

@@ -5,11 +5,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from books.models import Account
+from firms import provisioning
 from firms.models import Company, CompanyAccess
 from firms.services import (
     CompanyProvisioningError,
     DomainError,
+    companies_create,
     company_create,
+    company_new,
     company_provision,
     workspace_create,
     workspace_set_plan,
@@ -37,9 +40,11 @@ def test_company_create_lists_and_links_before_the_schema_exists(
     workspace, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        company = company_create(
+        access = company_create(
             name="Café Macondo S.A.S.", country="CO", tax_id=TaxId("901234567", "7"), workspace=workspace
         )
+    company = access.company
+    assert access.workspace == workspace and access.pk
     assert company.provisioning_status == "pending"
     assert not schema_exists(company.schema_name)
     assert company.schema_name.startswith("c_") and "901234567" not in company.slug
@@ -47,11 +52,26 @@ def test_company_create_lists_and_links_before_the_schema_exists(
     assert len(callbacks) == 1  # the provisioning task, queued on commit
 
 
-def test_company_create_refuses_a_duplicate_tax_id_per_country(db):
-    company_create(name="Uno", country="CO", tax_id=TaxId("901234567", "7"))
+def test_company_create_refuses_a_duplicate_tax_id_per_country(workspace):
+    company_create(name="Uno", country="CO", tax_id=TaxId("901234567", "7"), workspace=workspace)
     with pytest.raises(DomainError):
-        company_create(name="Dos", country="CO", tax_id=TaxId("901234567", "7"))
-    company_create(name="Tres", country="PE", tax_id=TaxId("901234567", ""))  # another country: allowed
+        company_create(name="Dos", country="CO", tax_id=TaxId("901234567", "7"), workspace=workspace)
+    # another country: allowed
+    company_create(name="Tres", country="PE", tax_id=TaxId("901234567", ""), workspace=workspace)
+
+
+def test_companies_create_without_a_workspace_creates_no_access(db):
+    (company,) = companies = [company_new(name="Sola", country="CO", tax_id=TaxId("901234567", "7"))]
+    assert companies_create(companies=companies) == []
+    assert company.pk and not CompanyAccess.objects.filter(company=company).exists()
+
+
+def _broken_seeder(monkeypatch, error):
+    def copy(**kwargs):
+        raise error
+
+    seeders = [*provisioning.SCHEMA_SEEDERS, provisioning.SchemaSeeder(seed_template=lambda: None, copy=copy)]
+    monkeypatch.setattr(provisioning, "SCHEMA_SEEDERS", seeders)
 
 
 def test_company_provision_creates_migrates_and_seeds_the_schema(db):
@@ -71,10 +91,7 @@ def test_company_provision_creates_migrates_and_seeds_the_schema(db):
 def test_company_provision_failure_is_recorded_and_leaves_no_half_schema(db, monkeypatch):
     company = CompanyFactory(name="Fallida", country="CO")
 
-    def broken_seed(**kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr("books.services.chart_copy", broken_seed)
+    _broken_seeder(monkeypatch, RuntimeError("disk full"))
     with pytest.raises(CompanyProvisioningError):
         company_provision(company_id=company.pk)
     company.refresh_from_db()
@@ -98,7 +115,7 @@ def test_entering_a_company_that_cannot_be_provisioned_shows_a_clear_page(
 ):
     company = CompanyFactory(name="Sin Esquema")
     CompanyAccess.objects.create(workspace=workspace, company=company, status="active")
-    monkeypatch.setattr("books.services.chart_copy", lambda **kw: 1 / 0)
+    _broken_seeder(monkeypatch, ZeroDivisionError())
     response = accountant_client.get(company.get_absolute_url())
     assert response.status_code == 503
     assert "Intentar de nuevo" in response.content.decode()

@@ -2,7 +2,7 @@ import pytest
 
 from firms.models import Company
 from indicators.models import TaxObligation
-from indicators.services import company_obligations
+from indicators.selectors import company_obligations
 
 
 def _codes(responsibilities, periodicity="bimestral"):

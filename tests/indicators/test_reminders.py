@@ -3,7 +3,8 @@ from datetime import date
 from django.core import mail
 
 from indicators.models import DueDateReminder, ObligationFiling
-from indicators.services import tax_reminder_recipients, tax_reminder_send
+from indicators.selectors import tax_reminder_recipients
+from indicators.services import tax_reminder_send
 
 
 def test_reminder_emails_the_next_days_due_dates_once(accountant, two_clients, today):

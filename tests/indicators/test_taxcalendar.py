@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from indicators.models import DueDateOverride, NonBusinessDay
-from indicators.services import calendar_for_year
+from indicators.selectors import calendar_for_year
 from indicators.taxcalendar import business_days, national_calendar
 
 SAMPLE = Path(__file__).resolve().parents[2] / "indicators" / "data" / "co_tax_calendar_2026_sample.csv"

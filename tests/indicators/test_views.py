@@ -6,8 +6,10 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from indicators.models import Benefit, ObligationFiling, Resource
-from tests.factories import CompanyAccessFactory, CompanyFactory
+from firms.models import CompanyAccess
+from indicators.models import Benefit, ObligationFiling, Resource, ResourceRead
+from tests.factories import CompanyAccessFactory, CompanyFactory, valid_nit
+from tests.queries import page_queries
 
 CALENDAR = "/contador/calendario/"
 
@@ -71,6 +73,22 @@ def test_exports_csv_and_xlsx(accountant_client, two_clients, today):
     ).active
     assert sheet.max_row == 5 and sheet["B5"].value == two_clients[0].name
     assert accountant_client.get(f"{CALENDAR}exportar.pdf").status_code == 404
+
+
+def test_exports_write_formula_like_company_names_as_text(accountant_client, two_clients, today):
+    pena, _andes = two_clients
+    Company = type(pena)
+    Company.objects.filter(pk=pena.pk).update(name='=HYPERLINK("http://x","Peña")')
+    csv_text = accountant_client.get(f"{CALENDAR}exportar.csv", {"dias": 30}).content.decode("utf-8-sig")
+    names = [row[1] for row in csv.reader(io.StringIO(csv_text), delimiter=";")]
+    assert '\'=HYPERLINK("http://x","Peña")' in names
+    assert not any(name.startswith("=") for name in names)
+    sheet = load_workbook(
+        io.BytesIO(accountant_client.get(f"{CALENDAR}exportar.xlsx", {"dias": 30}).content)
+    ).active
+    cells = [sheet.cell(row=row, column=2) for row in range(2, sheet.max_row + 1)]
+    hyperlink = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+    assert hyperlink.data_type == "s" and hyperlink.quotePrefix
 
 
 def test_private_ics_feed_parses_and_can_be_revoked(accountant_client, client, two_clients, today):
@@ -172,3 +190,37 @@ def test_calendar_without_parameters_shows_and_uses_30_days(accountant_client, t
     response = accountant_client.get(CALENDAR)
     assert response.context["days"] == 30
     assert 'value="30" selected' in response.content.decode()
+
+
+def _link_companies(workspace, count, start):
+    for n in range(start, start + count):
+        company = CompanyFactory(
+            country="CO",
+            tax_responsibilities=["05", "07", "48"],
+            tax_id=str(930_000_000 + n),
+            check_digit=valid_nit(930_000_000 + n)[1],
+        )
+        CompanyAccessFactory(workspace=workspace, company=company, status=CompanyAccess.Status.ACTIVE)
+
+
+def test_tax_calendar_query_count_is_the_same_for_2_and_22_companies(accountant_client, workspace):
+    _link_companies(workspace, 2, 0)
+    small = page_queries(accountant_client, CALENDAR, {"dias": 90})
+    _link_companies(workspace, 20, 2)
+    response = accountant_client.get(CALENDAR, {"dias": 90})
+    assert len({d.company.pk for d in response.context["page"]}) == 22
+    assert page_queries(accountant_client, CALENDAR, {"dias": 90}) == small
+
+
+def test_indicators_query_count_is_the_same_for_2_and_40_resources(accountant_client, accountant):
+    def add(count, start):
+        resources = Resource.objects.bulk_create(
+            Resource(kind="news", title=f"R{n}", summary="s") for n in range(start, start + count)
+        )
+        ResourceRead.objects.bulk_create(ResourceRead(user=accountant, resource=r) for r in resources[::2])
+
+    add(2, 0)
+    small = page_queries(accountant_client, "/contador/indicadores/")
+    add(38, 2)
+    assert len(accountant_client.get("/contador/indicadores/").context["resources"]) == 40
+    assert page_queries(accountant_client, "/contador/indicadores/") == small

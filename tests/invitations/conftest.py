@@ -5,7 +5,8 @@ from django.core import mail
 
 from firms.tax_ids import TaxId
 from invitations.models import Invitation
-from invitations.services import client_account_create, client_link_request, invitation_deliver
+from invitations.services.create import client_account_create, client_link_request
+from invitations.services.deliver import invitation_deliver
 
 TOKEN_IN_URL = re.compile(r"/invitaciones/([A-Za-z0-9_\-]+)/")
 

@@ -4,7 +4,7 @@ from django.core import mail
 
 from accounts.models import User
 from firms.tax_ids import TaxId
-from invitations.services import client_account_create, client_link_request
+from invitations.services.create import client_account_create, client_link_request
 from tests.factories import UserFactory
 
 from .conftest import deliver_all

@@ -9,7 +9,7 @@ from django.core import mail
 from accountant_portal.celery import app
 from firms.tax_ids import TaxId
 from invitations.models import Invitation
-from invitations.services import client_link_request
+from invitations.services.create import client_link_request
 from tests.factories import CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
 
 from . import failing_backend

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from firms.models import CompanyAccess, CompanyMember
 from invitations.models import Invitation
+from tests.factories import CompanyAccessFactory, WorkspaceFactory
+from tests.queries import page_queries
 
 from .conftest import deliver_all
 
@@ -128,7 +130,7 @@ def test_expired_link_says_so_and_lets_the_recipient_ask_for_a_new_one(client, l
     client.post(_url(token) + "nuevo-enlace/")  # once a day at most
     requests = [m for m in mail.outbox if m.to == [accountant.email]]
     assert len(requests) == 0  # queued on commit: sent by the worker
-    from invitations.services import renewal_request_deliver
+    from invitations.services.deliver import renewal_request_deliver
 
     renewal_request_deliver(invitation_id=invitation.pk)
     assert mail.outbox[-1].to == [accountant.email] and invitation.email in mail.outbox[-1].body
@@ -282,3 +284,16 @@ def test_an_admin_removed_from_the_company_cannot_accept(recipient_client, link_
     response = recipient_client.post(_url(token), {"action": "accept"}, follow=True)
     assert "administradores" in response.content.decode()
     assert CompanyAccess.objects.get(pk=invitation.access_id).status == "pending"
+
+
+def test_accountants_page_query_count_is_the_same_for_1_and_6_workspaces(
+    client, client_member, company_andes
+):
+    client.force_login(client_member)
+    url = f"/c/{company_andes.slug}/contadores/"
+    CompanyAccessFactory(company=company_andes)
+    small = page_queries(client, url)
+    for _ in range(5):
+        CompanyAccessFactory(company=company_andes, workspace=WorkspaceFactory())
+    assert len(client.get(url).context["accesses"]) == 6
+    assert page_queries(client, url) == small

@@ -3,7 +3,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.services import calendar_for_year
+from indicators.selectors import calendar_for_year
 from indicators.taxcalendar import RULES, digits_for_nit
 
 

@@ -7,18 +7,11 @@ from pathlib import Path
 
 import polib
 
-ROOT = Path(__file__).resolve().parent.parent
+from .test_layers import LAYER_OF
+
+ROOT = Path(__file__).resolve().parents[2]
 PO_FILE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
-SOURCES = [
-    "accountant_portal",
-    "accounts",
-    "firms",
-    "books",
-    "invitations",
-    "bulk_import",
-    "indicators",
-    "templates",
-]
+SOURCES = [*LAYER_OF, "templates"]
 
 
 def test_spanish_catalogue_has_no_untranslated_or_fuzzy_entries():

@@ -6,6 +6,20 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+class DeliveryFailed(Exception):
+    """The e-mail backend refused the message; the sending task retries."""
+
+
+# Options of every Celery task that sends an e-mail: a growing, randomized back-off on SMTP errors.
+EMAIL_TASK_RETRY = {
+    "autoretry_for": (DeliveryFailed, OSError),
+    "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": settings.EMAIL_MAX_RETRIES,
+}
+
+
 def email_message(*, template: str, context: dict, to: list[str], language: str) -> EmailMultiAlternatives:
     """Render the three parts of an e-mail in the recipient's language."""
     with translation.override(language or settings.LANGUAGE_CODE):

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from firms.demo import seed_admin, seed_demo, seed_resources
+from accounts.demo import seed_admin
+from firms.demo import seed_demo
+from indicators.demo import seed_resources
 
 
 class Command(BaseCommand):

@@ -2,14 +2,13 @@
 
 from django.urls import include, path
 
+from firms import views as firm_views
 from indicators import views as indicator_views
 from invitations import views as invitation_views
 
-from . import views
-
 company_patterns = (
     [
-        path("", views.company_home, name="home"),
+        path("", firm_views.company_home, name="home"),
         path("contadores/", invitation_views.company_accountants, name="accountants"),
         path("invitar-cliente/", invitation_views.company_client_invite_view, name="client_invite"),
         path("calendario/", indicator_views.company_calendar, name="calendar"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "accountant_portal.settings.production",
     "SECRET_KEY": "k3y-" + "x9Qz!r7Lm#p2Vw8&Tn4Bc6Yh0Jd5Gs1Fa3Ke" * 2,

@@ -1,0 +1,36 @@
+"""Use cases of user accounts."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from .models import User
+
+
+def user_create_inactive(*, email: str, password: str | None = None) -> User:
+    """An account made for a client by their accountant: inactive until the client activates it."""
+    return User.objects.create_user(email=email, password=password, is_active=False, awaiting_activation=True)
+
+
+def user_activate(*, user: User, password: str) -> User:
+    """The client sets their own password from the e-mailed link, which proves the address is theirs.
+
+    Raises ValidationError for a password the validators refuse.
+    """
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.is_active = True
+        user.awaiting_activation = False
+        user.save(update_fields=["password", "is_active", "awaiting_activation"])
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email__iexact=user.email,
+            defaults={"email": user.email, "verified": True, "primary": True},
+        )
+    return user
+
+
+def user_set_tax_reminders(*, user: User, enabled: bool) -> None:
+    user.tax_reminders = enabled
+    user.save(update_fields=["tax_reminders"])

@@ -1,0 +1,187 @@
+"""Answering invitations: what a link allows now, accept, decline, activate, ask for a new link, expire."""
+
+from datetime import timedelta
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from accounts.services import user_activate
+from core.tokens import token_hash
+from firms.models import CompanyAccess, CompanyMember
+from firms.services import company_link, company_member_add
+
+from ..models import Invitation, InvitationToken
+from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
+
+
+class LinkState(StrEnum):
+    """What the person who opened an invitation link can do with it now."""
+
+    OPEN = "open"  # the recipient, logged in: accept or decline
+    LOGIN = "login"  # the recipient has an active account: log in first
+    ACTIVATE = "activate"  # an account made by the accountant: the recipient sets a password
+    EXPIRED = "expired"
+    USED = "used"  # answered or revoked
+    WRONG_ACCOUNT = "wrong_account"  # someone else is logged in
+    DEACTIVATED = "deactivated"  # the recipient's account was switched off: the link does not revive it
+
+
+# Why a link cannot be used as asked, for each state that refuses.
+REFUSALS = {
+    LinkState.EXPIRED: gettext_lazy("This invitation has expired."),
+    LinkState.USED: gettext_lazy("This invitation was already used."),
+    LinkState.WRONG_ACCOUNT: gettext_lazy("This invitation is for another account."),
+    LinkState.LOGIN: gettext_lazy("This account is already active: log in to accept the invitation."),
+}
+
+
+def invitation_for_token(raw_token: str) -> Invitation:
+    """The invitation behind a link, or InvalidLink for a tampered or unknown one."""
+    found = (
+        InvitationToken.objects.filter(token_hash=token_hash(raw_token))
+        .select_related(
+            "invitation__workspace", "invitation__company", "invitation__recipient", "invitation__invited_by"
+        )
+        .first()
+    )
+    if found is None:
+        raise InvalidLink
+    return found.invitation
+
+
+def invitation_state(*, invitation: Invitation, user) -> LinkState:
+    """The one answer to "what can this user (maybe anonymous) do with this invitation now"."""
+    if invitation.is_expired:
+        return LinkState.EXPIRED
+    if not invitation.is_open:
+        return LinkState.USED
+    recipient = invitation.recipient
+    logged_in = user is not None and user.is_authenticated
+    if logged_in and user.pk != recipient.pk:
+        return LinkState.WRONG_ACCOUNT
+    if not recipient.is_active:
+        if invitation.kind != Invitation.Kind.ACTIVATION or not recipient.awaiting_activation:
+            return LinkState.DEACTIVATED
+        return LinkState.ACTIVATE
+    return LinkState.OPEN if logged_in else LinkState.LOGIN
+
+
+def _lock(invitation: Invitation, user, wanted: LinkState) -> Invitation:
+    """The invitation, locked, if its state is `wanted`; otherwise the error that says why not."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("recipient", "access").get(pk=invitation.pk)
+    )
+    state = invitation_state(invitation=invitation, user=user)
+    if state == wanted:
+        return invitation
+    if state == LinkState.DEACTIVATED:
+        raise InvalidLink
+    raise InvitationError(str(REFUSALS.get(state, INVALID_LINK)))
+
+
+def _close_siblings(invitation: Invitation, status: str, event: str, user: User) -> None:
+    """A link request goes to every admin of the company; the first answer closes it for all."""
+    now = timezone.now()
+    siblings = Invitation.objects.filter(
+        access_id=invitation.access_id, status__in=Invitation.OPEN_STATUSES
+    ).exclude(pk=invitation.pk)
+    for sibling in siblings:
+        set_status(sibling, status, event, responded_at=now, responded_by=user)
+
+
+def _set_access_status(invitation: Invitation, status: str) -> None:
+    """A link request's answer is the answer for the workspace's access."""
+    company_link(workspace=invitation.access.workspace, company=invitation.access.company, status=status)
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
+    """The recipient (logged in) accepts: the workspace's access starts, or the client takes the company."""
+    with transaction.atomic():
+        invitation = _lock(invitation, user, LinkState.OPEN)
+        if invitation.kind == Invitation.Kind.LINK:
+            admins = CompanyMember.objects.filter(
+                company_id=invitation.company_id,
+                user=user,
+                role__in=[CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN],
+            )
+            if not admins.exists():
+                raise InvitationError(
+                    _("Only the company's owners and administrators can answer this request.")
+                )
+            _set_access_status(invitation, CompanyAccess.Status.ACTIVE)
+        else:
+            company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
+        set_status(
+            invitation, Status.ACCEPTED, Event.ACCEPTED, responded_at=timezone.now(), responded_by=user
+        )
+        _close_siblings(invitation, Status.ACCEPTED, Event.ACCEPTED, user)
+    return invitation
+
+
+def invitation_activate(*, invitation: Invitation, password: str) -> User:
+    """A new client sets their own password (never the one the accountant typed) and owns the company."""
+    with transaction.atomic():
+        invitation = _lock(invitation, None, LinkState.ACTIVATE)
+        user = User.objects.select_for_update().get(pk=invitation.recipient_id)
+        if user.check_password(password):
+            raise InvitationError(_("Choose a new password, different from the one your accountant typed."))
+        user_activate(user=user, password=password)
+        invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+def invitation_decline(*, invitation: Invitation, user: User, reason: str = "") -> Invitation:
+    with transaction.atomic():
+        invitation = _lock(invitation, user, LinkState.OPEN)
+        if invitation.kind == Invitation.Kind.LINK:
+            _set_access_status(invitation, CompanyAccess.Status.DECLINED)
+        reason = reason.strip()[:1000]
+        set_status(
+            invitation,
+            Status.DECLINED,
+            Event.DECLINED,
+            reason,
+            responded_at=timezone.now(),
+            responded_by=user,
+            decline_reason=reason,
+        )
+        _close_siblings(invitation, Status.DECLINED, Event.DECLINED, user)
+    return invitation
+
+
+def invitation_request_renewal(*, invitation: Invitation) -> bool:
+    """The recipient of an expired link asks the accountant for a new one (at most once a day)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+        if not invitation.is_expired:
+            return False
+        recent = (
+            invitation.renewal_requested_at
+            and invitation.renewal_requested_at > timezone.now() - timedelta(days=1)
+        )
+        if recent or invitation.invited_by is None:
+            return False
+        invitation.renewal_requested_at = timezone.now()
+        invitation.save(update_fields=["renewal_requested_at"])
+        record_event(invitation, Event.RENEWAL_REQUESTED)
+        from ..tasks import renewal_request_send_task
+
+        renewal_request_send_task.delay_on_commit(invitation.pk)
+    return True
+
+
+def invitations_expire() -> int:
+    """Mark open invitations whose links have run out as expired."""
+    count = 0
+    due = Invitation.objects.filter(status__in=Invitation.OPEN_STATUSES, expires_at__lte=timezone.now())
+    for invitation_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+            if invitation.is_open and invitation.expires_at <= timezone.now():
+                set_status(invitation, Status.EXPIRED, Event.EXPIRED)
+                count += 1
+    return count

@@ -1,0 +1,57 @@
+"""What every invitation use case shares: the errors, the history and the sending queue."""
+
+from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from firms.services import DomainError, access_set_invitation_status
+
+from ..models import Invitation, InvitationEvent
+
+Status = Invitation.Status
+Event = InvitationEvent.Kind
+
+INVALID_LINK = gettext_lazy(
+    "This invitation link is not valid. Check that you copied the whole link from the e-mail."
+)
+
+
+class InvitationError(DomainError):
+    """The invitation cannot be used as asked; the message is for the user."""
+
+
+class InvalidLink(InvitationError):
+    def __init__(self, message=INVALID_LINK):
+        super().__init__(str(message))
+
+
+class Purpose(StrEnum):
+    INVITE = "invite"
+    REMINDER = "reminder"
+
+
+def record_event(invitation: Invitation, kind: str, detail: str = "") -> None:
+    """One line of the invitation's history; the access shows the invitation's status from now on."""
+    InvitationEvent.objects.create(invitation=invitation, kind=kind, detail=detail[:2000])
+    access_set_invitation_status(
+        access_id=invitation.access_id,
+        status=invitation.status,
+        at=invitation.status_changed_at,
+        decline_reason=invitation.decline_reason if invitation.status == Status.DECLINED else None,
+    )
+
+
+def set_status(invitation: Invitation, status: str, event: str, detail: str = "", **fields) -> None:
+    invitation.status = status
+    invitation.status_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(invitation, name, value)
+    invitation.save(update_fields=["status", "status_changed_at", *fields])
+    record_event(invitation, event, detail)
+
+
+def queue_send(invitation: Invitation, purpose: Purpose) -> None:
+    from ..tasks import invitation_send_task
+
+    invitation_send_task.delay_on_commit(invitation.pk, str(purpose))

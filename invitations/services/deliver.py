@@ -1,0 +1,153 @@
+"""Sending invitations: each attempt, the reminders, the accountant's "Reenviar" and renewal requests."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.emails import DeliveryFailed, email_message
+from core.tokens import token_hash, token_new
+from firms.models import CompanyAccess
+
+from ..models import Invitation, InvitationToken
+from .common import Event, InvitationError, Purpose, Status, queue_send, record_event, set_status
+
+
+def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> bool:
+    """One attempt to e-mail an invitation with a new link. Marked sent only once the backend accepted it.
+
+    Returns False when there is nothing to send (already sent, answered, revoked, expired). Raises
+    DeliveryFailed when the backend refuses: the failure is recorded and the link is discarded.
+    """
+    try:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("recipient", "invited_by", "workspace", "company")
+                .get(pk=invitation_id)
+            )
+            if purpose == Purpose.REMINDER:
+                if invitation.reminder_sent_at or invitation.status != Status.SENT or invitation.is_expired:
+                    return False
+            elif invitation.status not in (Status.QUEUED, Status.FAILED) or invitation.is_expired:
+                return False
+            raw_token = token_new()
+            InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
+            message = _invitation_email(invitation, raw_token, reminder=purpose == Purpose.REMINDER)
+            Invitation.objects.filter(pk=invitation.pk).update(attempts=F("attempts") + 1)
+            try:
+                message.send()
+            except Exception as exc:  # any backend error: SMTP, network, timeouts
+                raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
+            if purpose == Purpose.REMINDER:
+                invitation.reminder_sent_at = timezone.now()
+                invitation.save(update_fields=["reminder_sent_at"])
+                record_event(invitation, Event.REMINDED)
+            else:
+                set_status(invitation, Status.SENT, Event.SENT, sent_at=timezone.now(), last_error="")
+            return True
+    except DeliveryFailed as failure:
+        # The new link was rolled back with the transaction; record the attempt and the error.
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+            Invitation.objects.filter(pk=invitation_id).update(attempts=F("attempts") + 1)
+            if purpose == Purpose.REMINDER:
+                record_event(invitation, Event.FAILED, str(failure))
+            else:
+                set_status(
+                    invitation, Status.FAILED, Event.FAILED, str(failure), last_error=str(failure)[:2000]
+                )
+        raise
+
+
+def invitation_url(raw_token: str) -> str:
+    return settings.SITE_URL + reverse("invitations:respond", kwargs={"token": raw_token})
+
+
+def _invitation_email(invitation: Invitation, raw_token: str, *, reminder: bool):
+    inviter = invitation.invited_by
+    template = "invitation_link" if invitation.kind == Invitation.Kind.LINK else "invitation_activation"
+    return email_message(
+        template=template,
+        to=[invitation.email],
+        language=invitation.recipient.language,
+        context={
+            "invitation": invitation,
+            "inviter_name": inviter.get_full_name() if inviter else invitation.workspace.name,
+            "workspace": invitation.workspace,
+            "company": invitation.company,
+            "url": invitation_url(raw_token),
+            "expires_at": invitation.expires_at,
+            "reminder": reminder,
+            "needs_password": not invitation.recipient.is_active,
+        },
+    )
+
+
+def invitations_remind() -> int:
+    """Queue one reminder for each invitation sent INVITATION_REMINDER_AFTER_DAYS ago and still unanswered."""
+    now = timezone.now()
+    due = Invitation.objects.filter(
+        status=Status.SENT,
+        reminder_sent_at__isnull=True,
+        sent_at__lte=now - timedelta(days=settings.INVITATION_REMINDER_AFTER_DAYS),
+        expires_at__gt=now,
+    )
+    ids = list(due.values_list("pk", flat=True))
+    from ..tasks import invitation_send_task
+
+    for invitation_id in ids:
+        invitation_send_task.delay(invitation_id, str(Purpose.REMINDER))
+    return len(ids)
+
+
+def access_resend(*, access: CompanyAccess) -> int:
+    """Send the access's open or expired invitations again, with a new link valid for another week.
+
+    Limited to once every INVITATION_RESEND_MINUTES per invitation.
+    """
+    now = timezone.now()
+    limit = now - timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
+    with transaction.atomic():
+        invitations = list(
+            Invitation.objects.select_for_update().filter(
+                access=access, status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED]
+            )
+        )
+        if not invitations:
+            raise InvitationError(_("There is no invitation to send again."))
+        if any((inv.last_resent_at or inv.created_at) > limit for inv in invitations):
+            raise InvitationError(
+                _("This invitation was sent less than %(minutes)s minutes ago. Try again later.")
+                % {"minutes": settings.INVITATION_RESEND_MINUTES}
+            )
+        for invitation in invitations:
+            set_status(
+                invitation,
+                Status.QUEUED,
+                Event.QUEUED,
+                _("sent again"),
+                last_resent_at=now,
+                expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            )
+            queue_send(invitation, Purpose.INVITE)
+    return len(invitations)
+
+
+def renewal_request_deliver(*, invitation_id: int) -> None:
+    """Tell the accountant that the recipient of an expired link asked for a new one."""
+    invitation = Invitation.objects.select_related("invited_by", "company", "workspace").get(pk=invitation_id)
+    email_message(
+        template="invitation_renewal_request",
+        to=[invitation.invited_by.email],
+        language=invitation.invited_by.language,
+        context={
+            "invitation": invitation,
+            "company": invitation.company,
+            "workspace_url": settings.SITE_URL + reverse("firms:workspace_home"),
+        },
+    ).send()

@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from core.tokens import token_hash
+from firms.models import CompanyAccess
+from firms.tax_ids import TaxId
+from invitations.models import Invitation, InvitationEvent
+from invitations.services.answer import (
+    invitation_accept,
+    invitation_for_token,
+    invitations_expire,
+)
+from invitations.services.common import InvitationError
+from invitations.services.create import client_link_request
+from invitations.services.deliver import access_resend, invitation_deliver, invitations_remind
+
+from ..conftest import deliver_all
+
+
+def _access(invitation):
+    return CompanyAccess.objects.get(pk=invitation.access_id)
+
+
+def test_sending_marks_sent_only_after_the_backend_accepted(link_request):
+    invitation, token = link_request
+    invitation.refresh_from_db()
+    assert invitation.status == "sent" and invitation.sent_at and invitation.attempts == 1
+    assert _access(invitation).invitation_status == "sent"
+    assert [e.kind for e in invitation.events.all()] == ["queued", "sent"]
+    assert invitation_for_token(token) == invitation
+
+
+def test_failed_sending_is_recorded_and_nothing_is_marked_sent(
+    workspace, accountant, company_andes, client_member, settings
+):
+    settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
+    client_link_request(
+        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
+    )
+    invitation = Invitation.objects.get()
+    with pytest.raises(Exception, match="SMTP"):
+        deliver_all()
+    invitation.refresh_from_db()
+    assert invitation.status == "failed" and invitation.sent_at is None and invitation.attempts == 1
+    assert "550" in invitation.last_error
+    assert not invitation.tokens.exists()  # the link that was not sent does not work
+    assert _access(invitation).invitation_status == "failed"
+    assert [e.kind for e in invitation.events.all()] == ["queued", "failed"]
+
+
+def test_a_rolled_back_transaction_sends_nothing(
+    workspace, accountant, company_andes, client_member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            client_link_request(
+                workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
+            )
+            raise RuntimeError("something later failed")
+    assert callbacks == [] and mail.outbox == []
+    assert (
+        not Invitation.objects.exists()
+        and not CompanyAccess.objects.filter(company__tax_id="860002964").exists()
+    )
+
+
+def test_tokens_are_stored_hashed_and_long(link_request):
+    invitation, token = link_request
+    stored = invitation.tokens.get().token_hash
+    assert len(token) >= 43 and token not in stored and stored == token_hash(token)
+
+
+def test_resend_is_limited_to_once_every_10_minutes(link_request):
+    invitation, _token = link_request
+    access = _access(invitation)
+    with pytest.raises(InvitationError, match="10"):
+        access_resend(access=access)
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert access_resend(access=access) == 1
+    (new_token,) = deliver_all()
+    invitation.refresh_from_db()
+    assert invitation.status == "sent" and invitation.expires_at > timezone.now() + timedelta(days=6)
+    with pytest.raises(InvitationError):
+        access_resend(access=access)
+
+
+def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
+    invitation, old_token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1), created_at=timezone.now() - timedelta(days=8)
+    )
+    assert invitations_expire() == 1
+    access_resend(access=_access(invitation))
+    (new_token,) = deliver_all()
+    assert invitation_for_token(new_token) == invitation
+    invitation_accept(
+        invitation=invitation_for_token(old_token), user=invitation.recipient
+    )  # old links still work
+
+
+def test_daily_job_expires_and_reminds_once(link_request, django_capture_on_commit_callbacks):
+    invitation, _token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=3, minutes=1))
+    assert invitations_remind() == 1
+    assert invitation_deliver(invitation_id=invitation.pk, purpose="reminder") is True
+    assert invitation_deliver(invitation_id=invitation.pk, purpose="reminder") is False  # only once
+    assert invitations_remind() == 0
+    assert mail.outbox[-1].subject.startswith("Recordatorio:")
+    assert InvitationEvent.objects.filter(invitation=invitation, kind="reminded").count() == 1
+    assert invitations_expire() == 0
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert invitations_expire() == 1
+    invitation.refresh_from_db()
+    assert invitation.status == "expired" and _access(invitation).invitation_status == "expired"
