@@ -51,7 +51,7 @@ from django_tenants.utils import schema_context
 from stdnum.co import nit
 
 from accounts.models import User
-from books.services import chart_copy, chart_seed
+from books.services.chart import chart_copy, chart_seed
 from firms.models import Company, CompanyAccess, WorkspaceMember
 from firms.provisioning import schema_replay, schema_template
 from firms.services import company_provision, workspace_create
@@ -169,7 +169,7 @@ def _timed(companies, provision) -> float:
 
 
 def bench_provisioning(count: int = 20):
-    """ms per company schema, the three ways side by side, each with the PUC (2,489 accounts) seeded."""
+    """ms per company schema, the three ways side by side, each with the PUC (2,471 accounts) seeded."""
     template = schema_template()  # built once per migration state, not timed
 
     def tenants_default(company):  # CREATE SCHEMA + migrations, then the seed from the CSV

@@ -57,6 +57,11 @@ NOT_PAGES = {
     "company:filing",
     "company:accountants",
     "company:accountant_revoke",
+    "books:entry_post",
+    "books:entry_copy",
+    "books:entry_delete",
+    "books:entry_annul",
+    "books:entry_reverse",
 }
 
 
