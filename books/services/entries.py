@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,82 +53,90 @@ def lock_date() -> date | None:
     return BooksSettings.objects.values_list("lock_date", flat=True).first()
 
 
-def _is_open(day: date) -> bool:
-    locked = lock_date()
-    return locked is None or day > locked
-
-
-def _closed_message(day: date) -> str:
+def _closed_message(day: date, locked: date) -> str:
     return _("The books are locked up to %(lock)s: %(date)s is in a closed period.") % {
-        "lock": lock_date().strftime("%d/%m/%Y"),
+        "lock": locked.strftime("%d/%m/%Y"),
         "date": day.strftime("%d/%m/%Y"),
     }
 
 
-def lines_check(lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
-    """Every problem of a comprobante's lines; a draft may be unbalanced or incomplete, a posting may not."""
-    problems: list[tuple[int | None, str]] = []
-    accounts = Account.objects.in_bulk([line.account for line in lines])
-    with_children = set(
-        Account.objects.filter(parent_id__in=accounts.keys()).values_list("parent_id", flat=True)
-    )
-    third_parties = ThirdParty.objects.in_bulk([line.third_party for line in lines if line.third_party])
-    cost_centers = CostCenter.objects.in_bulk([line.cost_center for line in lines if line.cost_center])
-    for number, line in enumerate(lines, start=1):
-        account = accounts.get(line.account)
-        amounts = (line.debit or ZERO, line.credit or ZERO)
-        if account is None:
-            problems.append((number, _("account %(code)s does not exist") % {"code": line.account}))
-            continue
-        if account.code in with_children:
-            problems.append(
-                (
-                    number,
-                    _(
-                        "account %(code)s has sub-accounts; use one of them "
-                        "(only movement accounts take postings)"
+class Ledger:
+    """What the checks of many lines need, read once: their accounts (and which have sub-accounts), terceros,
+    cost centers and the lock date."""
+
+    def __init__(self, lines: list[LineInput]):
+        self.accounts = Account.objects.in_bulk({line.account for line in lines})
+        self.with_children = set(
+            Account.objects.filter(parent_id__in=self.accounts.keys()).values_list("parent_id", flat=True)
+        )
+        self.third_parties = ThirdParty.objects.in_bulk(
+            {line.third_party for line in lines if line.third_party}
+        )
+        self.cost_centers = CostCenter.objects.in_bulk(
+            {line.cost_center for line in lines if line.cost_center}
+        )
+        self.lock_date = lock_date()
+
+    def check(self, lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
+        """Every problem of a comprobante's lines; a draft may be unbalanced or incomplete, not a posting."""
+        problems: list[tuple[int | None, str]] = []
+        for number, line in enumerate(lines, start=1):
+            problems += [(number, problem) for problem in self._line_problems(line, for_posting)]
+        if for_posting:
+            debits = sum((line.debit for line in lines), ZERO)
+            credits = sum((line.credit for line in lines), ZERO)
+            if len(lines) < 2:
+                problems.append((None, _("A comprobante has at least two lines.")))
+            elif debits != credits:
+                problems.append(
+                    (
+                        None,
+                        _("Debits (%(debits)s) and credits (%(credits)s) differ by %(difference)s.")
+                        % {"debits": debits, "credits": credits, "difference": abs(debits - credits)},
                     )
-                    % {"code": account.code},
                 )
+            if self.lock_date and day <= self.lock_date:
+                problems.append((None, _closed_message(day, self.lock_date)))
+        return problems
+
+    def _line_problems(self, line: LineInput, for_posting: bool) -> list[str]:
+        account = self.accounts.get(line.account)
+        if account is None:
+            return [_("account %(code)s does not exist") % {"code": line.account}]
+        problems = []
+        if account.code in self.with_children:
+            problems.append(
+                _("account %(code)s has sub-accounts; use one of them (only movement accounts take postings)")
+                % {"code": account.code}
             )
         if not account.is_active:
-            problems.append((number, _("account %(code)s is inactive") % {"code": account.code}))
-        if any(amount < 0 for amount in amounts):
-            problems.append((number, _("amounts cannot be negative")))
-        elif (amounts[0] > 0) == (amounts[1] > 0):
-            problems.append((number, _("write the amount either as a debit or as a credit")))
-        if any(amount != amount.quantize(CENT) for amount in amounts):
-            problems.append((number, _("amounts have at most 2 decimals")))
-        third_party = third_parties.get(line.third_party) if line.third_party else None
+            problems.append(_("account %(code)s is inactive") % {"code": account.code})
+        if line.debit < 0 or line.credit < 0:
+            problems.append(_("amounts cannot be negative"))
+        elif (line.debit > 0) == (line.credit > 0):
+            problems.append(_("write the amount either as a debit or as a credit"))
+        if line.debit != line.debit.quantize(CENT) or line.credit != line.credit.quantize(CENT):
+            problems.append(_("amounts have at most 2 decimals"))
+        third_party = self.third_parties.get(line.third_party) if line.third_party else None
         if line.third_party and third_party is None:
-            problems.append((number, _("the tercero does not exist")))
+            problems.append(_("the tercero does not exist"))
         elif third_party is not None and not third_party.is_active:
-            problems.append((number, _("tercero %(name)s is inactive") % {"name": third_party.display_name}))
+            problems.append(_("tercero %(name)s is inactive") % {"name": third_party.display_name})
         elif for_posting and account.requires_third_party and third_party is None:
-            problems.append((number, _("account %(code)s requires a tercero") % {"code": account.code}))
-        cost_center = cost_centers.get(line.cost_center) if line.cost_center else None
+            problems.append(_("account %(code)s requires a tercero") % {"code": account.code})
+        cost_center = self.cost_centers.get(line.cost_center) if line.cost_center else None
         if line.cost_center and cost_center is None:
-            problems.append((number, _("the cost center does not exist")))
+            problems.append(_("the cost center does not exist"))
         elif cost_center is not None and not cost_center.is_active:
-            problems.append((number, _("cost center %(code)s is inactive") % {"code": cost_center.code}))
+            problems.append(_("cost center %(code)s is inactive") % {"code": cost_center.code})
         elif for_posting and account.requires_cost_center and cost_center is None:
-            problems.append((number, _("account %(code)s requires a cost center") % {"code": account.code}))
-    if for_posting:
-        debits = sum((line.debit or ZERO for line in lines), ZERO)
-        credits = sum((line.credit or ZERO for line in lines), ZERO)
-        if len(lines) < 2:
-            problems.append((None, _("A comprobante has at least two lines.")))
-        elif debits != credits:
-            problems.append(
-                (
-                    None,
-                    _("Debits (%(debits)s) and credits (%(credits)s) differ by %(difference)s.")
-                    % {"debits": debits, "credits": credits, "difference": abs(debits - credits)},
-                )
-            )
-        if not _is_open(day):
-            problems.append((None, _closed_message(day)))
-    return problems
+            problems.append(_("account %(code)s requires a cost center") % {"code": account.code})
+        return problems
+
+
+def lines_check(lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
+    """Every problem of one comprobante's lines (see Ledger.check)."""
+    return Ledger(lines).check(lines, day=day, for_posting=for_posting)
 
 
 def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, source) -> Entry:
@@ -281,8 +289,9 @@ def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.status != Entry.Status.POSTED:
             raise BooksError(_("Only a posted comprobante can be annulled."))
-        if not _is_open(entry.date):
-            raise BooksError(_closed_message(entry.date))
+        locked = lock_date()
+        if locked and entry.date <= locked:
+            raise BooksError(_closed_message(entry.date, locked))
         who = actor(user)
         entry.status = Entry.Status.ANNULLED
         entry.annulled_at = timezone.now()
@@ -347,3 +356,97 @@ def entry_delete_draft(*, entry: Entry) -> None:
         if not entry.is_draft:
             raise BooksError(_("A posted comprobante is never deleted: annul it or reverse it."))
         entry.delete()
+
+
+@dataclass
+class NewEntry:
+    """A comprobante to post in bulk (imports, the demo): its number is kept when given, else the next one."""
+
+    voucher_type_id: int
+    day: date
+    description: str
+    lines: list[LineInput]
+    number: int | None = None
+
+
+def _numbers_for(entries: list[NewEntry]) -> list[int]:
+    """Each entry's number: its own, or its type's next free one; every type's consecutive moves past them."""
+    type_ids = sorted({entry.voucher_type_id for entry in entries})
+    types = {t.pk: t for t in VoucherType.objects.select_for_update().filter(pk__in=type_ids).order_by("pk")}
+    taken = {type_id: set() for type_id in type_ids}
+    for type_id, number in Entry.objects.filter(
+        voucher_type_id__in=type_ids, number__isnull=False
+    ).values_list("voucher_type_id", "number"):
+        taken[type_id].add(number)
+    taken_by_batch = {
+        type_id: {e.number for e in entries if e.voucher_type_id == type_id and e.number}
+        for type_id in type_ids
+    }
+    next_free = {type_id: types[type_id].next_number for type_id in type_ids}
+    numbers = []
+    for entry in entries:
+        if entry.number:
+            numbers.append(entry.number)
+            continue
+        number = next_free[entry.voucher_type_id]
+        while number in taken[entry.voucher_type_id] or number in taken_by_batch[entry.voucher_type_id]:
+            number += 1
+        next_free[entry.voucher_type_id] = number + 1
+        numbers.append(number)
+    for type_id, voucher_type in types.items():
+        used = [n for e, n in zip(entries, numbers, strict=True) if e.voucher_type_id == type_id]
+        if used and max(used) >= voucher_type.next_number:
+            voucher_type.next_number = max(used) + 1
+            voucher_type.save(update_fields=["next_number"])
+    return numbers
+
+
+def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int]:
+    """Post many comprobantes, already checked by the caller (Ledger.check), in three statements: the headers,
+    the lines and one UPDATE that posts them all (PostgreSQL checks each again and updates the balances once).
+    All or nothing. Returns the new comprobantes' ids."""
+    if not entries:
+        return []
+    who, now = actor(user), timezone.now()
+    with transaction.atomic():
+        numbers = _numbers_for(entries)
+        headers = Entry.objects.bulk_create(
+            Entry(
+                voucher_type_id=entry.voucher_type_id,
+                date=entry.day,
+                description=entry.description.strip()[:300],
+                total=sum((line.debit for line in entry.lines), ZERO),
+                source=source,
+                prepared_by_id=who["id"],
+                prepared_by_name=who["name"],
+                created_at=now,
+            )
+            for entry in entries
+        )
+        EntryLine.objects.bulk_create(
+            (
+                EntryLine(
+                    entry_id=header.pk,
+                    line_no=number,
+                    date=header.date,
+                    account_id=line.account,
+                    third_party_id=line.third_party,
+                    cost_center_id=line.cost_center,
+                    description=line.description.strip()[:300],
+                    debit=line.debit,
+                    credit=line.credit,
+                )
+                for header, entry in zip(headers, entries, strict=True)
+                for number, line in enumerate(entry.lines, start=1)
+            ),
+            batch_size=5000,
+        )
+        ids = [header.pk for header in headers]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE books_entry AS e SET status = 'posted', number = v.number, posted_at = %s, "
+                "posted_by_id = %s, posted_by_name = %s "
+                "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, number) WHERE e.id = v.id",
+                [now, who["id"], who["name"], ids, numbers],
+            )
+    return ids

@@ -31,3 +31,19 @@ def test_the_check_finds_a_planted_difference_and_repairs_it(books, bookkeeper, 
     assert Balance.objects.get(account_id="110505").debit == 100
     assert not Balance.objects.filter(account_id="519530").exists()
     assert balances_check().differences == []
+
+
+def test_the_nightly_task_checks_every_ready_company(books, bookkeeper, company_pena, company_andes):
+    from unittest import mock
+
+    from books.tasks import balances_check_all_task, balances_check_company_task
+
+    post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE books_balance SET credit = credit + 2 WHERE account_id = '413595'")
+    connection.set_schema_to_public()
+    with mock.patch.object(balances_check_company_task, "delay") as queued:
+        assert balances_check_all_task() >= 2
+    assert {call.args[0] for call in queued.call_args_list} >= {company_pena.pk, company_andes.pk}
+    assert balances_check_company_task(company_pena.pk) == 1
+    assert balances_check_company_task(company_andes.pk) == 0

@@ -191,3 +191,30 @@ def test_a_draft_may_be_unbalanced_but_its_lines_must_make_sense(books, bookkeep
 def test_line_input_defaults_are_zero():
     line = LineInput(account="110505", debit=Decimal("5"))
     assert line.credit == 0 and line.third_party is None
+
+
+def test_many_comprobantes_post_at_once_keeping_given_numbers(books, bookkeeper):
+    from django.db.utils import DatabaseError
+
+    from books.services.entries import NewEntry, entries_post_many
+
+    fv = VoucherType.objects.get(code="FV").pk
+    existing = post(bookkeeper, [("130505", 5, 0), ("413595", 0, 5)], voucher="FV")  # FV-1
+    batch = [
+        NewEntry(fv, date(2026, 3, 1), "a", lines(("130505", 10, 0), ("413595", 0, 10))),
+        NewEntry(fv, date(2026, 3, 2), "b", lines(("130505", 20, 0), ("413595", 0, 20)), number=2),
+        NewEntry(fv, date(2026, 3, 3), "c", lines(("130505", 30, 0), ("413595", 0, 30)), number=50),
+    ]
+    ids = entries_post_many(entries=batch, user=bookkeeper, source="import")
+    numbers = dict(Entry.objects.filter(pk__in=ids).values_list("description", "number"))
+    assert numbers == {"a": 3, "b": 2, "c": 50} and existing.number == 1
+    assert VoucherType.objects.get(pk=fv).next_number == 51
+    assert sum(b.debit for b in Balance.objects.filter(account_id="130505")) == 65
+    # The database checks every comprobante again: one unbalanced and nothing of the batch is posted.
+    bad = [
+        NewEntry(fv, date(2026, 3, 4), "d", lines(("130505", 1, 0), ("413595", 0, 1))),
+        NewEntry(fv, date(2026, 3, 4), "e", lines(("130505", 1, 0), ("413595", 0, 2))),
+    ]
+    with pytest.raises(DatabaseError, match="not balanced"):
+        entries_post_many(entries=bad, user=bookkeeper, source="import")
+    assert not Entry.objects.filter(description__in=["d", "e"]).exists()
