@@ -259,7 +259,15 @@ def bench_import(rows: int = 1000):
 
 
 if __name__ == "__main__":
+    from bench.books_bench import bench_journal_import, bench_posting
+
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    bench_list()
-    bench_provisioning()
-    bench_import()
+    only = sys.argv[1:]  # e.g. `python bench/run.py books` runs only the books benchmarks
+    if not only or "firms" in only:
+        bench_list()
+        bench_provisioning()
+        bench_import()
+    if not only or "books" in only:
+        user, workspace = workspace_with(0, 4)
+        bench_posting(user, workspace)
+        bench_journal_import(user, workspace)

@@ -184,3 +184,43 @@ class UnlockForm(forms.Form):
 
 class ClosingForm(forms.Form):
     year = forms.IntegerField(label=_("Year to close"), min_value=1990, max_value=2100)
+
+
+class UploadForm(forms.Form):
+    """A spreadsheet to import; its size is checked before anything reads it."""
+
+    max_megabytes = 30
+
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_megabytes * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB. Split it into smaller files.")
+                % {"size": self.max_megabytes}
+            )
+        return upload
+
+
+class JournalUploadForm(UploadForm):
+    sheet = forms.CharField(
+        label=_("Sheet (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("For an .xlsx with several sheets; the first one by default."),
+    )
+
+
+class OpeningBalancesForm(UploadForm):
+    max_megabytes = 10
+
+    date = forms.DateField(label=_("Date of the opening balances"), widget=DATE_INPUT)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class ThirdPartiesUploadForm(UploadForm):
+    max_megabytes = 10

@@ -362,3 +362,90 @@ class BalanceCheck(models.Model):
 
     def __str__(self):
         return f"check {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class JournalImport(models.Model):
+    """One uploaded file of comprobantes: previewed, then posted by a Celery job with progress."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Posting")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+    created_by_name = models.CharField(_("uploaded by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    total_entries = models.PositiveIntegerField(default=0)
+    total_lines = models.PositiveIntegerField(default=0)
+    to_post = models.PositiveIntegerField(default=0)
+    posted_count = models.PositiveIntegerField(default=0)
+    posted_lines = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # Terceros ([number, check digit, name]) and cost center codes the file uses that do not exist yet.
+    new_third_parties = models.JSONField(default=list)
+    new_cost_centers = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("comprobante import")
+        verbose_name_plural = _("comprobante imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def processed(self) -> int:
+        return self.posted_count + self.skipped_count + self.error_count
+
+    @property
+    def progress_percent(self) -> int:
+        total = self.total_entries
+        return 100 if not total else min(100, round(100 * self.processed / total))
+
+
+class JournalImportEntry(models.Model):
+    """One comprobante of an import file: the rows it came from, what the preview found, what happened."""
+
+    class Plan(models.TextChoices):
+        POST = "post", _("To post")
+        SKIP = "skip", _("Already posted")
+        ERROR = "error", _("Refused")
+
+    class Outcome(models.TextChoices):
+        POSTED = "posted", _("Posted")
+        SKIPPED = "skipped", _("Already posted")
+        FAILED = "failed", _("Refused")
+
+    job = models.ForeignKey(JournalImport, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField()
+    voucher_code = models.CharField(max_length=20)
+    number = models.PositiveIntegerField(null=True)
+    day = models.DateField(null=True)
+    description = models.CharField(max_length=300, blank=True)
+    rows = models.JSONField(default=list)  # the file's row numbers
+    # [account, tercero number, cost center code, description, debit, credit] per line
+    lines = models.JSONField(default=list)
+    plan = models.CharField(max_length=10, choices=Plan.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    messages = models.JSONField(default=list)
+    entry_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["job", "outcome", "position"], name="journal_entry_todo_idx")]
+
+    def __str__(self):
+        return f"{self.voucher_code}-{self.number}"

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.responses import CSV, XLSX, download
+from core.tables import FileProblem
 from firms.access import company_view
 
 from .forms import (
@@ -21,15 +23,29 @@ from .forms import (
     CostCenterForm,
     EntryFilterForm,
     EntryForm,
+    JournalUploadForm,
     LineFormSet,
     LockForm,
+    OpeningBalancesForm,
     ReverseForm,
+    ThirdPartiesUploadForm,
     ThirdPartyForm,
     UnlockForm,
     VoucherTypeForm,
     line_inputs,
 )
-from .models import Account, BooksSettings, CostCenter, Entry, PeriodEvent, ThirdParty, VoucherType
+from .journal import OpeningRefused, journal_confirm, journal_preview, journal_summary, opening_balances_post
+from .models import (
+    Account,
+    BooksSettings,
+    CostCenter,
+    Entry,
+    JournalImport,
+    JournalImportEntry,
+    PeriodEvent,
+    ThirdParty,
+    VoucherType,
+)
 from .selectors import (
     EntryFilters,
     account_ancestors,
@@ -43,6 +59,7 @@ from .selectors import (
 from .services.catalogs import (
     cost_center_create,
     cost_center_update,
+    third_parties_import,
     third_party_create,
     third_party_set_active,
     third_party_update,
@@ -62,6 +79,7 @@ from .services.entries import (
     entry_save_draft,
 )
 from .services.periods import period_lock, period_unlock, year_close
+from .spreadsheets import journal_report_xlsx, journal_template_csv, journal_template_xlsx, third_parties_xlsx
 
 LOOKUP_LIMIT = 15
 
@@ -530,3 +548,130 @@ def periods(request, company):
         "events": PeriodEvent.objects.all()[:50],
     }
     return render(request, "books/periods.html", context)
+
+
+# Imports ----------------------------------------------------------------------------------------
+
+
+@company_view("GET", "POST")
+def journal_upload(request, company):
+    """Importar comprobantes: the template, the upload, and the imports made before."""
+    form = JournalUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = journal_preview(
+                file_name=upload.name,
+                data=upload.read(),
+                user=request.user,
+                sheet_name=form.cleaned_data["sheet"],
+            )
+        except FileProblem as problem:
+            form.add_error("file", str(problem))
+        else:
+            return _to("journal_job", company, import_id=job.pk)
+    jobs = JournalImport.objects.all()[:10]
+    return render(request, "books/journal_upload.html", {"company": company, "form": form, "jobs": jobs})
+
+
+@company_view("GET")
+def journal_template(request, company, fmt):
+    if fmt == "xlsx":
+        return download(journal_template_xlsx(), XLSX, "plantilla-comprobantes.xlsx")
+    if fmt == "csv":
+        return download(journal_template_csv(), CSV, "plantilla-comprobantes.csv")
+    raise Http404
+
+
+def _journal(import_id) -> JournalImport:
+    return get_object_or_404(JournalImport, pk=import_id)
+
+
+@company_view("GET")
+def journal_job(request, company, import_id):
+    """The preview before confirming, the progress while the job posts, then the result."""
+    job = _journal(import_id)
+    entries = job.entries.all()
+    only_errors = bool(request.GET.get("errores"))
+    if only_errors:
+        entries = entries.filter(plan=JournalImportEntry.Plan.ERROR) | entries.filter(
+            outcome=JournalImportEntry.Outcome.FAILED
+        )
+    context = {
+        "company": company,
+        "job": job,
+        "entries": entries.order_by("position")[:1000],
+        "summary": journal_summary(job),
+        "only_errors": only_errors,
+    }
+    return render(request, "books/journal_job.html", context)
+
+
+@company_view("POST")
+def journal_confirm_view(request, company, import_id):
+    job = journal_confirm(job=_journal(import_id), company_id=company.pk)
+    return _to("journal_job", company, import_id=job.pk)
+
+
+@company_view("GET")
+def journal_progress(request, company, import_id):
+    """Polled by htmx while the job runs; once finished the page reloads to show the result."""
+    job = _journal(import_id)
+    response = render(request, "books/partials/journal_progress.html", {"company": company, "job": job})
+    if job.is_finished:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@company_view("GET")
+def journal_report(request, company, import_id):
+    job = _journal(import_id)
+    return download(journal_report_xlsx(job), XLSX, _("comprobantes-import-%(id)s.xlsx") % {"id": job.pk})
+
+
+@company_view("GET", "POST")
+def opening_balances(request, company):
+    """Saldos iniciales: a file of balances becomes one SI comprobante, balanced, or refused with why."""
+    form = OpeningBalancesForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            entry = opening_balances_post(
+                file_name=upload.name,
+                data=upload.read(),
+                day=form.cleaned_data["date"],
+                user=request.user,
+                description=form.cleaned_data["description"],
+            )
+        except FileProblem as problem:
+            form.add_error("file", str(problem))
+        except OpeningRefused as refused:
+            problems = refused.messages
+        else:
+            messages.success(
+                request, _("The opening balances were posted as %(label)s.") % {"label": entry.label}
+            )
+            return _to("entry_detail", company, entry_id=entry.pk)
+    context = {"company": company, "form": form, "problems": problems}
+    return render(request, "books/opening_balances.html", context)
+
+
+@company_view("GET")
+def third_parties_export(request, company):
+    return download(third_parties_xlsx(), XLSX, "terceros.xlsx")
+
+
+@company_view("GET", "POST")
+def third_parties_upload(request, company):
+    form = ThirdPartiesUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = third_parties_import(file_name=upload.name, data=upload.read())
+        except FileProblem as problem:
+            form.add_error("file", str(problem))
+    return render(
+        request, "books/third_parties_upload.html", {"company": company, "form": form, "result": result}
+    )

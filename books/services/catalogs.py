@@ -1,12 +1,13 @@
 """Terceros, cost centres and voucher types."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from stdnum.co import nit
 
+from core.tables import TableSpec, read_table
 from core.text import search_normalize
 
 from ..models import CostCenter, ThirdParty, VoucherType
@@ -161,3 +162,100 @@ def voucher_type_update(*, voucher_type: VoucherType, name: str, is_active: bool
     voucher_type.is_active = is_active
     voucher_type.save(update_fields=["name", "is_active"])
     return voucher_type
+
+
+# Importing terceros ------------------------------------------------------------------------------
+
+THIRD_PARTIES = TableSpec(
+    headers={
+        "person_type": "Tipo de persona",
+        "document_type": "Tipo de documento",
+        "number": "Número",
+        "check_digit": "DV",
+        "business_name": "Razón social",
+        "first_names": "Nombres",
+        "last_names": "Apellidos",
+        "email": "Correo electrónico",
+        "phone": "Teléfono",
+        "address": "Dirección",
+        "city": "Ciudad",
+        "is_active": "Activo",
+    },
+    aliases={
+        "number": ("numero de documento", "nit", "documento", "identificacion"),
+        "check_digit": ("digito de verificacion", "dv"),
+        "business_name": ("nombre", "nombre o razon social", "razon social o nombre"),
+        "email": ("correo", "email", "e mail"),
+        "phone": ("telefono", "celular", "movil"),
+        "address": ("direccion",),
+    },
+    required=("number",),
+    max_rows=20_000,
+    max_bytes=10 * 1024 * 1024,
+)
+PERSON_TYPES = {
+    "natural": "natural",
+    "persona natural": "natural",
+    "juridica": "juridica",
+    "persona juridica": "juridica",
+}
+DOCUMENT_TYPES = {
+    "nit": DocumentType.NIT,
+    "cc": DocumentType.CC,
+    "cedula": DocumentType.CC,
+    "cedula de ciudadania": DocumentType.CC,
+    "ce": DocumentType.CE,
+    "cedula de extranjeria": DocumentType.CE,
+    "pasaporte": DocumentType.PASSPORT,
+    "passport": DocumentType.PASSPORT,
+    "nit extranjero": DocumentType.FOREIGN_NIT,
+    "foreign tax id": DocumentType.FOREIGN_NIT,
+}
+
+
+@dataclass
+class ThirdPartiesImport:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def third_parties_import(*, file_name: str, data: bytes) -> ThirdPartiesImport:
+    """Create the file's new terceros and update the names and contact data of those that exist (their
+    document stays). Each row stands alone: a bad row is reported with its number and the rest go in.
+    Raises FileProblem for a file that cannot be read."""
+    table = read_table(spec=THIRD_PARTIES, file_name=file_name, data=data)
+    result = ThirdPartiesImport()
+    for row in table.rows:
+        values = {key: str(value).strip() for key, value in row.values.items()}
+        document_type = DOCUMENT_TYPES.get(search_normalize(values.get("document_type", "")) or "nit")
+        person_type = PERSON_TYPES.get(search_normalize(values.get("person_type", "")))
+        fields = {key: values.get(key, "") for key in THIRD_PARTY_FIELDS if key != "person_type"}
+        try:
+            if document_type is None:
+                raise BooksError(_("“%(value)s” is not a document type") % {"value": values["document_type"]})
+            document = document_parse(
+                document_type=document_type, raw=values["number"], check_digit=values.get("check_digit", "")
+            )
+            person_type = person_type or (
+                ThirdParty.PersonType.LEGAL if fields["business_name"] else ThirdParty.PersonType.NATURAL
+            )
+            with transaction.atomic():
+                existing = ThirdParty.objects.filter(
+                    document_type=document_type, number=document.number
+                ).first()
+                if existing is None:
+                    third_party_create(
+                        document_type=document_type,
+                        number=document.number,
+                        check_digit=document.check_digit,
+                        person_type=person_type,
+                        **fields,
+                    )
+                    result.created += 1
+                else:
+                    third_party_update(third_party=existing, person_type=person_type, **fields)
+                    result.updated += 1
+        except BooksError as error:
+            result.errors.append(_("Row %(row)s: %(problem)s") % {"row": row.number, "problem": error})
+    return result

@@ -316,3 +316,122 @@ def _cc_for(company):
 
     with schema_context(company.schema_name):
         return str(VoucherType.objects.get(code="CC").pk)
+
+
+def test_import_page_previews_then_confirms_and_shows_the_result(
+    accountant_client, company, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from books.models import JournalImport
+    from books.tasks import journal_import_task
+
+    from .test_journal import BAD, GOOD, csv_file
+
+    data = csv_file(GOOD + list(BAD[0][:2]))
+    response = accountant_client.post(
+        _url(company, "comprobantes/importar/"), {"file": SimpleUploadedFile("diario.csv", data)}
+    )
+    assert response.status_code == 302
+    preview = accountant_client.get(response.url).content.decode()
+    assert "Contabilizar 2 comprobantes" in preview and "difieren en 10" in preview
+    with schema_context(company.schema_name):
+        job = JournalImport.objects.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        accountant_client.post(_url(company, f"comprobantes/importar/{job.pk}/confirmar/"))
+    assert len(callbacks) == 1  # the Celery job, queued once the confirmation committed
+    journal_import_task.apply(args=[company.pk, job.pk])  # what the worker does
+    result = accountant_client.get(_url(company, f"comprobantes/importar/{job.pk}/")).content.decode()
+    assert "Resultado de la carga" in result and "Contabilizado" in result
+    report = accountant_client.get(_url(company, f"comprobantes/importar/{job.pk}/resultado.xlsx"))
+    assert report["Content-Type"].startswith("application/vnd.openxmlformats")
+    with schema_context(company.schema_name):
+        assert Entry.objects.filter(status="posted").count() == 2
+        assert JournalImport.objects.get().status == "done"
+
+
+def test_import_page_explains_a_file_problem(accountant_client, company):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = accountant_client.post(
+        _url(company, "comprobantes/importar/"), {"file": SimpleUploadedFile("diario.pdf", b"%PDF")}
+    )
+    assert response.status_code == 200 and "no es un formato" in response.content.decode()
+
+
+def test_opening_balances_page(accountant_client, company):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_journal import csv_file
+
+    header = ["Cuenta", "Débito", "Crédito"]
+    unbalanced = csv_file([["110505", "100", ""], ["311505", "", "90"]], header)
+    page = _url(company, "saldos-iniciales/")
+    response = accountant_client.post(
+        page, {"file": SimpleUploadedFile("s.csv", unbalanced), "date": "2025-12-31"}
+    )
+    assert "difieren en 10" in response.content.decode()
+    balanced = csv_file([["110505", "100", ""], ["311505", "", "100"]], header)
+    response = accountant_client.post(
+        page, {"file": SimpleUploadedFile("s.csv", balanced), "date": "2025-12-31"}
+    )
+    assert response.status_code == 302
+    with schema_context(company.schema_name):
+        assert Entry.objects.get().voucher_type.code == "SI"
+
+
+def test_terceros_export_then_import_round_trip(accountant_client, company):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    with schema_context(company.schema_name):
+        third_party_create(
+            document_type="nit", number="900123456-8", person_type="juridica", business_name="Uno"
+        )
+        third_party_create(
+            document_type="cc",
+            number="1020304050",
+            person_type="natural",
+            first_names="Ana",
+            last_names="Núñez",
+        )
+    exported = accountant_client.get(_url(company, "terceros/exportar.xlsx")).content
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    assert sheet.max_row == 3 and sheet["C2"].data_type == "s"  # numbers as text
+    sheet["I2"] = "3001234567"  # a phone added in Excel
+    sheet.append(["Persona jurídica", "NIT", "860002964", "4", "Dos Ltda."])
+    sheet.append(["Persona jurídica", "NIT", "860002964", "9", "Mal DV"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = accountant_client.post(
+        _url(company, "terceros/importar/"), {"file": SimpleUploadedFile("terceros.xlsx", buffer.getvalue())}
+    )
+    result = response.context["result"]
+    assert (result.created, result.updated, len(result.errors)) == (1, 2, 1)
+    assert "Fila 5" in result.errors[0]
+    with schema_context(company.schema_name):
+        assert ThirdParty.objects.get(number="860002964").business_name == "Dos Ltda."
+        assert ThirdParty.objects.filter(phone="3001234567").count() == 1
+
+
+def test_third_party_list_query_count_is_the_same_for_2_and_40(accountant_client, company):
+    url = _url(company, "terceros/")
+
+    def add(count, start):
+        with schema_context(company.schema_name):
+            for n in range(start, start + count):
+                third_party_create(
+                    document_type="cc",
+                    number=str(10_000 + n),
+                    person_type="natural",
+                    first_names="A",
+                    last_names=f"B{n}",
+                )
+
+    add(2, 0)
+    small = page_queries(accountant_client, url)
+    add(38, 2)
+    assert page_queries(accountant_client, url) == small

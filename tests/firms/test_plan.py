@@ -62,6 +62,7 @@ NOT_PAGES = {
     "books:entry_delete",
     "books:entry_annul",
     "books:entry_reverse",
+    "books:journal_confirm",
 }
 
 
