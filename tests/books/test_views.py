@@ -435,3 +435,31 @@ def test_third_party_list_query_count_is_the_same_for_2_and_40(accountant_client
     small = page_queries(accountant_client, url)
     add(38, 2)
     assert page_queries(accountant_client, url) == small
+
+
+def test_plan_consulta_reads_the_books_with_the_write_controls_hidden_and_a_note(
+    accountant_client, company, workspace, accountant
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with schema_context(company.schema_name):
+        entry = post(accountant, [("110505", 100, 0), ("413595", 0, 100)])
+    workspace.trial_ends_on = timezone.localdate() - timedelta(days=1)
+    workspace.save(update_fields=["trial_ends_on"])
+    for path in [
+        "comprobantes/",
+        f"comprobantes/{entry.pk}/",
+        "comprobantes/nuevo/",
+        "terceros/",
+        "periodos/",
+    ]:
+        body = accountant_client.get(_url(company, path)).content.decode()
+        assert "Plan consulta: puedes ver estos libros, pero no modificarlos." in body, path
+        assert "Contabilizar" not in body and "Anular" not in body and "Nuevo tercero" not in body, path
+    # The server refuses anyway.
+    assert (
+        accountant_client.post(_url(company, f"comprobantes/{entry.pk}/anular/"), {"reason": "x"}).status_code
+        == 403
+    )
