@@ -271,3 +271,8 @@ if __name__ == "__main__":
         user, workspace = workspace_with(0, 4)
         bench_posting(user, workspace)
         bench_journal_import(user, workspace)
+    if not only or "reports" in only:
+        from bench.reports_bench import bench_reports
+
+        user, workspace = workspace_with(0, 4)
+        bench_reports(user, workspace)

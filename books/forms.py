@@ -1,8 +1,11 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .amounts import parse_amount
-from .models import Account, Entry, Nature, ThirdParty, VoucherType
+from .models import Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
+from .reports.tables import ReportParams
+from .reports.trial_balance import Scope
 from .selectors import cost_center_ids_by_code, third_party_ids_by_number
 from .services.entries import LineInput
 
@@ -224,3 +227,77 @@ class OpeningBalancesForm(UploadForm):
 
 class ThirdPartiesUploadForm(UploadForm):
     max_megabytes = 10
+
+
+class ReportForm(forms.Form):
+    """The filters every report page shares (each page shows the ones it uses)."""
+
+    desde = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    hasta = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    nivel = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("Movement accounts")), *Account.Level.choices],
+    )
+    cuenta_desde = forms.RegexField(
+        label=_("From account"), regex=r"^\d{1,20}$", required=False, max_length=20
+    )
+    cuenta_hasta = forms.RegexField(label=_("To account"), regex=r"^\d{1,20}$", required=False, max_length=20)
+    cuenta = forms.RegexField(label=_("Account"), regex=r"^\d{1,20}$", required=False, max_length=20)
+    tercero = forms.CharField(label=_("Tercero (number)"), required=False, max_length=25)
+    centro = forms.ModelChoiceField(
+        label=_("Cost center"), queryset=CostCenter.objects.none(), required=False, to_field_name="code"
+    )
+    ceros = forms.BooleanField(label=_("Include accounts at zero"), required=False)
+    por_tercero = forms.BooleanField(label=_("By tercero"), required=False)
+    resumen = forms.BooleanField(label=_("Summary per day and type"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centro"].queryset = CostCenter.objects.order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("desde") and data.get("hasta") and data["desde"] > data["hasta"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def params(self) -> ReportParams:
+        """The report's parameters: what the form says, or this year up to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        start = data.get("desde") or today.replace(month=1, day=1)
+        end = data.get("hasta") or today
+        number = (data.get("tercero") or "").replace(".", "").split("-")[0].strip()
+        third_party = (
+            ThirdParty.objects.filter(number=number).values_list("pk", flat=True).first() if number else None
+        )
+        center = data.get("centro")
+        account = data.get("cuenta") or ""
+        scope = Scope(
+            account_from=data.get("cuenta_desde") or account,
+            account_to=data.get("cuenta_hasta") or account,
+            third_party=third_party or (-1 if number else None),
+            cost_center=center.pk if center else None,
+        )
+        return ReportParams(
+            start=start,
+            end=end,
+            level=data.get("nivel") or "",
+            by_third_party=bool(data.get("por_tercero")),
+            include_zero=bool(data.get("ceros")),
+            summary=bool(data.get("resumen")),
+            scope=scope,
+        )
+
+
+class SignaturesForm(forms.ModelForm):
+    class Meta:
+        model = BooksSettings
+        fields = [
+            "legal_representative",
+            "accountant_name",
+            "accountant_card",
+            "auditor_name",
+            "auditor_card",
+        ]

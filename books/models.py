@@ -312,9 +312,20 @@ class Balance(models.Model):
 
 
 class BooksSettings(models.Model):
-    """The company's one row of book settings: the lock date ("bloquear hasta")."""
+    """The company's one row of book settings: the lock date ("bloquear hasta") and who signs the financial
+    statements."""
 
     lock_date = models.DateField(_("locked up to"), null=True, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=150, blank=True)
+    accountant_name = models.CharField(_("public accountant"), max_length=150, blank=True)
+    accountant_card = models.CharField(_("professional card (T.P.)"), max_length=30, blank=True)
+    auditor_name = models.CharField(
+        _("statutory auditor (revisor fiscal)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Only when the company has one."),
+    )
+    auditor_card = models.CharField(_("auditor's professional card (T.P.)"), max_length=30, blank=True)
     singleton = models.BooleanField(default=True, unique=True, editable=False)
 
     class Meta:
@@ -449,3 +460,44 @@ class JournalImportEntry(models.Model):
 
     def __str__(self):
         return f"{self.voucher_code}-{self.number}"
+
+
+class ReportExport(models.Model):
+    """A large report written to a file by a Celery job, with its progress; the file is kept here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=20)
+    fmt = models.CharField(max_length=4)
+    params = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, editable=False)
+    error = models.TextField(blank=True)
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind}.{self.fmt}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        return (
+            100
+            if self.status == self.Status.DONE
+            else min(99, round(100 * self.done_rows / max(self.total_rows, 1)))
+        )

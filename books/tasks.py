@@ -50,3 +50,25 @@ def journal_import_task(self, company_id: int, job_id: int) -> None:
                 raise
             JournalImport.objects.filter(pk=job_id).update(error=str(exc)[:2000])
             raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=10)
+def report_export_task(self, company_id: int, export_id: int) -> None:
+    from .models import ReportExport
+    from .reports.jobs import report_export_write
+
+    company = Company.objects.filter(pk=company_id).first()
+    if company is None:
+        return
+    with schema_context(company.schema_name):
+        try:
+            report_export_write(export_id=export_id, company=company)
+        except ReportExport.DoesNotExist:
+            return
+        except Exception as exc:
+            if self.request.retries >= self.max_retries:
+                ReportExport.objects.filter(pk=export_id).update(
+                    status=ReportExport.Status.FAILED, error=str(exc)[:2000]
+                )
+                raise
+            raise self.retry(exc=exc) from exc

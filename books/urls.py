@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "books"
 
@@ -38,4 +38,16 @@ urlpatterns = [
     path("comprobantes/importar/<int:import_id>/resultado.xlsx", views.journal_report, name="journal_report"),
     path("saldos-iniciales/", views.opening_balances, name="opening_balances"),
     path("periodos/", views.periods, name="periods"),
+    path("informes/balance-de-prueba/", report_views.report_trial_balance, name="report_trial_balance"),
+    path("informes/libro-auxiliar/", report_views.report_auxiliary, name="report_auxiliary"),
+    path("informes/libro-diario/", report_views.report_journal, name="report_journal"),
+    path("informes/libro-mayor/", report_views.report_general_ledger, name="report_general_ledger"),
+    path("informes/estados-financieros/", report_views.report_statements, name="report_statements"),
+    path("informes/estados-financieros/firmas/", report_views.signatures, name="signatures"),
+    path("informes/archivos/<int:export_id>/", report_views.report_export, name="report_export"),
+    path(
+        "informes/archivos/<int:export_id>/descargar/",
+        report_views.report_export_download,
+        name="report_export_download",
+    ),
 ]

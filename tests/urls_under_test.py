@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 WORKSPACE_NAMESPACES = {"firms", "clients", "resources", "tax"}
 COMPANY_NAMESPACES = {"company", "books"}
 OBJECT_KWARGS = {"access_id", "job_id"}
-BOOKS_OBJECTS = {"third_party_id", "cost_center_id", "voucher_type_id", "entry_id", "import_id"}
+BOOKS_OBJECTS = {"third_party_id", "cost_center_id", "voucher_type_id", "entry_id", "import_id", "export_id"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _books_object(company, key):
 
     from django_tenants.utils import schema_context
 
-    from books.models import CostCenter, Entry, JournalImport, ThirdParty, VoucherType
+    from books.models import CostCenter, Entry, JournalImport, ReportExport, ThirdParty, VoucherType
     from books.services.entries import LineInput, entry_save_draft
 
     if not company.is_ready:  # no books yet: any id (the test expects the company area to refuse first)
@@ -122,6 +122,13 @@ def _books_object(company, key):
             return CostCenter.objects.get_or_create(code="URL", defaults={"name": "Pruebas"})[0].pk
         if key == "voucher_type_id":
             return VoucherType.objects.get(code="CC").pk
+        if key == "export_id":
+            export, _created = ReportExport.objects.get_or_create(
+                kind="trial_balance",
+                fmt="csv",
+                defaults={"params": {}, "status": "done", "content": b"a;b\r\n"},
+            )
+            return export.pk
         if key == "import_id":
             return JournalImport.objects.get_or_create(file_name="prueba.csv")[0].pk
         entry = Entry.objects.filter(status="draft").first() or entry_save_draft(

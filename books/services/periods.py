@@ -147,3 +147,22 @@ def year_close(*, year: int, user) -> Entry:
             _("Closing %(year)s: %(label)s") % {"year": year, "label": entry.label},
         )
     return entry
+
+
+SIGNATURE_FIELDS = (
+    "legal_representative",
+    "accountant_name",
+    "accountant_card",
+    "auditor_name",
+    "auditor_card",
+)
+
+
+def signatures_set(**fields) -> BooksSettings:
+    """Who signs the financial statements (kept with the lock date, in the company's book settings)."""
+    with transaction.atomic():
+        settings = _settings_locked()
+        for name in SIGNATURE_FIELDS:
+            setattr(settings, name, " ".join(str(fields.get(name, "")).split()))
+        settings.save(update_fields=list(SIGNATURE_FIELDS))
+    return settings

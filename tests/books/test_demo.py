@@ -2,7 +2,7 @@ from datetime import date
 
 from books.demo import seed_books
 from books.models import Balance, Entry, ThirdParty
-from books.reports import trial_balance
+from books.reports.trial_balance import trial_balance
 from books.services.balances import balances_check
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from books.models import Balance, Entry, EntryLine
+from books.models import Balance, BooksSettings, Entry, EntryLine
 
 from .conftest import draft, post
 
@@ -107,7 +107,7 @@ def test_posting_an_unbalanced_or_non_movement_draft_is_refused_by_the_database(
 
 def test_posting_on_or_before_the_lock_date_is_refused_by_the_database(books, bookkeeper):
     entry = draft(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 1, 31))
-    _sql("INSERT INTO books_bookssettings (lock_date, singleton) VALUES ('2026-01-31', true)")
+    BooksSettings.objects.create(lock_date=date(2026, 1, 31))
     _refused(
         "UPDATE books_entry SET status = 'posted', number = 9999 WHERE id = %s", [entry.pk], match="lock date"
     )

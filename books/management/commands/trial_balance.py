@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from books.reports import LEVEL_LENGTHS, trial_balance
+from books.reports.trial_balance import LEVEL_LENGTHS, trial_balance
 from firms.selectors import company_by_reference
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from books.models import Balance, BooksSettings, Entry, PeriodEvent
-from books.reports import trial_balance
+from books.reports.trial_balance import trial_balance
 from books.services.common import BooksError
 from books.services.entries import entry_annul
 from books.services.periods import period_lock, period_unlock, year_close

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from books.models import EntryLine
-from books.reports import trial_balance
+from books.reports.trial_balance import trial_balance
 from books.services.catalogs import third_party_create
 from books.services.entries import entry_annul
 
-from .conftest import post
+from ..conftest import post
 
 ACCOUNTS = [
     ("110505", "413595"),

@@ -1,0 +1,47 @@
+"""Large report files, written by a Celery job that records its progress (the page polls it)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import ReportExport
+from .exports import report_file
+from .tables import TABLES, ReportParams
+
+
+def report_export_queue(
+    *, kind: str, fmt: str, params: ReportParams, rows: int, company_id: int, user
+) -> ReportExport:
+    with transaction.atomic():
+        export = ReportExport.objects.create(
+            kind=kind,
+            fmt=fmt,
+            params=params.to_json(),
+            total_rows=rows,
+            created_by_id=getattr(user, "pk", None),
+        )
+        from ..tasks import report_export_task
+
+        report_export_task.delay_on_commit(company_id, export.pk)
+    return export
+
+
+def report_export_write(*, export_id: int, company) -> ReportExport:
+    """Write the file (safe to run twice: a finished export is left as it is)."""
+    export = ReportExport.objects.get(pk=export_id)
+    if export.status == ReportExport.Status.DONE:
+        return export
+    ReportExport.objects.filter(pk=export_id).update(status=ReportExport.Status.RUNNING, done_rows=0)
+    report = TABLES[export.kind](ReportParams.from_json(export.params))
+
+    def progress(count: int) -> None:
+        ReportExport.objects.filter(pk=export_id).update(done_rows=count)
+
+    content = report_file(report, fmt=export.fmt, company=company, progress=progress)
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.DONE,
+        content=content,
+        file_name=f"{slugify(report.title)}.{export.fmt}",
+        finished_at=timezone.now(),
+    )
+    return ReportExport.objects.get(pk=export_id)

@@ -1,0 +1,249 @@
+"""Each report as a flat table for its files, rebuilt from plain parameters (so that a Celery job can make a
+large one): the same functions the pages use, in the same order, with the same figures."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from ..models import CostCenter, ThirdParty
+from .exports import Column, TableReport
+from .ledgers import auxiliary_lines, general_ledger, journal_by_day, journal_entries, scope_totals
+from .statements import statements
+from .trial_balance import Scope, trial_balance
+
+LEVEL_NAMES = {
+    "clase": _("class"),
+    "grupo": _("group"),
+    "cuenta": _("account"),
+    "subcuenta": _("sub-account"),
+    "auxiliar": _("auxiliary"),
+}
+
+
+@dataclass
+class ReportParams:
+    """What a report shows, as the page's filters chose it."""
+
+    start: date
+    end: date
+    level: str = ""
+    by_third_party: bool = False
+    include_zero: bool = False
+    summary: bool = False
+    scope: Scope = field(default_factory=Scope)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ReportParams":
+        data = dict(data)
+        data["start"], data["end"] = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
+        data["scope"] = Scope(**data["scope"])
+        return cls(**data)
+
+    @property
+    def period(self) -> str:
+        return _("From %(start)s to %(end)s") % {
+            "start": self.start.strftime("%d/%m/%Y"),
+            "end": self.end.strftime("%d/%m/%Y"),
+        }
+
+    def scope_text(self) -> str:
+        parts = []
+        scope = self.scope
+        if scope.account_from or scope.account_to:
+            parts.append(
+                _("accounts %(first)s to %(last)s")
+                % {"first": scope.account_from or "…", "last": scope.account_to or "…"}
+            )
+        if scope.third_party:
+            third_party = ThirdParty.objects.filter(pk=scope.third_party).first()
+            parts.append(_("tercero %(name)s") % {"name": third_party.display_name if third_party else "?"})
+        if scope.cost_center:
+            center = CostCenter.objects.filter(pk=scope.cost_center).first()
+            parts.append(_("cost center %(code)s") % {"code": center.code if center else "?"})
+        return ", ".join(parts)
+
+    def heading(self) -> str:
+        return " · ".join(part for part in (self.period, self.scope_text()) if part)
+
+
+MONEY = ["opening", "debit", "credit", "closing"]
+
+
+def trial_balance_table(params: ReportParams) -> TableReport:
+    rows = trial_balance(
+        start=params.start,
+        end=params.end,
+        level=params.level or None,
+        by_third_party=params.by_third_party,
+        scope=params.scope,
+        include_zero=params.include_zero,
+    )
+    columns = [Column(_("Code")), Column(_("Account"))]
+    if params.by_third_party:
+        columns += [Column(_("NIT")), Column(_("Tercero"))]
+    columns += [
+        Column(_("Opening balance"), "money"),
+        Column(_("Debits"), "money"),
+        Column(_("Credits"), "money"),
+        Column(_("Closing balance"), "money"),
+    ]
+    title = _("Trial balance by tercero") if params.by_third_party else _("Trial balance")
+    if params.level:
+        title = f"{title} ({LEVEL_NAMES[params.level]})"
+
+    def table():
+        for row in rows:
+            yield [
+                row.code,
+                row.name,
+                *([row.nit, row.third_party_name] if params.by_third_party else []),
+                row.opening,
+                row.debit,
+                row.credit,
+                row.closing,
+            ]
+
+    return TableReport(title, params.heading(), columns, table())
+
+
+def auxiliary_table(params: ReportParams) -> TableReport:
+    opening, _debit, _credit = scope_totals(params.start, params.end, params.scope)
+    columns = [
+        Column(_("Date"), "date"),
+        Column(_("Comprobante")),
+        Column(_("Account")),
+        Column(_("NIT")),
+        Column(_("Tercero")),
+        Column(_("Cost center")),
+        Column(_("Description")),
+        Column(_("Debit"), "money"),
+        Column(_("Credit"), "money"),
+        Column(_("Balance"), "money"),
+    ]
+
+    def table():
+        yield [params.start, "", "", "", "", "", _("Opening balance"), None, None, opening]
+        for line in auxiliary_lines(start=params.start, end=params.end, scope=params.scope, opening=opening):
+            yield [
+                line.day,
+                f"{line.voucher}-{line.number}",
+                line.account,
+                line.nit,
+                line.third_party,
+                line.cost_center,
+                line.description,
+                line.debit,
+                line.credit,
+                line.balance,
+            ]
+
+    return TableReport(_("Auxiliary ledger"), params.heading(), columns, table())
+
+
+def journal_table(params: ReportParams) -> TableReport:
+    if params.summary:
+        columns = [
+            Column(_("Date"), "date"),
+            Column(_("Type")),
+            Column(_("Name")),
+            Column(_("Comprobantes"), "number"),
+            Column(_("Debits"), "money"),
+            Column(_("Credits"), "money"),
+        ]
+        rows = (
+            [t.day, t.voucher, t.voucher_name, t.entries, t.debit, t.credit]
+            for t in journal_by_day(start=params.start, end=params.end)
+        )
+        return TableReport(_("Journal, by day and type"), params.period, columns, rows)
+    columns = [
+        Column(_("Date"), "date"),
+        Column(_("Comprobante")),
+        Column(_("Description")),
+        Column(_("Account")),
+        Column(_("Account name")),
+        Column(_("NIT")),
+        Column(_("Tercero")),
+        Column(_("Cost center")),
+        Column(_("Debit"), "money"),
+        Column(_("Credit"), "money"),
+    ]
+
+    def table():
+        for entry in journal_entries(start=params.start, end=params.end).iterator(chunk_size=500):
+            for line in entry.lines.all():
+                yield [
+                    entry.date,
+                    entry.label,
+                    line.description or entry.description,
+                    line.account_id,
+                    line.account.name,
+                    line.third_party.number if line.third_party else "",
+                    line.third_party.display_name if line.third_party else "",
+                    line.cost_center.code if line.cost_center else "",
+                    line.debit,
+                    line.credit,
+                ]
+
+    return TableReport(_("Journal"), params.period, columns, table())
+
+
+def general_ledger_table(params: ReportParams) -> TableReport:
+    columns = [
+        Column(_("Account")),
+        Column(_("Name")),
+        Column(_("Month")),
+        *[
+            Column(header, "money")
+            for header in (_("Opening balance"), _("Debits"), _("Credits"), _("Closing balance"))
+        ],
+    ]
+
+    def table():
+        for account in general_ledger(start=params.start, end=params.end):
+            for month in account.months:
+                yield [
+                    account.code,
+                    account.name,
+                    month.month.strftime("%Y-%m"),
+                    month.opening,
+                    month.debit,
+                    month.credit,
+                    month.closing,
+                ]
+
+    return TableReport(_("General ledger and balances"), params.period, columns, table())
+
+
+def statements_table(params: ReportParams) -> TableReport:
+    result = statements(start=params.start, end=params.end)
+    columns = [
+        Column(_("Statement")),
+        Column(_("Heading")),
+        Column(_("Current period"), "money"),
+        Column(_("Previous year"), "money"),
+    ]
+
+    def table():
+        for line in result.balance_sheet:
+            shown = line.kind not in ("heading", "section")
+            current, previous = (line.current, line.previous) if shown else (None, None)
+            yield [_("Statement of financial position"), line.label, current, previous]
+        for line in result.income:
+            yield [_("Income statement"), line.label, line.current, line.previous]
+
+    return TableReport(_("Financial statements"), params.period, columns, table())
+
+
+TABLES = {
+    "trial_balance": trial_balance_table,
+    "auxiliary": auxiliary_table,
+    "journal": journal_table,
+    "general_ledger": general_ledger_table,
+    "statements": statements_table,
+}
