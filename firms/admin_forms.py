@@ -1,8 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import Company
-from .reference import rut_responsibility_choices
+from .reference import ciiu_divisions_by_section, rut_responsibility_choices
 from .tax_ids import tax_id_parse
 
 
@@ -23,14 +24,31 @@ class CompanyAdminForm(forms.ModelForm):
             "country",
             "tax_id",
             "check_digit",
+            "person_type",
+            "document_type",
+            "given_names",
+            "surnames",
             "sector",
+            "ciiu_division",
             "tax_responsibilities",
+            "iva_periodicity",
             "phone",
             "email",
         ]
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("person_type") == Company.PersonType.NATURAL:
+            if cleaned.get("country") not in (None, "CO") and not self.instance.pk:
+                self.add_error(
+                    "person_type", _("Personas naturales are available for Colombian companies only.")
+                )
+            for name in ("given_names", "surnames"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("Required for a persona natural."))
+        division = cleaned.get("ciiu_division")
+        if division and division not in ciiu_divisions_by_section().get(cleaned.get("sector"), []):
+            self.add_error("ciiu_division", _("Choose a division of the chosen sector (or no division)."))
         if self.instance.pk:
             return cleaned
         country, tax_id = cleaned.get("country"), cleaned.get("tax_id")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from firms.models import Company, CompanyAccess, Workspace
 
@@ -14,13 +15,13 @@ class Invitation(models.Model):
         ACTIVATION = "activation", _("Activation of an account created by the accountant")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed to send")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
+        QUEUED = "queued", pgettext_lazy("invitation", "Queued")
+        SENT = "sent", pgettext_lazy("invitation", "Sent")
+        FAILED = "failed", pgettext_lazy("invitation", "Failed to send")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+        EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
 
     OPEN_STATUSES = (Status.QUEUED, Status.SENT, Status.FAILED)
 

@@ -49,6 +49,9 @@ def test_spanish_catalogue_holds_every_string_of_the_code(tmp_path):
 
 def test_compiled_catalogue_is_up_to_date():
     mo_file = PO_FILE.with_suffix(".mo")
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo_file))}
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO_FILE)) if e.msgid and not e.msgid_plural}
+    # Keyed by context too: "May" (a month) and ("abbrev. month", "May") are two entries.
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_file))}
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO_FILE)) if e.msgid and not e.msgid_plural
+    }
     assert {k: compiled.get(k) for k in source} == source

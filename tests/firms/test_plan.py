@@ -57,6 +57,8 @@ NOT_PAGES = {
     "company:filing",
     "company:accountants",
     "company:accountant_revoke",
+    "company:request_accept",
+    "company:request_decline",
 }
 
 

@@ -116,20 +116,41 @@ def test_month_view(accountant_client, two_clients, today):
     assert accountant_client.get(f"{CALENDAR}mes/", {"mes": "no-es-mes"}).status_code == 200
 
 
-def test_company_calendar_and_iva_periodicity(accountant_client, linked_company, today):
+def test_company_calendar_follows_the_iva_periodicity_of_the_company_data(
+    accountant_client, linked_company, today
+):
     url = f"/c/{linked_company.slug}/calendario/"
     assert "IVA bimestral" in accountant_client.get(url).content.decode()
-    accountant_client.post(url, {"iva_periodicity": "cuatrimestral"})
+    data = {
+        "person_type": "juridica",
+        "name": linked_company.name,
+        "document_type": "nit",
+        "sector": "C",
+        "tax_responsibilities": ["05", "42", "48"],
+        "iva_periodicity": "cuatrimestral",
+    }
+    accountant_client.post(f"/c/{linked_company.slug}/datos/", data)
     linked_company.refresh_from_db()
     assert linked_company.iva_periodicity == "cuatrimestral"
     body = accountant_client.get(url).content.decode()
     assert "IVA cuatrimestral" in body and "IVA bimestral: declaración" not in body
 
 
-def test_calendar_menu_shows_only_with_colombian_companies(accountant_client, workspace, today):
+def test_calendar_menu_shows_for_colombian_workspaces_and_workspaces_with_colombian_companies(
+    accountant_client, workspace, today
+):
+    workspace.country = "MX"
+    workspace.save(update_fields=["country"])
     assert "Calendario tributario" not in accountant_client.get("/contador/").content.decode()
     CompanyAccessFactory(workspace=workspace, company=CompanyFactory(country="CO"))
     assert "Calendario tributario" in accountant_client.get("/contador/").content.decode()
+
+
+def test_a_new_colombian_workspace_sees_the_calendar_with_an_empty_state(accountant_client, today):
+    body = accountant_client.get("/contador/").content.decode()
+    assert 'href="/contador/calendario/"' in body
+    body = accountant_client.get(CALENDAR).content.decode()
+    assert "Aquí aparecerán los vencimientos de tus clientes colombianos" in body
 
 
 def test_calendar_of_a_workspace_without_colombian_companies_explains_it(accountant_client):

@@ -4,10 +4,10 @@ from django.core import mail
 
 from accounts.models import User
 from firms.tax_ids import TaxId
-from invitations.services.create import client_account_create, client_link_request
+from invitations.services.create import client_account_create
 from tests.factories import UserFactory
 
-from .conftest import deliver_all
+from .conftest import deliver_all, request_link
 
 
 def _html(message):
@@ -39,9 +39,7 @@ def test_link_request_email_in_english_for_an_english_speaking_admin(
     workspace, accountant, company_andes, client_member
 ):
     User.objects.filter(pk=client_member.pk).update(language="en")
-    client_link_request(
-        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
-    )
+    request_link(workspace, accountant)
     deliver_all()
     message = mail.outbox[-1]
     assert (
