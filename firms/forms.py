@@ -89,12 +89,7 @@ class CompanyProfileForm(forms.Form):
     person_type = forms.ChoiceField(
         label=_("Person type"), choices=Company.PersonType.choices, widget=forms.RadioSelect
     )
-    name = forms.CharField(
-        label=_("Company name"),
-        max_length=200,
-        required=False,
-        help_text=_("For a persona natural it is made of the names and surnames below."),
-    )
+    name = forms.CharField(label=_("Company name"), max_length=200, required=False)
     given_names = forms.CharField(label=_("Given names (persona natural)"), max_length=100, required=False)
     surnames = forms.CharField(label=_("Surnames (persona natural)"), max_length=100, required=False)
     document_type = forms.ChoiceField(

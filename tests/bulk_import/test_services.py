@@ -222,6 +222,17 @@ def test_report_writes_formula_like_cells_as_text(workspace, accountant):
     assert sheet.cell(row=1, column=7).value == "Resultado"
 
 
+def test_report_names_countries_not_codes(workspace, accountant):
+    job = _preview(
+        workspace,
+        accountant,
+        [["Andina", "20131312955", "", "", "Perú"], ["Otra", NITS[0], "", "", ""]],
+        headers=[*HEADERS, "País"],
+    )
+    sheet = load_workbook(io.BytesIO(report_xlsx(job))).active
+    assert [sheet.cell(row=r, column=4).value for r in (2, 3)] == ["Perú", "Colombia"]
+
+
 def test_job_counts_and_progress(workspace, accountant):
     job = _preview(workspace, accountant, [["Nueva Uno", NITS[0], "", ""]])
     assert job.progress_percent == 0

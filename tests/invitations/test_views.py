@@ -445,3 +445,26 @@ def test_accountants_page_query_count_is_the_same_for_1_and_6_workspaces(
         CompanyAccessFactory(company=company_andes, workspace=WorkspaceFactory())
     assert len(client.get(url).context["accesses"]) == 6
     assert page_queries(client, url) == small
+
+
+def test_add_client_does_the_same_work_for_a_registered_and_an_unregistered_nit(
+    accountant_client, company_andes, client_member, django_capture_on_commit_callbacks
+):
+    """Timing: the page runs the same queries and queues the same task whether or not a company has
+    the NIT; looking for the company is the worker's job, after the page answered."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def work(tax_id):
+        with (
+            CaptureQueriesContext(connection) as captured,
+            django_capture_on_commit_callbacks() as callbacks,
+        ):
+            response = accountant_client.post(ADD, {"name": "Cliente", "country": "CO", "tax_id": tax_id})
+        assert response.status_code == 200
+        shapes = [re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'S'", query["sql"])) for query in captured]
+        return shapes, len(callbacks)
+
+    accountant_client.get(ADD)  # the session is written on the first visit
+    assert work("860.002.964-4") == work("901.234.567-7")
+    assert not Invitation.objects.exists()
