@@ -61,13 +61,15 @@ def test_accountant_invites_an_existing_company_and_enters_it(
     shot(page, "client-01-request-registered")
     page.get_by_role("link", name="Finalizar").click()
     row = page.get_by_role("row", name=re.compile("Distribuidora Los Andes"))
-    assert row.get_by_text("Pendiente").first.is_visible()
+    assert row.get_by_text("Solicitud enviada").first.is_visible()
     assert not row.get_by_role("link", name="Ingresar").count()  # no access before an answer
 
     link = _emailed_link(admin_user.email, live_server.url)
     page.reload()
-    assert row.get_by_text("Enviada").is_visible()
-    shot(page, "client-02-invitation-sent")
+    # Until the company answers, the row shows what the accountant typed: not the company's legal name.
+    assert row.get_by_text("Solicitud enviada").first.is_visible()
+    assert not page.get_by_text("Distribuidora Los Andes Ltda.").count()
+    shot(page, "client-02-request-sent")
 
     client_page = new_page()
     client_page.goto(link)
@@ -86,7 +88,9 @@ def test_accountant_invites_an_existing_company_and_enters_it(
     shot(client_page, "client-04-accountants-with-access")
 
     page.reload()
+    row = page.get_by_role("row", name=re.compile("Distribuidora Los Andes Ltda."))
     assert row.get_by_text("Aceptada").is_visible() and row.get_by_text("Activo").is_visible()
+    assert page.locator(".topbar .notices-count").inner_text().startswith("1")  # the acceptance notice
     row.get_by_role("link", name="Ingresar").click()
     page.wait_for_url(f"**/c/{company_andes.slug}/")
     assert page.get_by_role("heading", name="Distribuidora Los Andes Ltda.").is_visible()

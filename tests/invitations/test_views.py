@@ -468,3 +468,34 @@ def test_add_client_does_the_same_work_for_a_registered_and_an_unregistered_nit(
     accountant_client.get(ADD)  # the session is written on the first visit
     assert work("860.002.964-4") == work("901.234.567-7")
     assert not Invitation.objects.exists()
+
+
+def test_create_a_persona_natural_by_cedula_for_a_client(accountant_client, workspace):
+    data = {
+        "email": "maria@example.com",
+        "password": "Clave-Temporal-9",
+        "person_type": "natural",
+        "given_names": "María Fernanda",
+        "surnames": "Peña Rodríguez",
+        "country": "CO",
+        "document_type": "cc",
+        "tax_id": "79.123.456",
+        "tax_responsibilities": ["05", "48"],
+    }
+    response = accountant_client.post(CREATE, data, follow=True)
+    body = response.content.decode()
+    assert "María Fernanda Peña Rodríguez" in body and "CC 79.123.456" in body
+    company = CompanyAccess.objects.get(workspace=workspace).company
+    assert (company.person_type, company.document_type, company.tax_id, company.check_digit) == (
+        "natural",
+        "cc",
+        "79123456",
+        "",
+    )
+
+
+def test_a_persona_natural_needs_names_and_a_cedula_has_no_check_digit(accountant_client):
+    data = {"email": "m@example.com", "password": "Clave-Temporal-9", "person_type": "natural", "country": "CO"}
+    body = accountant_client.post(CREATE, {**data, "document_type": "cc", "tax_id": "79123456-1"}).content
+    body = body.decode()
+    assert "Obligatorio para una persona natural" in body and "sin dígito de verificación" in body
