@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Company
 from .reference import ciiu_divisions_by_section, rut_responsibility_choices
+from .services import PROFILE_FIELDS
 from .tax_ids import tax_id_parse
 
 
@@ -19,22 +20,7 @@ class CompanyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "country",
-            "tax_id",
-            "check_digit",
-            "person_type",
-            "document_type",
-            "given_names",
-            "surnames",
-            "sector",
-            "ciiu_division",
-            "tax_responsibilities",
-            "iva_periodicity",
-            "phone",
-            "email",
-        ]
+        fields = ["country", "tax_id", "check_digit", *PROFILE_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

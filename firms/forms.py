@@ -79,12 +79,25 @@ class WorkspaceSettingsForm(forms.ModelForm):
         labels = {"name": _("Name of your practice"), "country": _("Main country")}
 
 
-class CompanyProfileForm(forms.Form):
-    """Datos de la empresa. Colombian-only fields (RUT, IVA, persona natural) only for Colombian companies."""
+class PersonFieldsMixin:
+    """A persona natural is named by given names and surnames; a company (persona jurídica) by its name.
+    `natural_fields` and `juridica_fields` show for one person type only (templates/firms/partials/
+    form_fields.html, with JavaScript)."""
 
-    # Shown for one person type only (with JavaScript; templates/firms/partials/form_fields.html).
     natural_fields = ("given_names", "surnames", "document_type")
     juridica_fields = ("name",)
+
+    def clean_person_names(self, cleaned: dict) -> None:
+        if cleaned.get("person_type") == Company.PersonType.NATURAL:
+            for name in ("given_names", "surnames"):
+                if not cleaned.get(name, "").strip():
+                    self.add_error(name, _("Required for a persona natural."))
+        elif not cleaned.get("name", "").strip():
+            self.add_error("name", _("Write the company's name."))
+
+
+class CompanyProfileForm(PersonFieldsMixin, forms.Form):
+    """Datos de la empresa. Colombian-only fields (RUT, IVA, persona natural) only for Colombian companies."""
 
     person_type = forms.ChoiceField(
         label=_("Person type"), choices=Company.PersonType.choices, widget=forms.RadioSelect
@@ -131,13 +144,7 @@ class CompanyProfileForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        natural = cleaned.get("person_type") == Company.PersonType.NATURAL
-        if natural:
-            for name in ("given_names", "surnames"):
-                if not cleaned.get(name, "").strip():
-                    self.add_error(name, _("Required for a persona natural."))
-        elif not cleaned.get("name", "").strip():
-            self.add_error("name", _("Write the company's name."))
+        self.clean_person_names(cleaned)
         division, sector = cleaned.get("ciiu_division"), cleaned.get("sector")
         if division and division not in ciiu_divisions_by_section().get(sector, []):
             self.add_error("ciiu_division", _("Choose a division of the chosen sector (or no division)."))

@@ -275,10 +275,6 @@ def company_update(*, company: Company, **fields) -> Company:
     return company
 
 
-def company_set_iva_periodicity(*, company: Company, periodicity: str) -> Company:
-    return company_update(company=company, iva_periodicity=periodicity)
-
-
 # Link requests and the life of an access ----------------------------------------------------------
 
 

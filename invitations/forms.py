@@ -3,6 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from firms.forms import PersonFieldsMixin
 from firms.models import Company, Country
 from firms.reference import rut_responsibility_choices, sector_choices
 from firms.tax_ids import tax_id_parse
@@ -38,11 +39,7 @@ class ClientAddForm(TaxIdFormMixin, forms.Form):
     email = forms.EmailField(label=_("Client's contact e-mail (optional)"), required=False)
 
 
-class ClientCreateForm(TaxIdFormMixin, forms.Form):
-    # Shown for one person type only (with JavaScript; templates/firms/partials/form_fields.html).
-    natural_fields = ("given_names", "surnames", "document_type")
-    juridica_fields = ("name",)
-
+class ClientCreateForm(PersonFieldsMixin, TaxIdFormMixin, forms.Form):
     email = forms.EmailField(label=_("Client's e-mail"), help_text=_("The activation invitation goes here."))
     password = forms.CharField(
         label=_("Temporary password"),
@@ -97,12 +94,7 @@ class ClientCreateForm(TaxIdFormMixin, forms.Form):
         natural = cleaned.get("person_type") == Company.PersonType.NATURAL
         if natural and cleaned.get("country") != Country.CO:
             self.add_error("person_type", _("Personas naturales are available for Colombian companies only."))
-        if natural:
-            for name in ("given_names", "surnames"):
-                if not cleaned.get(name, "").strip():
-                    self.add_error(name, _("Required for a persona natural."))
-        elif not cleaned.get("name", "").strip():
-            self.add_error("name", _("Write the company's name."))
+        self.clean_person_names(cleaned)
         if cleaned.get("country") != Country.CO and cleaned.get("tax_responsibilities"):
             self.add_error(
                 "tax_responsibilities", _("Tax responsibilities (RUT) apply only to Colombian companies.")

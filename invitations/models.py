@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from firms.models import Company, CompanyAccess, Workspace
 
@@ -14,14 +13,8 @@ class Invitation(models.Model):
         LINK = "link", _("Link request to an existing company")
         ACTIVATION = "activation", _("Activation of an account created by the accountant")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("invitation", "Queued")
-        SENT = "sent", pgettext_lazy("invitation", "Sent")
-        FAILED = "failed", pgettext_lazy("invitation", "Failed to send")
-        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
-        DECLINED = "declined", pgettext_lazy("invitation", "Declined")
-        EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
-        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
+    # The access's list shows its latest invitation with the same statuses (CompanyAccess.invitation_status).
+    Status = CompanyAccess.InvitationStatus
 
     OPEN_STATUSES = (Status.QUEUED, Status.SENT, Status.FAILED)
 

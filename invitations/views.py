@@ -271,44 +271,37 @@ def company_accountant_revoke(request, company, access_id):
     return redirect("company:accountants", company_slug=company.slug)
 
 
-@company_view("POST", only=COMPANY_ADMIN)
-def company_request_accept(request, company, access_id):
+def _answer_request(request, company, access_id, *, accept: bool):
+    """Accept or decline a link request from "Contadores con acceso", then back to that page."""
+    form = InvitationDeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if not accept and form.is_valid() else ""
     try:
-        access = link_request_answer(company=company, access_id=access_id, user=request.user, accept=True)
+        access = link_request_answer(
+            company=company, access_id=access_id, user=request.user, accept=accept, reason=reason
+        )
     except CompanyAccess.DoesNotExist:
         raise Http404 from None
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            end_sentence(
-                _("%(workspace)s now has access to %(company)s.")
-                % {"workspace": access.workspace.name, "company": company.name}
-            ),
-        )
+        names = {"workspace": access.workspace.name, "company": company.name}
+        if accept:
+            messages.success(request, end_sentence(_("%(workspace)s now has access to %(company)s.") % names))
+        else:
+            messages.success(
+                request, _("You declined the request of %(workspace)s. Nobody got access.") % names
+            )
     return redirect("company:accountants", company_slug=company.slug)
+
+
+@company_view("POST", only=COMPANY_ADMIN)
+def company_request_accept(request, company, access_id):
+    return _answer_request(request, company, access_id, accept=True)
 
 
 @company_view("POST", only=COMPANY_ADMIN)
 def company_request_decline(request, company, access_id):
-    form = InvitationDeclineForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        access = link_request_answer(
-            company=company, access_id=access_id, user=request.user, accept=False, reason=reason
-        )
-    except CompanyAccess.DoesNotExist:
-        raise Http404 from None
-    except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("You declined the request of %(workspace)s. Nobody got access.")
-            % {"workspace": access.workspace.name},
-        )
-    return redirect("company:accountants", company_slug=company.slug)
+    return _answer_request(request, company, access_id, accept=False)
 
 
 @company_view("GET", "POST", only=ACCOUNTANT)

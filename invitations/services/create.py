@@ -26,7 +26,7 @@ from .common import Event, InvitationError, Purpose, Status, invitation_requeue,
 def client_link_request(
     *, workspace: Workspace, name: str, country: str, tax_id: TaxId, invited_by: User
 ) -> CompanyAccess:
-    """ "Añadir cliente": ask the owners and admins of the company with this tax ID, if there is one, to
+    """Añadir cliente: ask the owners and admins of the company with this tax ID, if there is one, to
     give the workspace access.
 
     What the accountant sees is the same whether or not a company has the tax ID: a request with the

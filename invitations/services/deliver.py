@@ -109,7 +109,7 @@ def invitations_remind() -> int:
 
 
 def access_resend(*, access: CompanyAccess) -> int:
-    """ "Send again" in the list: a link request goes again to the company's admins (if a company has its
+    """The list's "Send again": a link request goes again to the company's admins (if a company has its
     tax ID: the worker finds out, as the first time); an account's invitation goes again with a new link
     valid for another INVITATION_VALID_DAYS. At most once every INVITATION_RESEND_MINUTES per access.
     Returns how many invitations were queued now (0 for a link request: its worker queues them).

@@ -3,6 +3,7 @@
 import pytest
 
 from firms.models import CompanyAccess
+from tests.browser.pages import log_in
 from tests.factories import CompanyAccessFactory, CompanyFactory, WorkspaceMemberFactory
 from tests.schemas import drop_schema
 
@@ -11,14 +12,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.browser.error_urls"),
 ]
-PASSWORD = "clave-segura-123"
 
 
 def _log_in(page, base_url, email):
-    page.goto(f"{base_url}/cuentas/login/?next=/contador/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
+    log_in(page, base_url, email)
     page.wait_for_url("**/contador/")
 
 

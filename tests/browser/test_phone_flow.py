@@ -4,11 +4,11 @@ import re
 
 import pytest
 
+from tests.browser.pages import log_in
 from tests.factories import CompanyAccessFactory, CompanyFactory, LinkRequestFactory, WorkspaceMemberFactory
 from tests.schemas import drop_schema
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "clave-segura-123"
 MENU = [
     ("Empresas vinculadas", "/contador/"),
     ("Avisos", "/contador/avisos/"),
@@ -47,10 +47,7 @@ def test_a_phone_reaches_every_menu_entry_switches_company_and_enters_one(live_s
     LinkRequestFactory(workspace=workspace, name="Ferretería Núñez de Cúcuta & Cía. S.A.S.")
     page = new_page(phone=True)
     try:
-        page.goto(f"{live_server.url}/cuentas/login/?next=/contador/")
-        page.locator("#id_login").fill(accountant.email)
-        page.locator("#id_password").fill(PASSWORD)
-        page.get_by_role("button", name="Iniciar sesión").click()
+        log_in(page, live_server.url, accountant.email)
         page.wait_for_url("**/contador/")
 
         # The side menu is hidden until the menu button opens it.

@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from firms.models import Company
+from tests.browser.pages import log_in
 from tests.factories import CompanyAccessFactory, CompanyFactory, LinkRequestFactory, WorkspaceMemberFactory
 from tests.schemas import drop_schema
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "clave-segura-123"
 
 
 def test_plan_consulta_disables_every_write_control_and_points_to_the_plan(live_server, new_page, shot):
@@ -26,10 +26,7 @@ def test_plan_consulta_disables_every_write_control_and_points_to_the_plan(live_
     LinkRequestFactory(workspace=workspace, name="Ferretería Núñez S.A.S.")
     page = new_page()
     try:
-        page.goto(f"{live_server.url}/cuentas/login/?next=/contador/")
-        page.locator("#id_login").fill(accountant.email)
-        page.locator("#id_password").fill(PASSWORD)
-        page.get_by_role("button", name="Iniciar sesión").click()
+        log_in(page, live_server.url, accountant.email)
         page.wait_for_url("**/contador/")
 
         # The list: no "Añadir cliente", no resend or withdraw; the banner says why, once.

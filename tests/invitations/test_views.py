@@ -495,7 +495,12 @@ def test_create_a_persona_natural_by_cedula_for_a_client(accountant_client, work
 
 
 def test_a_persona_natural_needs_names_and_a_cedula_has_no_check_digit(accountant_client):
-    data = {"email": "m@example.com", "password": "Clave-Temporal-9", "person_type": "natural", "country": "CO"}
+    data = {
+        "email": "m@example.com",
+        "password": "Clave-Temporal-9",
+        "person_type": "natural",
+        "country": "CO",
+    }
     body = accountant_client.post(CREATE, {**data, "document_type": "cc", "tax_id": "79123456-1"}).content
     body = body.decode()
     assert "Obligatorio para una persona natural" in body and "sin dígito de verificación" in body

@@ -75,7 +75,7 @@ def test_tokens_are_stored_hashed_and_long(link_request):
 
 
 def _resend(access):
-    """ "Send again" in the list, then what its worker does for a request."""
+    """The list's "Send again", then what its worker does for a request."""
     access_resend(access=access)
     link_request_dispatch(access_id=access.pk, resend=True)
 
