@@ -35,5 +35,5 @@ company_patterns = (
 
 urlpatterns = [
     path("", include(company_patterns)),
-    path("cuentas/", include("books.urls")),
+    path("", include("books.urls")),
 ]

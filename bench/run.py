@@ -51,7 +51,7 @@ from django_tenants.utils import schema_context
 from stdnum.co import nit
 
 from accounts.models import User
-from books.services import chart_copy, chart_seed
+from books.services.chart import chart_copy, chart_seed
 from firms.models import Company, CompanyAccess, WorkspaceMember
 from firms.provisioning import schema_replay, schema_template
 from firms.services import company_provision, workspace_create
@@ -169,7 +169,7 @@ def _timed(companies, provision) -> float:
 
 
 def bench_provisioning(count: int = 20):
-    """ms per company schema, the three ways side by side, each with the PUC (2,489 accounts) seeded."""
+    """ms per company schema, the three ways side by side, each with the PUC (2,471 accounts) seeded."""
     template = schema_template()  # built once per migration state, not timed
 
     def tenants_default(company):  # CREATE SCHEMA + migrations, then the seed from the CSV
@@ -259,7 +259,15 @@ def bench_import(rows: int = 1000):
 
 
 if __name__ == "__main__":
+    from bench.books_bench import bench_journal_import, bench_posting
+
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    bench_list()
-    bench_provisioning()
-    bench_import()
+    only = sys.argv[1:]  # e.g. `python bench/run.py books` runs only the books benchmarks
+    if not only or "firms" in only:
+        bench_list()
+        bench_provisioning()
+        bench_import()
+    if not only or "books" in only:
+        user, workspace = workspace_with(0, 4)
+        bench_posting(user, workspace)
+        bench_journal_import(user, workspace)

@@ -9,7 +9,7 @@ class BooksConfig(AppConfig):
     def ready(self):
         from firms.provisioning import SchemaSeeder, schema_seeder_register
 
-        from .services import chart_copy, chart_seed_template
+        from .services.chart import chart_copy, chart_seed_template
 
         # New company schemas start with the chart of accounts of their country.
         schema_seeder_register(SchemaSeeder(seed_template=chart_seed_template, copy=chart_copy))

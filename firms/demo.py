@@ -116,6 +116,7 @@ class DemoLogin:
     email: str
     password: str
     companies: int
+    workspace: Workspace
 
 
 def seed_demo(*, workspaces: int, companies: int, password: str, provision: bool = False) -> list[DemoLogin]:
@@ -139,7 +140,7 @@ def seed_demo(*, workspaces: int, companies: int, password: str, provision: bool
                 company__provisioning_status=Company.Provisioning.PENDING,
             ).order_by("company_id")
             company_provision_later(company_ids=active.values_list("company_id", flat=True))
-        logins.append(DemoLogin(email, password, companies))
+        logins.append(DemoLogin(email, password, companies, workspace))
     return logins
 
 
@@ -208,3 +209,12 @@ def _demo_request(workspace: Workspace, company: Company, now, matched: Company 
     )
     access.fill_derived_fields()
     return access
+
+
+def demo_active_companies(*, workspace: Workspace, count: int) -> list[Company]:
+    """The workspace's first `count` active companies, their books prepared now (for the books demo)."""
+    from .services import company_provision
+
+    accesses = CompanyAccess.objects.filter(workspace=workspace, status=CompanyAccess.Status.ACTIVE)
+    ids = list(accesses.order_by("company_id").values_list("company_id", flat=True)[:count])
+    return [company_provision(company_id=company_id) for company_id in ids]

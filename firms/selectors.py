@@ -91,3 +91,20 @@ def switcher_companies(*, user, query: str, recent_ids: list[int], limit: int = 
 
 def workspace_notices(*, user, workspace: Workspace) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user, workspace=workspace).select_related("access__company")
+
+
+def company_by_reference(reference: str) -> Company | None:
+    """A company by its slug, or by its Colombian NIT with or without check digit ("900.123.456-8",
+    "9001234568", "900123456") — for the command line."""
+    reference = reference.strip()
+    company = Company.objects.filter(slug=reference).first()
+    if company is not None or not TAX_ID_QUERY.match(reference):
+        return company
+    number, _sep, check_digit = reference.replace(".", "").replace(" ", "").partition("-")
+    colombian = Company.objects.filter(country="CO")
+    if check_digit:
+        return colombian.filter(tax_id=number, check_digit=check_digit).first()
+    return (
+        colombian.filter(tax_id=number).first()
+        or colombian.filter(tax_id=number[:-1], check_digit=number[-1:]).first()
+    )

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 WORKSPACE_NAMESPACES = {"firms", "clients", "resources", "tax"}
 COMPANY_NAMESPACES = {"company", "books"}
 OBJECT_KWARGS = {"access_id", "job_id"}
+BOOKS_OBJECTS = {"third_party_id", "cost_center_id", "voucher_type_id", "entry_id", "import_id"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class AppUrl:
                 values[key] = "xlsx"
             elif key == "job_id":
                 values[key] = _import_job_for(company).pk
+            elif key == "code":
+                values[key] = "110505"
+            elif key in BOOKS_OBJECTS:
+                values[key] = _books_object(company, key)
             elif key == "access_id":
                 values[key] = (
                     CompanyAccess.objects.filter(company=company)
@@ -92,3 +97,38 @@ def _resource():
     return Resource.objects.filter(countries=[]).first() or Resource.objects.create(
         kind="news", title="Prueba", summary="Para las pruebas de acceso"
     )
+
+
+def _books_object(company, key):
+    """An object of the company's books (made for the URL tests, in its schema)."""
+    from datetime import date
+
+    from django_tenants.utils import schema_context
+
+    from books.models import CostCenter, Entry, JournalImport, ThirdParty, VoucherType
+    from books.services.entries import LineInput, entry_save_draft
+
+    if not company.is_ready:  # no books yet: any id (the test expects the company area to refuse first)
+        return 1
+    with schema_context(company.schema_name):
+        if key == "third_party_id":
+            third_party, _created = ThirdParty.objects.get_or_create(
+                document_type="nit",
+                number="800197268",
+                defaults={"check_digit": "4", "person_type": "juridica", "business_name": "DIAN"},
+            )
+            return third_party.pk
+        if key == "cost_center_id":
+            return CostCenter.objects.get_or_create(code="URL", defaults={"name": "Pruebas"})[0].pk
+        if key == "voucher_type_id":
+            return VoucherType.objects.get(code="CC").pk
+        if key == "import_id":
+            return JournalImport.objects.get_or_create(file_name="prueba.csv")[0].pk
+        entry = Entry.objects.filter(status="draft").first() or entry_save_draft(
+            voucher_type=VoucherType.objects.get(code="CC"),
+            day=date(2026, 3, 1),
+            description="Para las pruebas de acceso",
+            lines=[LineInput(account="110505", debit=1)],
+            user=None,
+        )
+        return entry.pk

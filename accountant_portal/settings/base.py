@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invitations.tasks.invitations_daily_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    "books-balances-nightly": {
+        "task": "books.tasks.balances_check_all_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "provision-pending-companies": {
         "task": "firms.tasks.provision_pending_companies_task",
         "schedule": timedelta(minutes=5),

@@ -10,7 +10,8 @@ from tests.urls_under_test import company_urls
 
 def _seed(*args):
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    books = () if "--books" in args else ("--books", "0")  # books are slow; one test asks for them
+    call_command("seed_demo", *args, *books, stdout=out)
     return out.getvalue()
 
 
@@ -73,3 +74,19 @@ def test_demo_logins_open_the_workspace_where_email_confirmation_is_mandatory(cl
         response = client.post("/cuentas/login/", {"login": email, "password": "clave-demo-3"})
         assert response.status_code == 302 and response.url == landing, (email, response.url)
         assert client.get(landing).status_code == 200
+
+
+def test_seed_demo_gives_the_first_companies_a_year_of_books(db):
+    from django_tenants.utils import schema_context
+
+    from books.models import Entry
+
+    output = _seed("--companies", "4", "--books", "1")
+    assert "1 con un año de contabilidad" in output or "1 with a year of books" in output
+    demo = Company.objects.filter(accesses__workspace__members__user__email="demo1@example.com")
+    ready = demo.filter(provisioning_status="ready")
+    with_books = []
+    for company in ready:
+        with schema_context(company.schema_name):
+            with_books.append(Entry.objects.filter(status="posted").count())
+    assert len(with_books) == 1 and with_books[0] > 250

@@ -3,14 +3,41 @@ from django_tenants.utils import schema_context
 
 from books.models import Account
 from books.puc import puc_rows
-from books.services import AccountError, account_create
+from books.services.chart import AccountError, account_create
 
 
 def test_colombian_company_is_seeded_with_the_whole_puc(company_pena):
     with schema_context(company_pena.schema_name):
-        assert Account.objects.count() == len(puc_rows()) == 2489
+        assert Account.objects.count() == len(puc_rows()) == 2471
         assert Account.objects.filter(level="clase").count() == 9
         assert Account.objects.get(code="110505").parent_id == "1105"
+        # The cleaned PUC: no people's names under 1305 and 2205, no range placeholders.
+        assert list(
+            Account.objects.filter(code__startswith="1305", level="subcuenta").values_list("code", "name")
+        ) == [
+            ("130505", "NACIONALES"),
+            ("130510", "DEL EXTERIOR"),
+            ("130515", "DEUDORES DEL SISTEMA"),
+        ]
+        assert not Account.objects.filter(code__in=["220501", "252501", "527001", "622001"]).exists()
+
+
+def test_each_account_has_its_puc_nature(company_pena):
+    with schema_context(company_pena.schema_name):
+        natures = dict(
+            Account.objects.filter(
+                code__in=["1105", "159205", "2408", "4175", "360505", "361005", "84"]
+            ).values_list("code", "nature")
+        )
+    assert natures == {
+        "1105": "D",
+        "159205": "C",
+        "2408": "C",
+        "4175": "D",
+        "360505": "C",
+        "361005": "D",
+        "84": "C",
+    }
 
 
 def test_non_colombian_company_starts_with_an_empty_chart(company_mx):
@@ -69,6 +96,9 @@ def test_account_create_adds_an_auxiliary_under_a_subaccount(linked_company):
         ("11", "1199", "not under a class or group"),
         ("1105", "2205", "must start with"),
         ("1105", "110505", "already exists"),
+        ("1105", "11052", "followed by two digits"),
+        ("110505", "1105051", "followed by two digits"),
+        ("110505", "1105050101", "followed by two digits"),
     ],
 )
 def test_account_create_refuses_bad_codes(linked_company, parent_code, code, message):

@@ -59,6 +59,12 @@ NOT_PAGES = {
     "company:accountant_revoke",
     "company:request_accept",
     "company:request_decline",
+    "books:entry_post",
+    "books:entry_copy",
+    "books:entry_delete",
+    "books:entry_annul",
+    "books:entry_reverse",
+    "books:journal_confirm",
 }
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from books.services import chart_seed
+from books.services.chart import chart_seed
 from firms.models import SchemaTemplate
 from firms.provisioning import migration_state_key, schema_template
 from firms.services import company_provision
@@ -26,6 +26,13 @@ CATALOG_QUERIES = {
                replace(pg_get_constraintdef(con.oid, true), %(s)s || '.', 'SCHEMA.')
         FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %(s)s""",
+    "triggers": """
+        SELECT event_object_table, trigger_name, action_timing, event_manipulation, action_orientation,
+               replace(action_statement, %(s)s, 'SCHEMA')
+        FROM information_schema.triggers WHERE trigger_schema = %(s)s""",
+    "functions": """
+        SELECT p.proname, md5(p.prosrc), replace(array_to_string(p.proconfig, ','), %(s)s, 'SCHEMA')
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %(s)s""",
     "sequences": """
         SELECT sequence_name, data_type, start_value, increment FROM information_schema.sequences
         WHERE sequence_schema = %(s)s""",
@@ -68,18 +75,27 @@ def test_replayed_schema_has_exactly_the_migrated_tables_columns_indexes_and_con
     slow_catalog, fast_catalog = _catalog(slow), _catalog(fast)
     assert slow_catalog["tables"], "the migrated schema has tables"
     assert {"books_account", "django_migrations"} <= {t for t, _ in slow_catalog["tables"]}
+    assert {"books_entry_guard", "books_balances_follow"} <= {f[0] for f in slow_catalog["functions"]}
+    # Each function reads its own company's tables, whatever the session's search_path.
+    assert {f[2] for f in fast_catalog["functions"]} == {"search_path=SCHEMA, public"}
     for part in CATALOG_QUERIES:
         assert fast_catalog[part] == slow_catalog[part], part
 
 
 def test_replayed_schema_has_the_same_seeded_rows_and_recorded_migrations(migrated_and_replayed):
     slow, fast = migrated_and_replayed
-    accounts = "SELECT code, name, level, parent_id, search_text, is_custom FROM books_account ORDER BY code"
+    accounts = (
+        "SELECT code, name, level, parent_id, nature, search_text, is_custom FROM books_account ORDER BY code"
+    )
     assert _rows(fast, accounts) == _rows(slow, accounts)
-    assert len(_rows(fast, accounts)) == 2489
+    assert len(_rows(fast, accounts)) == 2471
     migrations = "SELECT app, name FROM django_migrations ORDER BY app, name"
     assert _rows(fast, migrations) == _rows(slow, migrations)
     assert ("books", "0001_initial") in _rows(fast, migrations)
+    voucher_types = "SELECT code, name, next_number, is_system FROM books_vouchertype ORDER BY code"
+    assert _rows(fast, voucher_types) == _rows(slow, voucher_types)
+    codes = [row[0] for row in _rows(fast, voucher_types)]
+    assert codes == ["CC", "CE", "CI", "FC", "FV", "NC", "ND", "RC", "SI"]
 
 
 def test_provisioning_does_not_run_migrations_per_company(db, monkeypatch):

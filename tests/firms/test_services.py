@@ -85,10 +85,10 @@ def test_company_provision_creates_migrates_and_seeds_the_schema(db):
         company = company_provision(company_id=company.pk)
         assert company.provisioning_status == "ready" and company.provisioned_at
         with schema_context(company.schema_name):
-            assert Account.objects.count() == 2489
+            assert Account.objects.count() == 2471
         assert company_provision(company_id=company.pk).provisioning_status == "ready"  # safe to run twice
         with schema_context(company.schema_name):
-            assert Account.objects.count() == 2489
+            assert Account.objects.count() == 2471
     finally:
         drop_schema(company.schema_name)
 

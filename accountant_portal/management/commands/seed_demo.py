@@ -1,14 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from accounts.demo import seed_admin
-from firms.demo import seed_demo
+from books.demo import seed_books
+from firms.demo import demo_active_companies, seed_demo
 from indicators.demo import seed_resources
 
 
 class Command(BaseCommand):
     help = (
-        "Create demo workspaces (demo1@example.com ...) with Colombian companies and valid NITs. Idempotent."
+        "Create demo workspaces (demo1@example.com ...) with Colombian companies and valid NITs, and a year "
+        "of books in the first companies of each. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -23,10 +26,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Queue schema provisioning of the active companies (a worker runs it).",
         )
+        parser.add_argument(
+            "--books",
+            type=int,
+            default=3,
+            help="How many active companies of each workspace get a year of comprobantes (0: none).",
+        )
 
-    def handle(self, *args, workspaces, companies, password, provision, admin, **options):
-        if workspaces < 1 or companies < 0 or workspaces > 99 or companies > 999_999:
-            raise CommandError(_("--workspaces must be 1-99 and --companies 0-999999."))
+    def handle(self, *args, workspaces, companies, password, provision, admin, books, **options):
+        if workspaces < 1 or companies < 0 or workspaces > 99 or companies > 999_999 or books < 0:
+            raise CommandError(_("--workspaces must be 1-99, --companies 0-999999 and --books 0 or more."))
         seed_resources()
         logins = seed_demo(workspaces=workspaces, companies=companies, password=password, provision=provision)
         if admin:
@@ -37,8 +46,20 @@ class Command(BaseCommand):
                 % {"email": "admin@example.com", "password": password}
             )
         for login in logins:
+            with_books = 0
+            for company in demo_active_companies(workspace=login.workspace, count=books):
+                with schema_context(company.schema_name):
+                    seed_books(seed=company.pk)
+                with_books += 1
             self.stdout.write(
                 "  "
-                + _("%(email)s  password: %(password)s  (%(count)s companies)")
-                % {"email": login.email, "password": login.password, "count": login.companies}
+                + _(
+                    "%(email)s  password: %(password)s  (%(count)s companies, %(books)s with a year of books)"
+                )
+                % {
+                    "email": login.email,
+                    "password": login.password,
+                    "count": login.companies,
+                    "books": with_books,
+                }
             )

@@ -1,0 +1,69 @@
+"""The nightly check: the balances kept on posting must equal the sums of the posted lines."""
+
+import logging
+
+from django.db import connection, transaction
+
+from ..models import BalanceCheck
+
+logger = logging.getLogger(__name__)
+
+# Per account × tercero × cost center × month: the kept balance and the lines' sums, where they differ.
+DIFFERENCES_SQL = """
+WITH lines AS (
+    SELECT l.account_id, l.third_party_id, l.cost_center_id, date_trunc('month', l.date)::date AS period,
+           sum(l.debit) AS debit, sum(l.credit) AS credit
+      FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
+     WHERE e.status = 'posted'
+     GROUP BY 1, 2, 3, 4
+)
+SELECT coalesce(b.account_id, l.account_id), coalesce(b.third_party_id, l.third_party_id),
+       coalesce(b.cost_center_id, l.cost_center_id), coalesce(b.period, l.period),
+       coalesce(b.debit, 0), coalesce(b.credit, 0), coalesce(l.debit, 0), coalesce(l.credit, 0)
+  FROM books_balance b
+  FULL JOIN lines l ON l.account_id = b.account_id AND l.period = b.period
+       AND l.third_party_id IS NOT DISTINCT FROM b.third_party_id
+       AND l.cost_center_id IS NOT DISTINCT FROM b.cost_center_id
+ WHERE coalesce(b.debit, 0) <> coalesce(l.debit, 0) OR coalesce(b.credit, 0) <> coalesce(l.credit, 0)
+ ORDER BY 1, 2, 3, 4
+"""
+
+REBUILD_SQL = """
+DELETE FROM books_balance;
+INSERT INTO books_balance (account_id, third_party_id, cost_center_id, period, debit, credit)
+SELECT l.account_id, l.third_party_id, l.cost_center_id, date_trunc('month', l.date)::date,
+       sum(l.debit), sum(l.credit)
+  FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
+ WHERE e.status = 'posted'
+ GROUP BY 1, 2, 3, 4;
+"""
+
+
+def balances_check(*, repair: bool = True) -> BalanceCheck:
+    """Compare the kept balances with the posted lines of the current company schema; record the
+    differences (there must never be any) and, with `repair`, rebuild the balances from the lines."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE books_balance IN SHARE ROW EXCLUSIVE MODE")  # no posting meanwhile
+            cursor.execute(DIFFERENCES_SQL)
+            differences = [
+                {
+                    "account": row[0],
+                    "third_party": row[1],
+                    "cost_center": row[2],
+                    "period": row[3].isoformat(),
+                    "kept": [str(row[4]), str(row[5])],
+                    "lines": [str(row[6]), str(row[7])],
+                }
+                for row in cursor
+            ]
+            if differences and repair:
+                cursor.execute(REBUILD_SQL)
+        if differences:
+            logger.error(
+                "Balances of %s differ from the lines in %d places: %s",
+                connection.schema_name,
+                len(differences),
+                differences[:20],
+            )
+        return BalanceCheck.objects.create(differences=differences)

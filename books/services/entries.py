@@ -1,0 +1,474 @@
+"""Comprobantes: drafts, posting, annulment, reversal and copies.
+
+The checks here give the accountant a clear message per line; PostgreSQL enforces the same rules again
+(books/migrations/0006_ledger_rules.py), so no other path can break them.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from ..models import ZERO, Account, BooksSettings, CostCenter, Entry, EntryLine, ThirdParty, VoucherType
+from .common import BooksError, actor
+
+CENT = Decimal("0.01")
+
+
+def money(amount: Decimal) -> str:
+    """An amount as the accountant reads it: 1.234.567,89 in Spanish, 1,234,567.89 in English."""
+    return number_format(amount, decimal_pos=2, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    account: str  # the account's code
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    third_party: int | None = None
+    cost_center: int | None = None
+    description: str = ""
+
+    def __post_init__(self):
+        for side in ("debit", "credit"):
+            amount = getattr(self, side)
+            object.__setattr__(
+                self, side, amount if isinstance(amount, Decimal) else Decimal(str(amount or 0))
+            )
+
+
+class EntryProblem(BooksError):
+    """The comprobante cannot be posted: every reason, with the line it is about (1-based) or None."""
+
+    def __init__(self, problems: list[tuple[int | None, str]]):
+        self.problems = problems
+        super().__init__(str(self))
+
+    def __str__(self):
+        return " ".join(
+            (_("Line %(line)s: %(problem)s") % {"line": line, "problem": text}) if line else text
+            for line, text in self.problems
+        )
+
+
+def lock_date() -> date | None:
+    return BooksSettings.objects.values_list("lock_date", flat=True).first()
+
+
+def _closed_message(day: date, locked: date) -> str:
+    return _("The books are locked up to %(lock)s: %(date)s is in a closed period.") % {
+        "lock": locked.strftime("%d/%m/%Y"),
+        "date": day.strftime("%d/%m/%Y"),
+    }
+
+
+class Ledger:
+    """What the checks of many lines need, read once: their accounts (and which have sub-accounts), terceros,
+    cost centers and the lock date."""
+
+    def __init__(self, lines: list[LineInput]):
+        self.accounts = Account.objects.in_bulk({line.account for line in lines})
+        self.with_children = set(
+            Account.objects.filter(parent_id__in=self.accounts.keys()).values_list("parent_id", flat=True)
+        )
+        self.third_parties = ThirdParty.objects.in_bulk(
+            {line.third_party for line in lines if line.third_party}
+        )
+        self.cost_centers = CostCenter.objects.in_bulk(
+            {line.cost_center for line in lines if line.cost_center}
+        )
+        self.lock_date = lock_date()
+
+    def check(self, lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
+        """Every problem of a comprobante's lines; a draft may be unbalanced or incomplete, not a posting."""
+        problems: list[tuple[int | None, str]] = []
+        for number, line in enumerate(lines, start=1):
+            problems += [(number, problem) for problem in self._line_problems(line, for_posting)]
+        if for_posting:
+            debits = sum((line.debit for line in lines), ZERO)
+            credits = sum((line.credit for line in lines), ZERO)
+            if len(lines) < 2:
+                problems.append((None, _("A comprobante has at least two lines.")))
+            elif debits != credits:
+                problems.append(
+                    (
+                        None,
+                        _("Debits (%(debits)s) and credits (%(credits)s) differ by %(difference)s.")
+                        % {
+                            "debits": money(debits),
+                            "credits": money(credits),
+                            "difference": money(abs(debits - credits)),
+                        },
+                    )
+                )
+            if self.lock_date and day <= self.lock_date:
+                problems.append((None, _closed_message(day, self.lock_date)))
+        return problems
+
+    def _line_problems(self, line: LineInput, for_posting: bool) -> list[str]:
+        account = self.accounts.get(line.account)
+        if account is None:
+            return [_("account %(code)s does not exist") % {"code": line.account}]
+        problems = []
+        if account.code in self.with_children:
+            problems.append(
+                _("account %(code)s has sub-accounts; use one of them (only movement accounts take postings)")
+                % {"code": account.code}
+            )
+        if not account.is_active:
+            problems.append(_("account %(code)s is inactive") % {"code": account.code})
+        if line.debit < 0 or line.credit < 0:
+            problems.append(_("amounts cannot be negative"))
+        elif (line.debit > 0) == (line.credit > 0):
+            problems.append(_("write the amount either as a debit or as a credit"))
+        if line.debit != line.debit.quantize(CENT) or line.credit != line.credit.quantize(CENT):
+            problems.append(_("amounts have at most 2 decimals"))
+        third_party = self.third_parties.get(line.third_party) if line.third_party else None
+        if line.third_party and third_party is None:
+            problems.append(_("the tercero does not exist"))
+        elif third_party is not None and not third_party.is_active:
+            problems.append(_("tercero %(name)s is inactive") % {"name": third_party.display_name})
+        elif for_posting and account.requires_third_party and third_party is None:
+            problems.append(_("account %(code)s requires a tercero") % {"code": account.code})
+        cost_center = self.cost_centers.get(line.cost_center) if line.cost_center else None
+        if line.cost_center and cost_center is None:
+            problems.append(_("the cost center does not exist"))
+        elif cost_center is not None and not cost_center.is_active:
+            problems.append(_("cost center %(code)s is inactive") % {"code": cost_center.code})
+        elif for_posting and account.requires_cost_center and cost_center is None:
+            problems.append(_("account %(code)s requires a cost center") % {"code": account.code})
+        return problems
+
+
+def lines_check(lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
+    """Every problem of one comprobante's lines (see Ledger.check)."""
+    return Ledger(lines).check(lines, day=day, for_posting=for_posting)
+
+
+def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, source) -> Entry:
+    editing = entry is not None
+    if entry is None:
+        who = actor(user)
+        entry = Entry(prepared_by_id=who["id"], prepared_by_name=who["name"], source=source)
+    else:
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry.is_draft:
+            raise BooksError(_("This comprobante is already posted: it can no longer be edited."))
+    entry.voucher_type = voucher_type
+    entry.date = day
+    entry.description = description.strip()[:300]
+    entry.total = sum((line.debit or ZERO for line in lines), ZERO)
+    entry.save()
+    if editing:
+        entry.lines.all().delete()
+    EntryLine.objects.bulk_create(
+        EntryLine(
+            entry=entry,
+            line_no=number,
+            date=entry.date,
+            account_id=line.account,
+            third_party_id=line.third_party,
+            cost_center_id=line.cost_center,
+            description=line.description.strip()[:300],
+            debit=line.debit or ZERO,
+            credit=line.credit or ZERO,
+        )
+        for number, line in enumerate(lines, start=1)
+    )
+    return entry
+
+
+def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
+    """Number and post a checked draft (the database checks it again and counts it in the balances)."""
+    who = actor(user)
+    entry.number = _next_number(entry.voucher_type_id, number)
+    entry.status = Entry.Status.POSTED
+    entry.posted_at = timezone.now()
+    entry.posted_by_id, entry.posted_by_name = who["id"], who["name"]
+    entry.save(update_fields=["number", "status", "posted_at", "posted_by_id", "posted_by_name"])
+    return entry
+
+
+def entry_save_draft(
+    *,
+    voucher_type: VoucherType,
+    day: date,
+    description: str,
+    lines: list[LineInput],
+    user,
+    entry: Entry | None = None,
+    source: str = Entry.Source.MANUAL,
+) -> Entry:
+    """Create or replace a draft: it may be unbalanced or incomplete, but each line must make sense."""
+    problems = lines_check(lines, day=day, for_posting=False)
+    if problems:
+        raise EntryProblem(problems)
+    with transaction.atomic():
+        return _save(
+            entry,
+            voucher_type=voucher_type,
+            day=day,
+            description=description,
+            lines=lines,
+            user=user,
+            source=source,
+        )
+
+
+def _lines_of(entry: Entry) -> list[LineInput]:
+    return [
+        LineInput(
+            account=line.account_id,
+            debit=line.debit,
+            credit=line.credit,
+            third_party=line.third_party_id,
+            cost_center=line.cost_center_id,
+            description=line.description,
+        )
+        for line in entry.lines.order_by("line_no")
+    ]
+
+
+def _next_number(voucher_type_id: int, wanted: int | None = None) -> int:
+    """The type's next free number (or `wanted`, for imported comprobantes that keep theirs)."""
+    voucher_type = VoucherType.objects.select_for_update().get(pk=voucher_type_id)
+    number = wanted or voucher_type.next_number
+    if wanted is None:
+        taken = set(
+            Entry.objects.filter(voucher_type_id=voucher_type_id, number__gte=number).values_list(
+                "number", flat=True
+            )
+        )
+        while number in taken:
+            number += 1
+    if number >= voucher_type.next_number:
+        voucher_type.next_number = number + 1
+        voucher_type.save(update_fields=["next_number"])
+    return number
+
+
+def entry_post(*, entry: Entry, user, number: int | None = None) -> Entry:
+    """Post a draft: checked, numbered with its type's consecutive, and counted in the balances."""
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry.is_draft:
+            raise BooksError(_("This comprobante is already posted."))
+        problems = lines_check(_lines_of(entry), day=entry.date, for_posting=True)
+        if problems:
+            raise EntryProblem(problems)
+        return _post(entry, user=user, number=number)
+
+
+def entry_save_and_post(
+    *,
+    voucher_type: VoucherType,
+    day: date,
+    description: str,
+    lines: list[LineInput],
+    user,
+    entry: Entry | None = None,
+    source: str = Entry.Source.MANUAL,
+) -> Entry:
+    """The form's "Contabilizar": the draft and its posting together, or nothing."""
+    problems = lines_check(lines, day=day, for_posting=True)
+    if problems:
+        raise EntryProblem(problems)
+    with transaction.atomic():
+        entry = _save(
+            entry,
+            voucher_type=voucher_type,
+            day=day,
+            description=description,
+            lines=lines,
+            user=user,
+            source=source,
+        )
+        return _post(entry, user=user)
+
+
+def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
+    """The number stays and the effect goes: the comprobante keeps its lines and leaves the balances."""
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise BooksError(_("Write why the comprobante is annulled."))
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status != Entry.Status.POSTED:
+            raise BooksError(_("Only a posted comprobante can be annulled."))
+        locked = lock_date()
+        if locked and entry.date <= locked:
+            raise BooksError(_closed_message(entry.date, locked))
+        who = actor(user)
+        entry.status = Entry.Status.ANNULLED
+        entry.annulled_at = timezone.now()
+        entry.annulled_by_id, entry.annulled_by_name = who["id"], who["name"]
+        entry.annul_reason = reason
+        entry.save(
+            update_fields=["status", "annulled_at", "annulled_by_id", "annulled_by_name", "annul_reason"]
+        )
+    return entry
+
+
+def entry_reverse(*, entry: Entry, day: date, user, description: str = "") -> Entry:
+    """A contra-asiento: a new posted comprobante of the same type with every line's sides swapped, dated by
+    the accountant in an open period. The original stays as it is."""
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("voucher_type").get(pk=entry.pk)
+        if entry.status != Entry.Status.POSTED:
+            raise BooksError(_("Only a posted comprobante can be reversed."))
+        if entry.reversals.filter(status=Entry.Status.POSTED).exists():
+            raise BooksError(_("This comprobante was already reversed."))
+        lines = [
+            LineInput(
+                account=line.account,
+                debit=line.credit,
+                credit=line.debit,
+                third_party=line.third_party,
+                cost_center=line.cost_center,
+                description=line.description,
+            )
+            for line in _lines_of(entry)
+        ]
+        problems = lines_check(lines, day=day, for_posting=True)
+        if problems:
+            raise EntryProblem(problems)
+        reversal = entry_save_draft(
+            voucher_type=entry.voucher_type,
+            day=day,
+            description=description.strip() or _("Reversal of %(label)s") % {"label": entry.label},
+            lines=lines,
+            user=user,
+            source=Entry.Source.REVERSAL,
+        )
+        reversal.reversal_of = entry
+        reversal.save(update_fields=["reversal_of"])
+        return entry_post(entry=reversal, user=user)
+
+
+def entry_copy(*, entry: Entry, user, day: date | None = None) -> Entry:
+    """A new draft with the same type, description and lines, dated today (for recurring comprobantes)."""
+    return entry_save_draft(
+        voucher_type=entry.voucher_type,
+        day=day or timezone.localdate(),
+        description=entry.description,
+        lines=_lines_of(entry),
+        user=user,
+    )
+
+
+def entry_delete_draft(*, entry: Entry) -> None:
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if not entry.is_draft:
+            raise BooksError(_("A posted comprobante is never deleted: annul it or reverse it."))
+        entry.delete()
+
+
+@dataclass
+class NewEntry:
+    """A comprobante to post in bulk (imports, the demo): its number is kept when given, else the next one."""
+
+    voucher_type_id: int
+    day: date
+    description: str
+    lines: list[LineInput]
+    number: int | None = None
+
+
+def _numbers_for(entries: list[NewEntry]) -> list[int]:
+    """Each entry's number: its own, or its type's next free one; every type's consecutive moves past them."""
+    type_ids = sorted({entry.voucher_type_id for entry in entries})
+    types = {t.pk: t for t in VoucherType.objects.select_for_update().filter(pk__in=type_ids).order_by("pk")}
+    taken = {type_id: set() for type_id in type_ids}
+    for type_id, number in Entry.objects.filter(
+        voucher_type_id__in=type_ids, number__isnull=False
+    ).values_list("voucher_type_id", "number"):
+        taken[type_id].add(number)
+    taken_by_batch = {
+        type_id: {e.number for e in entries if e.voucher_type_id == type_id and e.number}
+        for type_id in type_ids
+    }
+    next_free = {type_id: types[type_id].next_number for type_id in type_ids}
+    numbers = []
+    for entry in entries:
+        if entry.number:
+            numbers.append(entry.number)
+            continue
+        number = next_free[entry.voucher_type_id]
+        while number in taken[entry.voucher_type_id] or number in taken_by_batch[entry.voucher_type_id]:
+            number += 1
+        next_free[entry.voucher_type_id] = number + 1
+        numbers.append(number)
+    for type_id, voucher_type in types.items():
+        used = [n for e, n in zip(entries, numbers, strict=True) if e.voucher_type_id == type_id]
+        if used and max(used) >= voucher_type.next_number:
+            voucher_type.next_number = max(used) + 1
+            voucher_type.save(update_fields=["next_number"])
+    return numbers
+
+
+LINE_COLUMNS = (
+    "entry_id, line_no, date, account_id, third_party_id, cost_center_id, description, debit, credit"
+)
+
+
+def _copy_lines(lines) -> None:
+    """The lines of many drafts through COPY: the insert trigger checks them as for any insert."""
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(f"COPY books_entryline ({LINE_COLUMNS}) FROM STDIN") as copy:
+            for entry_id, number, day, line in lines:
+                copy.write_row(
+                    (
+                        entry_id,
+                        number,
+                        day,
+                        line.account,
+                        line.third_party,
+                        line.cost_center,
+                        line.description.strip()[:300],
+                        line.debit,
+                        line.credit,
+                    )
+                )
+
+
+def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int]:
+    """Post many comprobantes, already checked by the caller (Ledger.check), in three statements: the headers,
+    the lines and one UPDATE that posts them all (PostgreSQL checks each again and updates the balances once).
+    All or nothing. Returns the new comprobantes' ids."""
+    if not entries:
+        return []
+    who, now = actor(user), timezone.now()
+    with transaction.atomic():
+        numbers = _numbers_for(entries)
+        headers = Entry.objects.bulk_create(
+            Entry(
+                voucher_type_id=entry.voucher_type_id,
+                date=entry.day,
+                description=entry.description.strip()[:300],
+                total=sum((line.debit for line in entry.lines), ZERO),
+                source=source,
+                prepared_by_id=who["id"],
+                prepared_by_name=who["name"],
+                created_at=now,
+            )
+            for entry in entries
+        )
+        _copy_lines(
+            (header.pk, number, header.date, line)
+            for header, entry in zip(headers, entries, strict=True)
+            for number, line in enumerate(entry.lines, start=1)
+        )
+        ids = [header.pk for header in headers]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE books_entry AS e SET status = 'posted', number = v.number, posted_at = %s, "
+                "posted_by_id = %s, posted_by_name = %s "
+                "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, number) WHERE e.id = v.id",
+                [now, who["id"], who["name"], ids, numbers],
+            )
+    return ids

@@ -1,0 +1,149 @@
+"""Closed periods: the lock date ("bloquear hasta") and the year-end closing."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
+from .common import BooksError, actor
+from .entries import LineInput, entry_save_and_post
+
+RESULT_CLASSES = ("4", "5", "6", "7")
+PROFIT_ACCOUNT, LOSS_ACCOUNT = "3605", "3610"
+
+
+def _settings_locked() -> BooksSettings:
+    settings, _created = BooksSettings.objects.get_or_create(singleton=True)
+    return BooksSettings.objects.select_for_update().get(pk=settings.pk)
+
+
+def _record(kind: str, before: date | None, after: date | None, user, reason: str = "") -> PeriodEvent:
+    who = actor(user)
+    return PeriodEvent.objects.create(
+        kind=kind,
+        lock_date_before=before,
+        lock_date_after=after,
+        reason=reason[:300],
+        by_id=who["id"],
+        by_name=who["name"],
+    )
+
+
+def period_lock(*, until: date, user) -> BooksSettings:
+    """Close the books up to `until` (inclusive): nothing is posted, annulled or reversed on or before it."""
+    with transaction.atomic():
+        settings = _settings_locked()
+        if settings.lock_date and until <= settings.lock_date:
+            raise BooksError(
+                _("The books are already locked up to %(date)s. To open a period, unlock it.")
+                % {"date": settings.lock_date.strftime("%d/%m/%Y")}
+            )
+        drafts = Entry.objects.filter(status=Entry.Status.DRAFT, date__lte=until).count()
+        if drafts:
+            raise BooksError(
+                _("%(count)s draft comprobantes are dated on or before %(date)s: post or delete them first.")
+                % {"count": drafts, "date": until.strftime("%d/%m/%Y")}
+            )
+        _record(PeriodEvent.Kind.LOCK, settings.lock_date, until, user)
+        settings.lock_date = until
+        settings.save(update_fields=["lock_date"])
+    return settings
+
+
+def period_unlock(*, until: date | None, reason: str, user) -> BooksSettings:
+    """Open a closed period again: an explicit action, with its reason, kept in the record."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise BooksError(_("Write why the period is opened again."))
+    with transaction.atomic():
+        settings = _settings_locked()
+        if settings.lock_date is None or (until is not None and until >= settings.lock_date):
+            raise BooksError(_("Choose a date before the current lock date, or none to open every period."))
+        _record(PeriodEvent.Kind.UNLOCK, settings.lock_date, until, user, reason)
+        settings.lock_date = until
+        settings.save(update_fields=["lock_date"])
+    return settings
+
+
+def _result_account(code: str) -> Account:
+    """The movement account that takes the year's result: the first one under 3605 or 3610."""
+    accounts = Account.objects.filter(code__startswith=code, is_active=True, children__isnull=True)
+    account = accounts.order_by("code").first()
+    if account is None:
+        raise BooksError(
+            _("The chart has no active account under %(code)s for the year's result.") % {"code": code}
+        )
+    return account
+
+
+def year_close(*, year: int, user) -> Entry:
+    """Year-end closing: a CI comprobante dated 31 December that brings every balance of classes 4 to 7 to
+    zero, tercero by tercero and cost center by cost center, against 3605 (profit) or 3610 (loss)."""
+    closing_day = date(year, 12, 31)
+    start = date(year, 1, 1)
+    with transaction.atomic():
+        if Entry.objects.filter(status=Entry.Status.DRAFT, date__range=(start, closing_day)).exists():
+            raise BooksError(
+                _("There are draft comprobantes in %(year)s: post or delete them first.") % {"year": year}
+            )
+        done = Entry.objects.filter(
+            source=Entry.Source.CLOSING, status=Entry.Status.POSTED, date=closing_day
+        ).first()
+        if done is not None:
+            raise BooksError(
+                _("%(year)s is already closed by %(label)s; annul it to close again.")
+                % {"year": year, "label": done.label}
+            )
+        balances = (
+            Balance.objects.filter(period__range=(start, closing_day), account__code__regex=r"^[4-7]")
+            .values("account_id", "third_party_id", "cost_center_id")
+            .annotate(debit=Sum("debit"), credit=Sum("credit"))
+            .order_by("account_id", "third_party_id", "cost_center_id")
+        )
+        lines, result = [], ZERO
+        for row in balances:
+            net = row["debit"] - row["credit"]
+            if net == 0:
+                continue
+            result -= net
+            lines.append(
+                LineInput(
+                    account=row["account_id"],
+                    debit=-net if net < 0 else ZERO,
+                    credit=net if net > 0 else ZERO,
+                    third_party=row["third_party_id"],
+                    cost_center=row["cost_center_id"],
+                    description=_("Closing %(year)s") % {"year": year},
+                )
+            )
+        if not lines:
+            raise BooksError(_("%(year)s has no income, expense or cost balances to close.") % {"year": year})
+        if result != 0:
+            target = _result_account(PROFIT_ACCOUNT if result > 0 else LOSS_ACCOUNT)
+            lines.append(
+                LineInput(
+                    account=target.code,
+                    debit=-result if result < 0 else ZERO,
+                    credit=result if result > 0 else ZERO,
+                    description=(_("Profit of %(year)s") if result > 0 else _("Loss of %(year)s"))
+                    % {"year": year},
+                )
+            )
+        entry = entry_save_and_post(
+            voucher_type=VoucherType.objects.get(code="CI"),
+            day=closing_day,
+            description=_("Year-end closing %(year)s") % {"year": year},
+            lines=lines,
+            user=user,
+            source=Entry.Source.CLOSING,
+        )
+        _record(
+            PeriodEvent.Kind.CLOSE,
+            None,
+            None,
+            user,
+            _("Closing %(year)s: %(label)s") % {"year": year, "label": entry.label},
+        )
+    return entry

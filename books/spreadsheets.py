@@ -1,0 +1,150 @@
+"""The books' files to download: the comprobante import's template and report, the terceros list."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from core.spreadsheets import safe_cell
+
+from .journal import JOURNAL
+from .models import JournalImport, ThirdParty
+
+EXAMPLE_ROWS = [
+    ["CC", 1, "2026-01-31", "110505", "", "", "", "Venta de contado", "1.190.000", ""],
+    [
+        "CC",
+        1,
+        "2026-01-31",
+        "413595",
+        "900123456-8",
+        "Cliente Ejemplo S.A.S.",
+        "VEN",
+        "Venta de contado",
+        "",
+        "1.000.000",
+    ],
+    ["CC", 1, "2026-01-31", "240800", "800197268-4", "DIAN", "", "IVA 19 %", "", "190.000"],
+]
+
+
+def _workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(sheet, values, bold=False) -> None:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet)
+        safe_cell(cell, value)
+        if bold:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def journal_template_xlsx() -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Comprobantes")
+    sheet.freeze_panes = "A2"
+    _row(sheet, list(JOURNAL.headers.values()), bold=True)
+    for values in EXAMPLE_ROWS:
+        _row(sheet, values)
+    notes = workbook.create_sheet(_("Instructions"))
+    for line in [
+        _("How to fill in the template"),
+        _("One row per line of a comprobante. Rows with the same type and number form one comprobante."),
+        _("Tipo de comprobante: a type of the company (CC, FV, FC, RC, CE, NC, ND or its own)."),
+        _("Número: the comprobante keeps it. Importing the same file again skips what is already posted."),
+        _("Fecha: 2026-01-31, 31/01/2026 or an Excel date."),
+        _("Cuenta: a movement account of the chart (one without sub-accounts)."),
+        _("NIT del tercero and Nombre del tercero: a tercero that does not exist is created with them."),
+        _("Centro de costo: its code; an unknown code is created."),
+        _("Débito and Crédito: one of them per row, at most 2 decimals: 1234567.89 or 1.234.567,89."),
+        _("Delete these example rows before uploading your file."),
+    ]:
+        _row(notes, [line])
+    return _workbook_bytes(workbook)
+
+
+def journal_template_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(JOURNAL.headers.values())
+    writer.writerows(EXAMPLE_ROWS)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def journal_report_xlsx(job: JournalImport) -> bytes:
+    """Every comprobante of the file, its rows, what happened to it and why."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Result"))
+    sheet.freeze_panes = "A2"
+    _row(
+        sheet, [_("Type"), _("Number"), _("Rows"), _("Date"), _("Lines"), _("Result"), _("Detail")], bold=True
+    )
+    for entry in job.entries.order_by("position").iterator(chunk_size=2000):
+        result = entry.get_outcome_display() if entry.outcome else entry.get_plan_display()
+        rows = entry.rows[0] if len(entry.rows) == 1 else f"{entry.rows[0]}-{entry.rows[-1]}"
+        _row(
+            sheet,
+            [
+                entry.voucher_code,
+                entry.number,
+                str(rows),
+                entry.day,
+                len(entry.lines),
+                result,
+                " ".join(entry.messages),
+            ],
+        )
+    return _workbook_bytes(workbook)
+
+
+THIRD_PARTY_COLUMNS = [
+    ("person_type", "Tipo de persona"),
+    ("document_type", "Tipo de documento"),
+    ("number", "Número"),
+    ("check_digit", "DV"),
+    ("business_name", "Razón social"),
+    ("first_names", "Nombres"),
+    ("last_names", "Apellidos"),
+    ("email", "Correo electrónico"),
+    ("phone", "Teléfono"),
+    ("address", "Dirección"),
+    ("city", "Ciudad"),
+    ("is_active", "Activo"),
+]
+
+
+def third_parties_xlsx() -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Terceros")
+    sheet.freeze_panes = "A2"
+    _row(sheet, [header for _key, header in THIRD_PARTY_COLUMNS], bold=True)
+    for third_party in ThirdParty.objects.order_by(
+        "business_name", "last_names", "first_names", "id"
+    ).iterator():
+        _row(
+            sheet,
+            [
+                third_party.get_person_type_display(),
+                third_party.get_document_type_display(),
+                third_party.number,
+                third_party.check_digit,
+                third_party.business_name,
+                third_party.first_names,
+                third_party.last_names,
+                third_party.email,
+                third_party.phone,
+                third_party.address,
+                third_party.city,
+                _("yes") if third_party.is_active else _("no"),
+            ],
+        )
+    return _workbook_bytes(workbook)

@@ -1,0 +1,52 @@
+from celery import shared_task
+from django_tenants.utils import schema_context
+
+from firms.models import Company
+
+from .services.balances import balances_check
+
+
+@shared_task
+def balances_check_all_task() -> int:
+    """Beat, every night: one check per company whose books exist."""
+    ids = list(
+        Company.objects.filter(provisioning_status=Company.Provisioning.READY).values_list("pk", flat=True)
+    )
+    for company_id in ids:
+        balances_check_company_task.delay(company_id)
+    return len(ids)
+
+
+@shared_task
+def balances_check_company_task(company_id: int) -> int:
+    """The company's balances against its posted lines; returns the number of differences (never expected)."""
+    company = Company.objects.filter(pk=company_id, provisioning_status=Company.Provisioning.READY).first()
+    if company is None:
+        return 0
+    with schema_context(company.schema_name):
+        return len(balances_check().differences)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=10)
+def journal_import_task(self, company_id: int, job_id: int) -> None:
+    """Acks late: a task whose worker died is delivered again and picks up the comprobantes not done yet."""
+    from accounts.models import User
+
+    from .journal import journal_fail, journal_process
+    from .models import JournalImport
+
+    company = Company.objects.filter(pk=company_id).first()
+    if company is None:
+        return
+    with schema_context(company.schema_name):
+        job = JournalImport.objects.filter(pk=job_id).first()
+        if job is None:
+            return
+        try:
+            journal_process(job_id=job_id, user=User.objects.filter(pk=job.created_by_id).first())
+        except Exception as exc:
+            if self.request.retries >= self.max_retries:
+                journal_fail(job_id=job_id, error=str(exc))
+                raise
+            JournalImport.objects.filter(pk=job_id).update(error=str(exc)[:2000])
+            raise self.retry(exc=exc) from exc

@@ -1,0 +1,49 @@
+from datetime import date
+
+from django.db import connection
+
+from books.models import Balance, BalanceCheck
+from books.services.balances import balances_check
+
+from ..conftest import post
+
+
+def test_the_check_finds_nothing_when_balances_follow_the_lines(books, bookkeeper):
+    post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)])
+    check = balances_check()
+    assert check.differences == [] and BalanceCheck.objects.count() == 1
+
+
+def test_the_check_finds_a_planted_difference_and_repairs_it(books, bookkeeper, caplog):
+    post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 3, 10))
+    with connection.cursor() as cursor:  # a balance changed behind the ledger's back
+        cursor.execute("UPDATE books_balance SET debit = debit + 1 WHERE account_id = '110505'")
+        cursor.execute(
+            "INSERT INTO books_balance (account_id, period, debit, credit) "
+            "VALUES ('519530', '2026-01-01', 0, 7)"
+        )
+    check = balances_check()
+    assert [(d["account"], d["period"], d["kept"], d["lines"]) for d in check.differences] == [
+        ("110505", "2026-03-01", ["101.00", "0.00"], ["100.00", "0.00"]),
+        ("519530", "2026-01-01", ["0.00", "7.00"], ["0", "0"]),
+    ]
+    assert "differ from the lines in 2 places" in caplog.text
+    assert Balance.objects.get(account_id="110505").debit == 100
+    assert not Balance.objects.filter(account_id="519530").exists()
+    assert balances_check().differences == []
+
+
+def test_the_nightly_task_checks_every_ready_company(books, bookkeeper, company_pena, company_andes):
+    from unittest import mock
+
+    from books.tasks import balances_check_all_task, balances_check_company_task
+
+    post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE books_balance SET credit = credit + 2 WHERE account_id = '413595'")
+    connection.set_schema_to_public()
+    with mock.patch.object(balances_check_company_task, "delay") as queued:
+        assert balances_check_all_task() >= 2
+    assert {call.args[0] for call in queued.call_args_list} >= {company_pena.pk, company_andes.pk}
+    assert balances_check_company_task(company_pena.pk) == 1
+    assert balances_check_company_task(company_andes.pk) == 0

@@ -1,0 +1,315 @@
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from books.journal import (
+    JOURNAL,
+    OpeningRefused,
+    journal_preview,
+    journal_process,
+    journal_summary,
+    opening_balances_post,
+    parse_day,
+)
+from books.models import CostCenter, Entry, JournalImportEntry, ThirdParty
+from books.services.periods import period_lock
+from books.spreadsheets import journal_report_xlsx, journal_template_csv, journal_template_xlsx
+from core.tables import FileProblem
+
+HEADER = list(JOURNAL.headers.values())
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def csv_file(rows, header=HEADER) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_file(rows, header=HEADER) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = [
+    ["CC", "1", "2026-03-05", "110505", "", "", "", "Venta", "1.190.000", ""],
+    [
+        "CC",
+        "1",
+        "2026-03-05",
+        "413595",
+        "900123456-8",
+        "Cliente Uno S.A.S.",
+        "ven",
+        "=SUM(A1:A2)",
+        "",
+        "1.000.000",
+    ],
+    ["CC", "1", "2026-03-05", "240800", "800197268", "DIAN", "", "IVA", "", "190.000,00"],
+    ["FV", "7", "06/03/2026", "130505", "900123456-8", "Cliente Uno S.A.S.", "", "Factura", "500", ""],
+    ["FV", "7", "06/03/2026", "413595", "900123456-8", "", "VEN", "Factura", "", "500"],
+]
+BAD = [
+    (
+        ["CC", "2", "2026-03-05", "110505", "", "", "", "", "100", ""],
+        ["CC", "2", "2026-03-05", "413595", "", "", "", "", "", "90"],
+        "differ by 10",
+    ),
+    (
+        ["CC", "3", "2026-03-05", "999999", "", "", "", "", "100", ""],
+        ["CC", "3", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        "does not exist",
+    ),
+    (
+        ["CC", "4", "2026-03-05", "1105", "", "", "", "", "100", ""],
+        ["CC", "4", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        "sub-accounts",
+    ),
+    (
+        ["CC", "5", "2026-03-05", "110505", "", "", "", "", "100", "100"],
+        ["CC", "5", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        "either as a debit",
+    ),
+    (
+        ["CC", "6", "2026-03-05", "110505", "", "", "", "", "-100", ""],
+        ["CC", "6", "2026-03-05", "413595", "", "", "", "", "", "-100"],
+        "negative",
+    ),
+    (
+        ["CC", "8", "2026-03-05", "110505", "", "", "", "", "100,001", ""],
+        ["CC", "8", "2026-03-05", "413595", "", "", "", "", "", "100,001"],
+        "2 decimals",
+    ),
+    (
+        ["CC", "9", "31/02/2026", "110505", "", "", "", "", "100", ""],
+        ["CC", "9", "31/02/2026", "413595", "", "", "", "", "", "100"],
+        "not a date",
+    ),
+    (
+        ["CC", "10", "2026-01-10", "110505", "", "", "", "", "100", ""],
+        ["CC", "10", "2026-01-10", "413595", "", "", "", "", "", "100"],
+        "locked up to",
+    ),
+    (
+        ["CC", "11", "2026-03-05", "130505", "900123456-7", "Uno", "", "", "100", ""],
+        ["CC", "11", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        "is 8, not 7",
+    ),
+    (
+        ["ZZ", "1", "2026-03-05", "110505", "", "", "", "", "100", ""],
+        ["ZZ", "1", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        "no voucher type ZZ",
+    ),
+    (
+        ["CC", "12", "2026-03-05", "130505", "123456", "", "", "", "100", ""],
+        ["CC", "12", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        "write its name",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2026-03-31", date(2026, 3, 31)),
+        ("31/03/2026", date(2026, 3, 31)),
+        (datetime(2026, 3, 31, 0, 0), date(2026, 3, 31)),  # noqa: DTZ001 - spreadsheet cells have no zone
+        (46112, date(2026, 3, 31)),
+        ("46112", date(2026, 3, 31)),
+        ("31/02/2026", None),
+        ("mañana", None),
+        ("", None),
+    ],
+)
+def test_dates_are_read_in_every_accepted_form(value, day):
+    assert parse_day(value) == day
+
+
+def test_a_file_of_good_and_bad_comprobantes_posts_the_good_ones_and_reports_each_bad_one(books, bookkeeper):
+    period_lock(until=date(2026, 1, 31), user=bookkeeper)
+    rows = GOOD + [line for first, second, _message in BAD for line in (first, second)]
+    job = journal_preview(file_name="diario.csv", data=csv_file(rows), user=bookkeeper)
+    assert not Entry.objects.exists()  # the preview writes nothing to the books
+    assert (job.total_entries, job.to_post) == (2 + len(BAD), 2)
+    refused = {f"{e.voucher_code}-{e.number}": " ".join(e.messages) for e in job.entries.filter(plan="error")}
+    for first, _second, message in BAD:
+        assert message in refused[f"{first[0]}-{first[1]}"], (first, refused[f"{first[0]}-{first[1]}"])
+    assert "Row " in refused["CC-3"]  # the reason names the row
+    job = journal_process(job_id=job.pk, user=bookkeeper)
+    assert (
+        job.status == "done"
+        and journal_summary(job).line() == f"entries=2 lines=5 skipped=0 errors={len(BAD)}"
+    )
+    cc1 = Entry.objects.get(voucher_type__code="CC", number=1)
+    assert cc1.status == "posted" and cc1.total == Decimal("1190000.00") and cc1.source == "import"
+    assert cc1.lines.get(account_id="413595").description == "=SUM(A1:A2)"  # formula-like text stays text
+    assert Entry.objects.get(voucher_type__code="FV", number=7).date == date(2026, 3, 6)
+    cliente = ThirdParty.objects.get(number="900123456")
+    assert (cliente.check_digit, cliente.business_name, cliente.person_type) == (
+        "8",
+        "Cliente Uno S.A.S.",
+        "juridica",
+    )
+    assert ThirdParty.objects.get(number="800197268").check_digit == "4"  # a company's NIT: DV computed
+    assert CostCenter.objects.get(code="VEN").name == "VEN"
+
+
+def test_importing_the_same_file_again_creates_nothing_and_a_changed_comprobante_is_refused(
+    books, bookkeeper
+):
+    journal_process(job_id=journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper).pk)
+    again = journal_process(
+        job_id=journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper).pk
+    )
+    assert journal_summary(again).line() == "entries=0 lines=0 skipped=2 errors=0"
+    changed = [row[:] for row in GOOD]
+    changed[3][8], changed[4][9] = "600", "600"
+    job = journal_preview(file_name="b.csv", data=csv_file(changed), user=bookkeeper)
+    assert job.entries.get(voucher_code="FV").plan == "error"
+    assert "FV-7 is already in the books with other lines" in " ".join(
+        job.entries.get(voucher_code="FV").messages
+    )
+    assert Entry.objects.count() == 2
+
+
+def test_processing_twice_posts_each_comprobante_once(books, bookkeeper):
+    job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    journal_process(job_id=job.pk)
+    JournalImportEntry.objects.filter(job=job).update(outcome="")  # as if a worker died before recording
+    job = journal_process(job_id=job.pk)
+    assert Entry.objects.count() == 2
+    assert set(job.entries.values_list("outcome", flat=True)) == {"skipped"}
+
+
+def test_xlsx_with_real_dates_and_numbers(books, bookkeeper):
+    day = datetime(2026, 3, 9)  # noqa: DTZ001 - a spreadsheet's date cell has no time zone
+    rows = [
+        ["RC", 3, day, 110505, None, None, None, "Recaudo", 1234567.89, None],
+        ["RC", 3, day, 130505, 900123456, "Cliente Uno", None, "Recaudo", None, 1234567.89],
+        ["RC", 4, 46090, "110505", None, None, None, None, 100.005, None],
+        ["RC", 4, 46090, "130505", None, None, None, None, None, 100.005],
+    ]
+    job = journal_process(
+        job_id=journal_preview(file_name="caja.xlsx", data=xlsx_file(rows), user=bookkeeper).pk
+    )
+    rc3 = Entry.objects.get(voucher_type__code="RC", number=3)
+    assert rc3.total == Decimal("1234567.89") and rc3.date == date(2026, 3, 9)
+    assert "2 decimals" in " ".join(job.entries.get(number=4).messages)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("a.csv", b"", "empty"),
+        ("a.pdf", b"%PDF-1.4", "not a supported format"),
+        ("a.xlsx", b"not a zip", "not one"),
+        ("a.csv", "Cuenta;Débito;Crédito\n110505;1;\n".encode(), "Required columns are missing"),
+        ("a.csv", (";".join(HEADER) + ";Extra\n").encode(), "does not know"),
+    ],
+)
+def test_file_problems_are_explained(books, bookkeeper, name, data, message):
+    with pytest.raises(FileProblem, match=message):
+        journal_preview(file_name=name, data=data, user=bookkeeper)
+
+
+def test_headers_are_matched_loosely_and_spanish_excel_csv_is_read(books, bookkeeper):
+    header = [
+        "TIPO",
+        "numero",
+        "FECHA",
+        "Cuenta",
+        "NIT",
+        "Nombre tercero",
+        "Centro",
+        "Detalle",
+        "Debe",
+        "Haber",
+    ]
+    data = csv_file(GOOD, header=header).decode("utf-8").encode("cp1252")
+    job = journal_preview(file_name="excel.csv", data=data, user=bookkeeper)
+    assert job.to_post == 2
+
+
+def test_the_command_prints_refused_comprobantes_and_a_summary(
+    books, bookkeeper, company_pena, tmp_path, capsys
+):
+    path = tmp_path / "diario.csv"
+    path.write_bytes(csv_file(GOOD + list(BAD[0][:2])))
+    out = io.StringIO()
+    call_command("import_entries", "--company", "900.123.456-8", str(path), "--dry-run", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "entries=2 lines=5 skipped=0 errors=1"
+    assert not Entry.objects.exists()
+    out = io.StringIO()
+    call_command("import_entries", "--company", company_pena.slug, str(path), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("CC-2: ") and "differ by 10" in lines[0]
+    assert lines[-1] == "entries=2 lines=5 skipped=0 errors=1"
+    assert Entry.objects.count() == 2
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "empty"), (None, "cannot be read")])
+def test_the_command_exits_2_for_a_file_problem(books, company_pena, tmp_path, content, message):
+    path = tmp_path / "vacio.csv"
+    if content is not None:
+        path.write_bytes(content)
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import_entries", "--company", company_pena.slug, str(path), stderr=err)
+    assert exit_code.value.code == 2 and message in err.getvalue()
+
+
+def test_opening_balances_become_one_balanced_si_comprobante(books, bookkeeper):
+    header = ["Cuenta", "NIT del tercero", "Nombre del tercero", "Centro de costo", "Débito", "Crédito"]
+    rows = [
+        ["110505", "", "", "", "5.000.000", ""],
+        ["130505", "900123456-8", "Cliente Uno", "", "2.000.000", ""],
+        ["311505", "", "", "", "", "7.000.000"],
+    ]
+    entry = opening_balances_post(
+        file_name="saldos.csv", data=csv_file(rows, header), day=date(2025, 12, 31), user=bookkeeper
+    )
+    assert (
+        entry.voucher_type.code == "SI" and entry.status == "posted" and entry.total == Decimal("7000000.00")
+    )
+    assert entry.lines.get(account_id="130505").third_party.business_name == "Cliente Uno"
+    unbalanced = [*rows[:2], ["311505", "", "", "", "", "6.999.000"]]
+    with pytest.raises(OpeningRefused) as refused:
+        opening_balances_post(
+            file_name="s.csv", data=csv_file(unbalanced, header), day=date(2025, 12, 31), user=bookkeeper
+        )
+    assert "differ by 1,000.00" in " ".join(refused.value.messages)
+    assert Entry.objects.count() == 1
+
+
+def test_template_and_report_files(books, bookkeeper):
+    sheet = load_workbook(io.BytesIO(journal_template_xlsx())).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == HEADER
+    assert journal_template_csv().decode("utf-8-sig").splitlines()[0] == ";".join(HEADER)
+    # The template's example rows import as they are.
+    job = journal_preview(file_name="plantilla.xlsx", data=journal_template_xlsx(), user=bookkeeper)
+    assert job.to_post == 1
+    job = journal_process(
+        job_id=journal_preview(file_name="a.csv", data=csv_file(GOOD + list(BAD[0][:2])), user=bookkeeper).pk
+    )
+    report = load_workbook(io.BytesIO(journal_report_xlsx(job))).worksheets[0]
+    results = [(row[0].value, row[1].value, row[5].value) for row in report.iter_rows(min_row=2)]
+    assert results == [("CC", 1, "Posted"), ("FV", 7, "Posted"), ("CC", 2, "Refused")]
