@@ -397,3 +397,21 @@ def test_403_400_and_500_pages_are_spanish_with_the_product_look(client, db):
         assert text in body and "css/app.css" in body
     body = render_to_string("500.html")  # rendered without the request: no database, no menu
     assert "Algo salió mal" in body and "css/app.css" in body and "Es culpa nuestra" in body
+
+
+def test_notices_page_query_count_is_the_same_for_2_and_30_notices(accountant_client, accountant, workspace):
+    from firms.models import Notice
+    from tests.queries import page_queries
+
+    def add(count):
+        for _ in range(count):
+            access = CompanyAccessFactory(workspace=workspace)
+            Notice.objects.create(
+                user=accountant, workspace=workspace, access=access, kind="accepted", company_name=access.name
+            )
+
+    add(2)
+    small = page_queries(accountant_client, "/contador/avisos/")
+    add(28)
+    assert len(accountant_client.get("/contador/avisos/").context["page"]) == 30
+    assert page_queries(accountant_client, "/contador/avisos/") == small
