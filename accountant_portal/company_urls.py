@@ -9,6 +9,7 @@ from invitations import views as invitation_views
 company_patterns = (
     [
         path("", firm_views.company_home, name="home"),
+        path("datos/", firm_views.company_profile, name="profile"),
         path("contadores/", invitation_views.company_accountants, name="accountants"),
         path("invitar-cliente/", invitation_views.company_client_invite_view, name="client_invite"),
         path("calendario/", indicator_views.company_calendar, name="calendar"),
@@ -17,6 +18,16 @@ company_patterns = (
             "contadores/<int:access_id>/revocar/",
             invitation_views.company_accountant_revoke,
             name="accountant_revoke",
+        ),
+        path(
+            "contadores/<int:access_id>/aceptar/",
+            invitation_views.company_request_accept,
+            name="request_accept",
+        ),
+        path(
+            "contadores/<int:access_id>/rechazar/",
+            invitation_views.company_request_decline,
+            name="request_decline",
         ),
     ],
     "company",

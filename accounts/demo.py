@@ -1,6 +1,7 @@
 """Demo users (seed_demo): the printed logins must work, also on a re-run with another password."""
 
 from .models import User
+from .services import user_confirm_email
 
 
 def demo_user(*, email: str, full_name: str, password: str, admin: bool = False) -> User:
@@ -9,6 +10,8 @@ def demo_user(*, email: str, full_name: str, password: str, admin: bool = False)
     )
     user.set_password(password)
     user.save(update_fields=["password"])
+    # Production settings (docker-compose) make confirmation mandatory: the printed logins must work.
+    user_confirm_email(user=user)
     return user
 
 

@@ -23,12 +23,15 @@ def user_activate(*, user: User, password: str) -> User:
         user.is_active = True
         user.awaiting_activation = False
         user.save(update_fields=["password", "is_active", "awaiting_activation"])
-        EmailAddress.objects.update_or_create(
-            user=user,
-            email__iexact=user.email,
-            defaults={"email": user.email, "verified": True, "primary": True},
-        )
+        user_confirm_email(user=user)
     return user
+
+
+def user_confirm_email(*, user: User) -> None:
+    """The user's address is confirmed (allauth's record): where confirmation is mandatory, they log in."""
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+    )
 
 
 def user_set_tax_reminders(*, user: User, enabled: bool) -> None:

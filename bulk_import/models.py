@@ -54,7 +54,10 @@ class ImportJob(models.Model):
 
 class ImportRow(models.Model):
     class Plan(models.TextChoices):
-        CREATE = "create", _("Create")
+        # The preview never tells whether a company already has the tax ID (see services._plan_rows):
+        # every new row is "add"; creating it or asking its owners is decided after confirming.
+        ADD = "add", _("To add")
+        CREATE = "create", _("Create")  # jobs previewed before "add" existed
         LINK = "link", _("Link request")
         SKIP = "skip", _("Skip")
         ERROR = "error", _("Error")

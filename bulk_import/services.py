@@ -2,21 +2,30 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.text import search_normalize
 from firms.models import Company, CompanyAccess, Country, Workspace
-from firms.services import DomainError, companies_create, company_new
+from firms.services import (
+    AccessAlreadyActive,
+    AccessAlreadyRequested,
+    DomainError,
+    companies_create,
+    company_new,
+)
 from firms.tax_ids import TaxId, tax_id_parse
-from invitations.services.create import LinkRequest, client_link_request, company_owner_invite
+from invitations.services.create import client_link_request, company_owner_invite
 
 from .models import ImportJob, ImportRow
 from .parsing import Spreadsheet, SpreadsheetRow, parse_spreadsheet
@@ -56,7 +65,7 @@ def import_preview(
             created_by=user,
             file_name=file_name[:255],
             total_rows=len(rows),
-            rows_to_process=sum(1 for row in rows if row.plan != Plan.ERROR),
+            rows_to_process=sum(1 for row in rows if row.plan not in (Plan.ERROR, Plan.SKIP)),
         )
         for row in rows:
             row.job = job
@@ -79,27 +88,33 @@ def _plan_rows(workspace: Workspace, spreadsheet: Spreadsheet) -> list[ImportRow
             )
         else:
             seen[key] = row.row_number
-    existing = _existing_companies(seen.keys())
-    statuses = dict(
-        CompanyAccess.objects.filter(
-            workspace=workspace, company_id__in=[c.pk for c in existing.values()]
-        ).values_list("company_id", "status")
-    )
+    # Only the workspace's own rows are read: the preview is the same whether or not a company has a
+    # tax ID (the difference shows after confirming, when the owners are asked).
+    earlier = {
+        (access.country, access.tax_id): access
+        for access in CompanyAccess.objects.filter(
+            workspace=workspace, tax_id__in={tax_id for _country, tax_id in seen}
+        ).only("country", "tax_id", "status", "status_changed_at")
+    }
+    block = timedelta(days=settings.LINK_REQUEST_BLOCK_DAYS)
     for row in rows:
         if row.plan == Plan.ERROR:
             continue
-        company = existing.get((row.country, row.tax_id))
-        if company is None:
-            row.plan = Plan.CREATE
-        elif statuses.get(company.pk) == CompanyAccess.Status.ACTIVE:
+        access = earlier.get((row.country, row.tax_id))
+        status = access.status if access else None
+        if status == CompanyAccess.Status.ACTIVE:
             row.plan, row.detail = Plan.SKIP, _("already linked to your workspace")
-        elif statuses.get(company.pk) == CompanyAccess.Status.PENDING:
-            row.plan, row.detail = Plan.SKIP, _("a link request is already waiting for an answer")
-        else:
+        elif status == CompanyAccess.Status.DECLINED and access.status_changed_at + block > timezone.now():
             row.plan, row.detail = (
-                Plan.LINK,
-                _("the company already has an account: a link request goes to its administrators"),
+                Plan.SKIP,
+                _("the company declined your request on %(date)s; you can ask again from %(again)s")
+                % {
+                    "date": date_format(timezone.localtime(access.status_changed_at).date()),
+                    "again": date_format(timezone.localtime(access.status_changed_at + block).date()),
+                },
             )
+        else:
+            row.plan, row.detail = Plan.ADD, _("will be added to your Espacio Contador")
     return rows
 
 
@@ -236,7 +251,7 @@ def import_process(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     while _process_chunk(job):
         pass
-    pending = ImportRow.objects.filter(job=job, outcome="").exclude(plan=Plan.ERROR)
+    pending = ImportRow.objects.filter(job=job, outcome="").exclude(plan__in=[Plan.ERROR, Plan.SKIP])
     if not pending.exists():
         ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
             status=ImportJob.Status.DONE, finished_at=timezone.now()
@@ -249,7 +264,7 @@ def _process_chunk(job: ImportJob) -> bool:
         rows = list(
             ImportRow.objects.select_for_update(skip_locked=True)
             .filter(job=job, outcome="")
-            .exclude(plan=Plan.ERROR)
+            .exclude(plan__in=[Plan.ERROR, Plan.SKIP])
             .order_by("row_number")[:CHUNK]
         )
         if not rows:
@@ -272,7 +287,7 @@ def _process_chunk(job: ImportJob) -> bool:
 
 def _create_new_companies(job: ImportJob, rows: list[ImportRow]) -> list[ImportRow]:
     """The chunk's new companies in one go; on a race (a tax ID created meanwhile) the rows go one by one."""
-    creating = [row for row in rows if row.plan == Plan.CREATE]
+    creating = [row for row in rows if row.plan in (Plan.ADD, Plan.CREATE)]
     existing = set(_existing_companies((row.country, row.tax_id) for row in creating))
     creating = [row for row in creating if (row.country, row.tax_id) not in existing]
     if not creating:
@@ -312,29 +327,27 @@ def _create(job: ImportJob, rows: list[ImportRow]) -> None:
 
 
 def _process_row(job: ImportJob, row: ImportRow) -> None:
+    """A row whose company exists: ask its owners (the same link request as "Añadir cliente")."""
     try:
         with transaction.atomic():
-            company = Company.objects.filter(country=row.country, tax_id=row.tax_id).first()
-            if row.plan == Plan.SKIP:
-                row.outcome = Outcome.SKIPPED
-            elif company is None:
+            if not Company.objects.filter(country=row.country, tax_id=row.tax_id).exists():
                 _create(job, [row])
-                return
             else:
-                outcome = client_link_request(
+                client_link_request(
                     workspace=job.workspace,
+                    name=row.name,
                     country=row.country,
                     tax_id=TaxId(row.tax_id, row.check_digit),
                     invited_by=job.created_by,
                 )
-                if outcome == LinkRequest.REQUESTED:
-                    row.outcome, row.detail = (
-                        Outcome.LINKED,
-                        _("link request sent to the company's administrators"),
-                    )
-                else:
-                    row.outcome, row.detail = Outcome.SKIPPED, _("already linked or waiting for an answer")
-            row.company = company
+                row.outcome, row.detail = (
+                    Outcome.LINKED,
+                    _("the company already has an account: the link request went to its administrators"),
+                )
+    except AccessAlreadyActive:
+        row.outcome, row.detail = Outcome.SKIPPED, _("already linked to your workspace")
+    except AccessAlreadyRequested:
+        row.outcome, row.detail = Outcome.SKIPPED, _("a link request is already waiting for an answer")
     except (DomainError, IntegrityError) as error:
         row.outcome, row.detail = Outcome.FAILED, str(error)[:500]
 
@@ -351,8 +364,16 @@ class Summary:
 
 
 def import_summary(job: ImportJob) -> Summary:
+    """In the preview `created` counts the rows to add (created or asked: not known before confirming)."""
     plans = job.rows.aggregate(**{plan: Count("pk", filter=Q(plan=plan)) for plan in Plan.values})
     preview_errors = plans[Plan.ERROR]
     if job.status == ImportJob.Status.PREVIEW:
-        return Summary(plans[Plan.CREATE], plans[Plan.LINK], plans[Plan.SKIP], preview_errors)
-    return Summary(job.created_count, job.linked_count, job.skipped_count, job.failed_count + preview_errors)
+        return Summary(
+            plans[Plan.ADD] + plans[Plan.CREATE], plans[Plan.LINK], plans[Plan.SKIP], preview_errors
+        )
+    return Summary(
+        job.created_count,
+        job.linked_count,
+        job.skipped_count + plans[Plan.SKIP],
+        job.failed_count + preview_errors,
+    )

@@ -89,7 +89,7 @@ def report_xlsx(job: ImportJob) -> bytes:
             row.row_number,
             row.name,
             row.tax_id_raw,
-            row.country,
+            row.get_country_display() if row.country else "",
             row.phone_raw,
             row.email_raw,
             outcome,

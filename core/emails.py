@@ -5,6 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .urls import absolute_url
+
 
 class DeliveryFailed(Exception):
     """The e-mail backend refused the message; the sending task retries."""
@@ -23,7 +25,7 @@ EMAIL_TASK_RETRY = {
 def email_message(*, template: str, context: dict, to: list[str], language: str) -> EmailMultiAlternatives:
     """Render the three parts of an e-mail in the recipient's language."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {"site_url": settings.SITE_URL, **context}
+        context = {"site_url": absolute_url("/").rstrip("/"), **context}
         subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)

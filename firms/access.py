@@ -74,6 +74,35 @@ def company_grant_for_user(*, user, slug: str) -> CompanyGrant:
     return CompanyGrant(company, member_role, workspaces)
 
 
+def revoked_access_for_user(*, user, slug: str) -> CompanyAccess | None:
+    """The access a client revoked from the user's workspace, for the company at `slug`: a former
+    accountant of the company gets "you no longer have access" instead of a bare 404."""
+    if not user.is_authenticated:
+        return None
+    return (
+        CompanyAccess.objects.filter(
+            company__slug=slug, status=CompanyAccess.Status.REVOKED, workspace__members__user=user
+        )
+        .select_related("company", "workspace")
+        .order_by("-status_changed_at")
+        .first()
+    )
+
+
+def request_read_only(request) -> bool:
+    """Plan consulta: whether this request may only read. The one rule of PlanWriteGuardMiddleware (which
+    refuses the writes) and of `plan_read_only` in the templates (which hide or disable the controls).
+
+    In a company: read-only when the user comes only through workspaces in plan consulta (a member of the
+    company never is). Elsewhere: when the user's workspace is in plan consulta.
+    """
+    grant = getattr(request, "company_grant", None)
+    if grant is not None:
+        return grant.read_only
+    workspace = getattr(request, "workspace", None)
+    return workspace is not None and workspace.is_read_only
+
+
 def _allowed_methods(methods: tuple[str, ...]) -> tuple[str, ...]:
     return (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
 

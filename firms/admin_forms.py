@@ -1,8 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import Company
-from .reference import rut_responsibility_choices
+from .reference import ciiu_divisions_by_section, rut_responsibility_choices
+from .services import PROFILE_FIELDS
 from .tax_ids import tax_id_parse
 
 
@@ -18,19 +20,21 @@ class CompanyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "country",
-            "tax_id",
-            "check_digit",
-            "sector",
-            "tax_responsibilities",
-            "phone",
-            "email",
-        ]
+        fields = ["country", "tax_id", "check_digit", *PROFILE_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("person_type") == Company.PersonType.NATURAL:
+            if cleaned.get("country") not in (None, "CO") and not self.instance.pk:
+                self.add_error(
+                    "person_type", _("Personas naturales are available for Colombian companies only.")
+                )
+            for name in ("given_names", "surnames"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("Required for a persona natural."))
+        division = cleaned.get("ciiu_division")
+        if division and division not in ciiu_divisions_by_section().get(cleaned.get("sector"), []):
+            self.add_error("ciiu_division", _("Choose a division of the chosen sector (or no division)."))
         if self.instance.pk:
             return cleaned
         country, tax_id = cleaned.get("country"), cleaned.get("tax_id")

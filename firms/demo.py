@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum.co import nit
 
 from accounts.demo import demo_user
@@ -74,7 +75,7 @@ CITIES = [
 ]
 SUFFIXES = ["S.A.S.", "S.A.", "Ltda.", "& Cía. S.A.S."]
 SECTORS = ["C", "G", "F", "H", "I", "M", "N", "A", "J", "Q"]
-# 20 slots: mostly active, some pending, declined and revoked.
+# 20 slots: mostly active, some requests waiting (pending), declined and revoked.
 ACCESS_STATUS_CYCLE = (
     [CompanyAccess.Status.ACTIVE] * 14
     + [CompanyAccess.Status.PENDING] * 3
@@ -144,13 +145,18 @@ def seed_demo(*, workspaces: int, companies: int, password: str, provision: bool
 
 
 def _seed_companies(workspace: Workspace, number: int, count: int, batch: int = 2000) -> None:
-    """The workspace's demo companies that do not exist yet, in batches, through companies_create."""
+    """The workspace's demo companies and requests that do not exist yet, in batches.
+
+    Active and revoked ones are companies the workspace created; pending ones are requests for tax IDs
+    no company has (they never get an answer); declined ones were asked to a company that said no.
+    """
+    now = timezone.now()
     for start in range(0, count, batch):
         indexes = range(start, min(start + batch, count))
         tax_ids = {index: demo_nit(number, index) for index in indexes}
         existing = set(
-            Company.objects.filter(
-                country=Country.CO, tax_id__in=[t.tax_id for t in tax_ids.values()]
+            CompanyAccess.objects.filter(
+                workspace=workspace, country=Country.CO, tax_id__in=[t.tax_id for t in tax_ids.values()]
             ).values_list("tax_id", flat=True)
         )
         by_status: dict[str, list[Company]] = {}
@@ -169,8 +175,40 @@ def _seed_companies(workspace: Workspace, number: int, count: int, batch: int = 
                 )
             )
         with transaction.atomic():
-            for status, new in by_status.items():
-                companies_create(companies=new, workspace=workspace, access_status=status, provision=False)
+            for status in (CompanyAccess.Status.ACTIVE, CompanyAccess.Status.REVOKED):
+                new = by_status.get(status, [])
+                if new:
+                    accesses = companies_create(companies=new, workspace=workspace, provision=False)
+                    if status == CompanyAccess.Status.REVOKED:
+                        CompanyAccess.objects.filter(pk__in=[a.pk for a in accesses]).update(
+                            status=status, status_changed_at=now
+                        )
+            declined = by_status.get(CompanyAccess.Status.DECLINED, [])
+            companies_create(companies=declined, provision=False)
+            requests = [
+                _demo_request(workspace, company, now, matched=None)
+                for company in by_status.get(CompanyAccess.Status.PENDING, [])
+            ] + [_demo_request(workspace, company, now, matched=company) for company in declined]
+            CompanyAccess.objects.bulk_create(requests)
+
+
+def _demo_request(workspace: Workspace, company: Company, now, matched: Company | None) -> CompanyAccess:
+    """A link request as the accountant typed it; declined when a company (`matched`) answered."""
+    access = CompanyAccess(
+        workspace=workspace,
+        name=company.name,
+        country=company.country,
+        tax_id=company.tax_id,
+        check_digit=company.check_digit,
+        matched_company=matched,
+        status=CompanyAccess.Status.PENDING if matched is None else CompanyAccess.Status.DECLINED,
+        created_at=now,
+        requested_at=now,
+        status_changed_at=now,
+        decline_reason="" if matched is None else "Ya trabajamos con otra firma contable.",
+    )
+    access.fill_derived_fields()
+    return access
 
 
 def demo_active_companies(*, workspace: Workspace, count: int) -> list[Company]:

@@ -2,8 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, CompanyAccess, Country, Workspace
+from .reference import (
+    ciiu_division_choices,
+    ciiu_divisions_by_section,
+    rut_responsibility_choices,
+    sector_choices,
+)
 from .selectors import DEFAULT_SORT, SORTS, CompanyFilters
-from .services import workspace_create
+from .services import COLOMBIAN_FIELDS, workspace_create
 
 
 class AccountantSignupForm(forms.Form):
@@ -71,3 +77,79 @@ class WorkspaceSettingsForm(forms.ModelForm):
         model = Workspace
         fields = ["name", "country"]
         labels = {"name": _("Name of your practice"), "country": _("Main country")}
+
+
+class PersonFieldsMixin:
+    """A persona natural is named by given names and surnames; a company (persona jurídica) by its name.
+    `natural_fields` and `juridica_fields` show for one person type only (templates/firms/partials/
+    form_fields.html, with JavaScript)."""
+
+    natural_fields = ("given_names", "surnames", "document_type")
+    juridica_fields = ("name",)
+
+    def clean_person_names(self, cleaned: dict) -> None:
+        if cleaned.get("person_type") == Company.PersonType.NATURAL:
+            for name in ("given_names", "surnames"):
+                if not cleaned.get(name, "").strip():
+                    self.add_error(name, _("Required for a persona natural."))
+        elif not cleaned.get("name", "").strip():
+            self.add_error("name", _("Write the company's name."))
+
+
+class CompanyProfileForm(PersonFieldsMixin, forms.Form):
+    """Datos de la empresa. Colombian-only fields (RUT, IVA, persona natural) only for Colombian companies."""
+
+    person_type = forms.ChoiceField(
+        label=_("Person type"), choices=Company.PersonType.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    given_names = forms.CharField(label=_("Given names (persona natural)"), max_length=100, required=False)
+    surnames = forms.CharField(label=_("Surnames (persona natural)"), max_length=100, required=False)
+    document_type = forms.ChoiceField(
+        label=_("Document of the persona natural"),
+        choices=Company.DocumentType.choices,
+        help_text=_("A persona natural can be known by NIT or by cédula: the number stays the same."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector (CIIU section)"), choices=[("", "—")] + sector_choices(), required=False
+    )
+    ciiu_division = forms.ChoiceField(
+        label=_("CIIU division"),
+        choices=[("", "—")] + ciiu_division_choices(),
+        required=False,
+        help_text=_("The first two digits of the main economic activity in the RUT, e.g. 47 for retail."),
+    )
+    tax_responsibilities = forms.MultipleChoiceField(
+        label=_("RUT responsibilities"),
+        choices=rut_responsibility_choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Box 53 of the RUT. The tax calendar shows the due dates that follow from them."),
+    )
+    iva_periodicity = forms.ChoiceField(
+        label=_("IVA periodicity"),
+        choices=Company._meta.get_field("iva_periodicity").choices,
+        help_text=Company._meta.get_field("iva_periodicity").help_text,
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, company: Company, **kwargs):
+        initial = {name: getattr(company, name) for name in self.base_fields}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.company = company
+        if company.country != Country.CO:
+            for name in COLOMBIAN_FIELDS:
+                self.fields.pop(name, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_person_names(cleaned)
+        division, sector = cleaned.get("ciiu_division"), cleaned.get("sector")
+        if division and division not in ciiu_divisions_by_section().get(sector, []):
+            self.add_error("ciiu_division", _("Choose a division of the chosen sector (or no division)."))
+        return cleaned
+
+    def changes(self) -> dict:
+        """The cleaned fields, as company_update takes them."""
+        return {name: self.cleaned_data[name] for name in self.fields}

@@ -2,9 +2,10 @@ import re
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
+from django.http import Http404
 from django.shortcuts import render
 
-from .access import company_grant_for_user, workspace_for_user
+from .access import company_grant_for_user, request_read_only, revoked_access_for_user, workspace_for_user
 from .services import CompanyProvisioningError, company_provision
 
 COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
@@ -36,7 +37,13 @@ class CompanyAreaMiddleware:
             return self.get_response(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        grant = company_grant_for_user(user=request.user, slug=match["slug"])
+        try:
+            grant = company_grant_for_user(user=request.user, slug=match["slug"])
+        except Http404:
+            revoked = revoked_access_for_user(user=request.user, slug=match["slug"])
+            if revoked is None:
+                raise
+            return render(request, "firms/access_revoked.html", {"access": revoked}, status=403)
         company = grant.company
         if not company.is_ready:
             try:
@@ -80,11 +87,7 @@ class PlanWriteGuardMiddleware:
         namespaces = set(request.resolver_match.namespaces) if request.resolver_match else set()
         if not namespaces & GUARDED_NAMESPACES:
             return None
-        if request.company_grant is not None:
-            read_only = request.company_grant.read_only
-        else:
-            read_only = request.workspace is not None and request.workspace.is_read_only
-        if not read_only:
+        if not request_read_only(request):
             return None
         template = (
             "firms/partials/plan_consulta_refused.html"

@@ -5,20 +5,21 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from core.text import search_normalize
+from core.text import search_words
 
 from .access import companies_for_user
-from .models import Company, CompanyAccess, Workspace
+from .models import Company, CompanyAccess, Notice, Workspace
 
 TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
 
+# The list sorts on the access's own columns (a request has no company), each served by an index.
 SORTS = {
-    "name": ("company__name", "company_id"),
-    "-name": ("-company__name", "-company_id"),
-    "tax_id": ("company__tax_id", "company_id"),
-    "-tax_id": ("-company__tax_id", "-company_id"),
-    "country": ("company__country", "company__name", "company_id"),
-    "-country": ("-company__country", "company__name", "company_id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "tax_id": ("tax_id", "id"),
+    "-tax_id": ("-tax_id", "-id"),
+    "country": ("country", "name", "id"),
+    "-country": ("-country", "name", "id"),
     # Within a status, oldest link first: served by an index, also for 10,000 companies.
     "status": ("status", "created_at", "id"),
     "-status": ("-status", "-created_at", "-id"),
@@ -28,12 +29,20 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
-def search_term(query: str) -> str:
-    """The form of a typed query that matches Company.search_text ("900.123" -> "900123")."""
+def search_terms(query: str) -> list[str]:
+    """The parts of a typed query that search_text must all contain, anywhere: a tax ID's digits
+    ("900.123" -> ["900123"]) or each word without accents and punctuation ("SAS peña" -> ["sas", "pena"])."""
     query = query.strip()
     if TAX_ID_QUERY.match(query):
-        return re.sub(r"\D", "", query)
-    return search_normalize(query)
+        digits = re.sub(r"\D", "", query)
+        return [digits] if digits else []
+    return search_words(query)
+
+
+def _matching(queryset, query: str):
+    for term in search_terms(query):
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
 
 
 @dataclass
@@ -47,17 +56,20 @@ class CompanyFilters:
 
 
 def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
-    """The workspace's linked companies ("Empresas vinculadas"), filtered and sorted."""
-    accesses = CompanyAccess.objects.filter(workspace=workspace).select_related("company")
-    term = search_term(filters.query)
-    if term:
-        accesses = accesses.filter(company__search_text__contains=term)
+    """The workspace's linked companies and requests ("Empresas vinculadas"), filtered and sorted.
+
+    Only the access's own columns are searched, filtered and sorted: a request (which has no company)
+    answers every filter the same way whether or not a company has its tax ID.
+    """
+    accesses = _matching(
+        CompanyAccess.objects.filter(workspace=workspace).select_related("company"), filters.query
+    )
     if filters.status:
         accesses = accesses.filter(status=filters.status)
     if filters.provisioning:
         accesses = accesses.filter(company__provisioning_status=filters.provisioning)
     if filters.country:
-        accesses = accesses.filter(company__country=filters.country)
+        accesses = accesses.filter(country=filters.country)
     if filters.invitation:
         accesses = accesses.filter(invitation_status=filters.invitation)
     return accesses.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
@@ -65,10 +77,9 @@ def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> 
 
 def switcher_companies(*, user, query: str, recent_ids: list[int], limit: int = 8) -> list[Company]:
     """Companies for the top-bar switcher: the recent ones first, then by name."""
-    companies = companies_for_user(user).only("name", "slug", "country", "tax_id", "check_digit")
-    term = search_term(query)
-    if term:
-        companies = companies.filter(search_text__contains=term)
+    companies = _matching(
+        companies_for_user(user).only("name", "slug", "country", "tax_id", "check_digit"), query
+    )
     recent = {pk: rank for rank, pk in enumerate(recent_ids)}
     recent_hits = list(companies.filter(pk__in=recent_ids)) if recent_ids else []
     recent_hits.sort(key=lambda company: recent[company.pk])
@@ -76,6 +87,10 @@ def switcher_companies(*, user, query: str, recent_ids: list[int], limit: int = 
         companies.exclude(pk__in=recent_ids).order_by("name", "id")[: max(limit - len(recent_hits), 0)]
     )
     return (recent_hits + others)[:limit]
+
+
+def workspace_notices(*, user, workspace: Workspace) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=user, workspace=workspace).select_related("access__company")
 
 
 def company_by_reference(reference: str) -> Company | None:

@@ -6,12 +6,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
+from stdnum.co import nit
 
-from .models import Company, CompanyAccess, CompanyMember, Country, Workspace, WorkspaceMember
+from core.emails import DeliveryFailed, email_message
+from core.urls import absolute_url
+
+from .models import Company, CompanyAccess, CompanyMember, Country, Notice, Workspace, WorkspaceMember
 from .provisioning import schema_replay, schema_seed, schema_template
+from .reference import ciiu_divisions_by_section
 from .tax_ids import TaxId
 
 logger = logging.getLogger(__name__)
@@ -64,18 +71,35 @@ def company_new(
     tax_responsibilities: Iterable[str] = (),
     phone: str = "",
     email: str = "",
+    person_type: str = Company.PersonType.JURIDICA,
+    document_type: str = Company.DocumentType.NIT,
+    given_names: str = "",
+    surnames: str = "",
 ) -> Company:
-    """An unsaved company for companies_create, from a parsed tax ID."""
+    """An unsaved company for companies_create, from a parsed tax ID.
+
+    A persona natural is named by their names and surnames; a company by its legal name.
+    """
+    natural = person_type == Company.PersonType.NATURAL
+    given_names, surnames = given_names.strip(), surnames.strip()
     return Company(
-        name=name.strip(),
+        name=person_name(given_names, surnames) if natural and (given_names or surnames) else name.strip(),
         country=country,
         tax_id=tax_id.tax_id,
         check_digit=tax_id.check_digit,
+        person_type=person_type,
+        document_type=document_type if natural else Company.DocumentType.NIT,
+        given_names=given_names if natural else "",
+        surnames=surnames if natural else "",
         sector=sector,
         tax_responsibilities=sorted(set(tax_responsibilities)),
         phone=phone,
         email=email,
     )
+
+
+def person_name(given_names: str, surnames: str) -> str:
+    return " ".join(f"{given_names.strip()} {surnames.strip()}".split())[:200]
 
 
 def companies_create(
@@ -90,14 +114,16 @@ def companies_create(
     `workspace` and queues their schemas' provisioning (in order) once the transaction commits.
 
     All or nothing: DomainError if any tax ID already exists for its country, even created meanwhile.
-    Returns the accesses it created (none without a workspace). With provision=False the schemas wait
-    for the beat job or the first visit (the demo's thousands of companies).
+    Returns the accesses, in the order of `companies` (none without a workspace). A request the workspace
+    made earlier for one of these tax IDs (no company had it) becomes that company's access. With
+    provision=False the schemas wait for the beat job or the first visit (the demo's thousands).
     """
+    if access_status == CompanyAccess.Status.PENDING:
+        raise ValueError("A pending access is a link request: use access_request.")
     duplicate = DomainError(_("A company with this tax ID already exists for this country."))
     keys = {(company.country, company.tax_id) for company in companies}
-    existing = Company.objects.filter(tax_id__in={tax_id for _country, tax_id in keys}).values_list(
-        "country", "tax_id"
-    )
+    tax_ids = {tax_id for _country, tax_id in keys}
+    existing = Company.objects.filter(tax_id__in=tax_ids).values_list("country", "tax_id")
     if keys & set(existing) or len(keys) < len(companies):
         raise duplicate
     for company in companies:
@@ -110,21 +136,52 @@ def companies_create(
         except IntegrityError:  # another request created the same tax ID in between
             raise duplicate from None
         if workspace is not None:
-            now = timezone.now()
-            accesses = CompanyAccess.objects.bulk_create(
-                CompanyAccess(
-                    workspace=workspace,
-                    company=company,
-                    status=access_status,
-                    invited_by=created_by,
-                    created_at=now,
-                    status_changed_at=now,
-                )
-                for company in companies
-            )
+            accesses = _accesses_for_new_companies(workspace, companies, access_status, created_by)
         if provision:
             company_provision_later(company_ids=[company.pk for company in companies])
     return accesses
+
+
+def _accesses_for_new_companies(workspace, companies, status, created_by) -> list[CompanyAccess]:
+    now = timezone.now()
+    earlier = {
+        (access.country, access.tax_id): access
+        for access in CompanyAccess.objects.select_for_update().filter(
+            workspace=workspace, tax_id__in={company.tax_id for company in companies}
+        )
+    }
+    accesses, new, reused = [], [], []
+    for company in companies:
+        access = earlier.get((company.country, company.tax_id))
+        if access is None:
+            access = CompanyAccess(workspace=workspace, created_at=now)
+            new.append(access)
+        else:
+            reused.append(access)
+        access.company, access.matched_company, access.status = company, None, status
+        access.invited_by, access.status_changed_at = created_by, now
+        access.activated_at = now if status == CompanyAccess.Status.ACTIVE else access.activated_at
+        access.fill_derived_fields()
+        accesses.append(access)
+    CompanyAccess.objects.bulk_create(new)
+    CompanyAccess.objects.bulk_update(reused, ACCESS_FIELDS)
+    return accesses
+
+
+# The fields an access takes from its company, and those a change of status sets.
+ACCESS_FIELDS = [
+    "company",
+    "matched_company",
+    "status",
+    "invited_by",
+    "status_changed_at",
+    "activated_at",
+    "name",
+    "country",
+    "tax_id",
+    "check_digit",
+    "search_text",
+]
 
 
 def company_create(
@@ -144,21 +201,232 @@ def company_create(
     return access
 
 
-def company_set_iva_periodicity(*, company: Company, periodicity: str) -> Company:
-    company.iva_periodicity = periodicity
-    company.save(update_fields=["iva_periodicity"])
+# What "Datos de la empresa" may change; the tax ID and the country stay (links and imports use them).
+PROFILE_FIELDS = [
+    "name",
+    "person_type",
+    "document_type",
+    "given_names",
+    "surnames",
+    "sector",
+    "ciiu_division",
+    "tax_responsibilities",
+    "iva_periodicity",
+    "phone",
+    "email",
+]
+# Only for Colombian companies (RUT, IVA, persona natural by cédula or NIT).
+COLOMBIAN_FIELDS = {
+    "person_type",
+    "document_type",
+    "given_names",
+    "surnames",
+    "tax_responsibilities",
+    "iva_periodicity",
+}
+
+
+def company_update(*, company: Company, **fields) -> Company:
+    """Datos de la empresa: the company's profile, and its name in the lists of its accountants.
+
+    A persona natural is named by their names; by cédula it has no check digit, by NIT its check digit
+    follows from the number. Raises DomainError for what does not apply to the company's country.
+    """
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a profile field: {sorted(unknown)}")
+    if company.country != Country.CO:
+        if fields.get("tax_responsibilities"):
+            raise DomainError(_("Tax responsibilities (RUT) apply only to Colombian companies."))
+        if fields.get("person_type", Company.PersonType.JURIDICA) != Company.PersonType.JURIDICA:
+            raise DomainError(_("Personas naturales are available for Colombian companies only."))
+    division = fields.get("ciiu_division", company.ciiu_division)
+    sector = fields.get("sector", company.sector)
+    if division and division not in ciiu_divisions_by_section().get(sector, []):
+        raise DomainError(
+            _("The CIIU division %(division)s is not in the chosen sector.") % {"division": division}
+        )
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        for name, value in fields.items():
+            setattr(company, name, value)
+        if "tax_responsibilities" in fields:
+            company.tax_responsibilities = sorted(set(company.tax_responsibilities))
+        if company.is_persona_natural:
+            if not (company.given_names.strip() and company.surnames.strip()):
+                raise DomainError(_("Write the given names and the surnames of the persona natural."))
+            company.name = person_name(company.given_names, company.surnames)
+        else:
+            company.document_type, company.given_names, company.surnames = Company.DocumentType.NIT, "", ""
+        if company.country == Country.CO:
+            company.check_digit = (
+                ""
+                if company.document_type == Company.DocumentType.CC
+                else nit.calc_check_digit(company.tax_id)
+            )
+        if not company.name.strip():
+            raise DomainError(_("Write the company's name."))
+        company.name = company.name.strip()
+        company.fill_derived_fields()
+        company.save(update_fields=[*PROFILE_FIELDS, "check_digit", "search_text"])
+        CompanyAccess.objects.filter(company=company).update(
+            name=company.name, check_digit=company.check_digit, search_text=company.search_text
+        )
     return company
 
 
-def company_link(*, workspace: Workspace, company: Company, status: str, invited_by=None) -> CompanyAccess:
-    access, created = CompanyAccess.objects.get_or_create(
-        workspace=workspace, company=company, defaults={"status": status, "invited_by": invited_by}
-    )
-    if not created and access.status != status:
-        access.status = status
-        access.status_changed_at = timezone.now()
-        access.save(update_fields=["status", "status_changed_at"])
+# Link requests and the life of an access ----------------------------------------------------------
+
+
+class AccessAlreadyActive(DomainError):
+    pass
+
+
+class AccessAlreadyRequested(DomainError):
+    pass
+
+
+class AccessRecentlyDeclined(DomainError):
+    pass
+
+
+def access_request(
+    *, workspace: Workspace, name: str, country: str, tax_id: TaxId, invited_by=None
+) -> CompanyAccess:
+    """A link request of `workspace` for a tax ID ("Añadir cliente"): a pending access without company.
+
+    The same rows and fields whether or not a company has that tax ID: the company is looked for later,
+    out of the workspace's sight (invitations' dispatch, then access_request_match). Raises DomainError
+    subclasses: already linked, already waiting, or declined less than LINK_REQUEST_BLOCK_DAYS ago.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        access = (
+            CompanyAccess.objects.select_for_update()
+            .filter(workspace=workspace, country=country, tax_id=tax_id.tax_id)
+            .first()
+        )
+        if access is not None:
+            _refuse_request_again(access, now)
+        else:
+            access = CompanyAccess(workspace=workspace, country=country, tax_id=tax_id.tax_id, created_at=now)
+        access.company = access.matched_company = None
+        access.status = CompanyAccess.Status.PENDING
+        access.name, access.check_digit = name.strip()[:200], tax_id.check_digit
+        access.invited_by, access.requested_at, access.status_changed_at = invited_by, now, now
+        access.invitation_status, access.invitation_status_at, access.decline_reason = "", None, ""
+        try:
+            with transaction.atomic():
+                access.save()
+        except IntegrityError:  # the same request, sent twice at once
+            raise AccessAlreadyRequested(
+                _("You already sent a request for this tax ID; it is waiting for an answer.")
+            ) from None
     return access
+
+
+def _refuse_request_again(access: CompanyAccess, now) -> None:
+    if access.status == CompanyAccess.Status.ACTIVE:
+        raise AccessAlreadyActive(_("This company is already linked to your workspace."))
+    if access.status == CompanyAccess.Status.PENDING:
+        raise AccessAlreadyRequested(
+            _("You already sent a request for this tax ID; it is waiting for an answer.")
+        )
+    again = access.status_changed_at + timedelta(days=settings.LINK_REQUEST_BLOCK_DAYS)
+    if access.status == CompanyAccess.Status.DECLINED and again > now:
+        raise AccessRecentlyDeclined(
+            _("This company declined your request on %(date)s. You can ask again from %(again)s.")
+            % {
+                "date": date_format(timezone.localtime(access.status_changed_at).date()),
+                "again": date_format(timezone.localtime(again).date()),
+            }
+        )
+
+
+def access_request_match(*, access: CompanyAccess, company: Company) -> CompanyAccess:
+    """The pending request is for `company` (kept apart: the workspace sees nothing of it)."""
+    if access.status != CompanyAccess.Status.PENDING:
+        raise DomainError(_("This request is no longer waiting for an answer."))
+    access.matched_company = company
+    access.save(update_fields=["matched_company"])
+    return access
+
+
+def access_request_touch(*, access: CompanyAccess) -> CompanyAccess:
+    """The accountant sent the request or the invitation (again) now."""
+    access.requested_at = timezone.now()
+    access.save(update_fields=["requested_at"])
+    return access
+
+
+def _set_status(access: CompanyAccess, status: str, **fields) -> CompanyAccess:
+    access.status, access.status_changed_at = status, timezone.now()
+    for name, value in fields.items():
+        setattr(access, name, value)
+    access.fill_derived_fields()
+    access.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            *fields,
+            "name",
+            "country",
+            "tax_id",
+            "check_digit",
+            "search_text",
+        ]
+    )
+    return access
+
+
+def _pending(access: CompanyAccess) -> CompanyAccess:
+    access = (
+        CompanyAccess.objects.select_for_update(of=("self",))
+        .select_related("matched_company")
+        .get(pk=access.pk)
+    )
+    if access.status != CompanyAccess.Status.PENDING:
+        raise DomainError(_("This request is no longer waiting for an answer."))
+    return access
+
+
+def access_request_accept(*, access: CompanyAccess) -> CompanyAccess:
+    """The company accepted: the workspace enters it, and from now on sees the company's own data."""
+    with transaction.atomic():
+        access = _pending(access)
+        if access.matched_company is None:
+            raise DomainError(_("This request is no longer waiting for an answer."))
+        return _set_status(
+            access,
+            CompanyAccess.Status.ACTIVE,
+            company=access.matched_company,
+            activated_at=access.activated_at or timezone.now(),
+        )
+
+
+def access_request_decline(*, access: CompanyAccess, reason: str = "") -> CompanyAccess:
+    """The company declined: the workspace sees the answer and the reason, still not the company."""
+    with transaction.atomic():
+        return _set_status(
+            _pending(access), CompanyAccess.Status.DECLINED, decline_reason=reason.strip()[:1000]
+        )
+
+
+def access_request_withdraw(*, access: CompanyAccess) -> CompanyAccess:
+    """The accountant withdrew the request before an answer."""
+    with transaction.atomic():
+        return _set_status(_pending(access), CompanyAccess.Status.WITHDRAWN)
+
+
+def access_revoke(*, access: CompanyAccess) -> CompanyAccess:
+    """The company ended an active access at once."""
+    with transaction.atomic():
+        access = (
+            CompanyAccess.objects.select_for_update(of=("self",)).select_related("company").get(pk=access.pk)
+        )
+        if access.status != CompanyAccess.Status.ACTIVE:
+            raise DomainError(_("This accounting practice has no active access to revoke."))
+        return _set_status(access, CompanyAccess.Status.REVOKED)
 
 
 def access_set_invitation_status(
@@ -169,6 +437,80 @@ def access_set_invitation_status(
     if decline_reason is not None:
         fields["decline_reason"] = decline_reason
     CompanyAccess.objects.filter(pk=access_id).update(**fields)
+
+
+# Notices ----------------------------------------------------------------------------------------
+
+
+def access_notify(*, access: CompanyAccess, kind: str, detail: str = "") -> list[Notice]:
+    """Tell the workspace's accountants, in the app, that a client answered or ended an access; the one
+    who sent the request (else the owner) also gets an e-mail, sent by a task once this commits."""
+    members = list(
+        WorkspaceMember.objects.filter(workspace_id=access.workspace_id, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "created_at")  # the owner first
+    )
+    if not members:
+        return []
+    emailed = next((m.user_id for m in members if m.user_id == access.invited_by_id), members[0].user_id)
+    notices = Notice.objects.bulk_create(
+        Notice(
+            user_id=member.user_id,
+            workspace_id=access.workspace_id,
+            access=access,
+            kind=kind,
+            company_name=access.name,
+            detail=detail[:2000],
+            email_wanted=member.user_id == emailed,
+        )
+        for member in members
+    )
+    from .tasks import notice_email_task
+
+    for notice in notices:
+        if notice.email_wanted:
+            notice_email_task.delay_on_commit(notice.pk)
+    return notices
+
+
+def notice_deliver(*, notice_id: int) -> bool:
+    """E-mail one notice (the task's work). Marked e-mailed only once the backend accepted it; safe to
+    run twice. Raises DeliveryFailed for the task to retry."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(of=("self",))
+            .select_related("user", "workspace", "access")
+            .get(pk=notice_id)
+        )
+        if notice.emailed_at or not notice.email_wanted or not notice.user.is_active:
+            return False
+        message = email_message(
+            template=f"access_{notice.kind}",
+            to=[notice.user.email],
+            language=notice.user.language,
+            context={
+                "notice": notice,
+                "user": notice.user,
+                "workspace": notice.workspace,
+                "access": notice.access,
+                "company_name": notice.company_name,
+                "list_url": absolute_url(reverse("firms:workspace_home")),
+                "notices_url": absolute_url(reverse("firms:notices")),
+            },
+        )
+        try:
+            message.send()
+        except Exception as exc:  # any backend error: SMTP, network, timeouts
+            raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
+        notice.emailed_at = timezone.now()
+        notice.save(update_fields=["emailed_at"])
+    return True
+
+
+def notices_mark_read(*, user, workspace: Workspace) -> int:
+    return Notice.objects.filter(user=user, workspace=workspace, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def company_member_add(*, company_id: int, user, role: str = CompanyMember.Role.OWNER) -> CompanyMember:

@@ -27,6 +27,8 @@ STDNUM_MODULES = {
 }
 # Countries whose last character is a separate check digit.
 SPLIT_CHECK_DIGIT = {"CO", "CL"}
+# A Colombian cédula de ciudadanía: digits only (dots allowed when typed), 3 to 10 of them.
+CEDULA = re.compile(r"^\d{3,10}$")
 PANAMA_RUC = re.compile(r"^(?P<ruc>[0-9A-Z]+(?:-[0-9A-Z]+){0,3})\s*(?:-|\s)\s*(?:DV\s*)?(?P<dv>\d{2})$")
 
 
@@ -36,15 +38,24 @@ class TaxId:
     check_digit: str
 
 
-def tax_id_parse(*, country: str, raw: str) -> TaxId:
+def tax_id_parse(*, country: str, raw: str, document_type: str = "nit") -> TaxId:
     """Validate a company tax ID typed for `country` and return its storage form.
 
-    Colombia accepts "900.123.456-8", "9001234568" and "900123456 8". Raises ValidationError
-    with a message in the user's language.
+    Colombia accepts "900.123.456-8", "9001234568" and "900123456 8"; a persona natural may be known
+    by a cédula (document_type "cc": the number, no check digit). Raises ValidationError with a message
+    in the user's language.
     """
     value = (raw or "").strip().upper()
     if not value:
         raise ValidationError(_("Enter the tax ID."), code="required")
+    if country == "CO" and document_type == "cc":
+        number = re.sub(r"[.\s]", "", value)
+        if not CEDULA.match(number) or number.startswith("0"):
+            raise ValidationError(
+                _("Write the cédula's number only, without check digit: for example 79.123.456."),
+                code="invalid",
+            )
+        return TaxId(number, "")
     if country == "PA":
         match = PANAMA_RUC.match(value)
         if not match:
@@ -77,6 +88,8 @@ def tax_id_format(*, country: str, tax_id: str, check_digit: str) -> str:
     """The tax ID as people write it: 900.123.456-8 for a Colombian NIT."""
     if country == "PA":
         return f"{tax_id} DV {check_digit}"
+    if country == "CO" and not check_digit:  # a cédula: no check digit
+        return "CC " + f"{int(tax_id):,}".replace(",", ".") if tax_id.isdigit() else tax_id
     module_name = STDNUM_MODULES.get(country)
     number = f"{tax_id}{check_digit}"
     if module_name is None:

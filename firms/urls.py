@@ -9,4 +9,5 @@ urlpatterns = [
     path("contador/configuracion/", views.workspace_settings, name="workspace_settings"),
     path("contador/plan/", views.workspace_plan, name="plan"),
     path("contador/cambiar-empresa/", views.company_switcher, name="company_switcher"),
+    path("contador/avisos/", views.notices, name="notices"),
 ]

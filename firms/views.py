@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .access import company_view, workspace_view
-from .forms import CompanyFilterForm, WorkspaceSettingsForm
+from .forms import CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
 from .middleware import RECENT_SESSION_KEY
 from .models import CompanyMember
-from .selectors import switcher_companies, workspace_company_list
-from .services import workspace_update
+from .selectors import switcher_companies, workspace_company_list, workspace_notices
+from .services import DomainError, company_update, notices_mark_read, workspace_update
 
 
 @login_required
@@ -84,3 +84,30 @@ def company_home(request, company):
     ).exists()
     context = {"company": company, "grant": request.company_grant, "has_owner": has_owner}
     return render(request, "firms/company_home.html", context)
+
+
+@company_view("GET", "POST")
+def company_profile(request, company):
+    """Datos de la empresa: the accountants who work on it and its owners and admins keep it up to date."""
+    form = CompanyProfileForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company_update(company=company, **form.changes())
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The company's data was saved."))
+            return redirect("company:profile", company_slug=company.slug)
+    return render(request, "firms/company_profile.html", {"company": company, "form": form})
+
+
+@workspace_view("GET")
+def notices(request, workspace):
+    """Avisos: what clients answered or ended; opening the page marks them read (like an inbox)."""
+    page = Paginator(workspace_notices(user=request.user, workspace=workspace), 50).get_page(
+        request.GET.get("page")
+    )
+    unread = {notice.pk for notice in page if notice.read_at is None}
+    if unread:
+        notices_mark_read(user=request.user, workspace=workspace)
+    return render(request, "firms/notices.html", {"page": page, "unread": unread})

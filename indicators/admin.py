@@ -25,8 +25,17 @@ class BenefitAdmin(admin.ModelAdmin):
 
 @admin.register(TaxObligation)
 class TaxObligationAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "requires", "excludes", "iva_periodicity", "legal_basis", "active"]
-    list_filter = ["active", "iva_periodicity"]
+    list_display = [
+        "name",
+        "code",
+        "requires",
+        "excludes",
+        "person_type",
+        "iva_periodicity",
+        "legal_basis",
+        "active",
+    ]
+    list_filter = ["active", "person_type", "iva_periodicity"]
     search_fields = ["name", "code", "legal_basis"]
     # The code ties the mapping to the calendar's rules (indicators/taxcalendar.py).
     readonly_fields = ["code"]

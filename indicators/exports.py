@@ -4,13 +4,14 @@ import csv
 import io
 from datetime import timedelta
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 
 from core.spreadsheets import safe_cell, safe_csv_value
+from core.urls import absolute_url
 
 from .selectors import CompanyDueDate
 
@@ -31,7 +32,7 @@ def _rows(due_dates: list[CompanyDueDate]) -> tuple[list[str], list[list]]:
     ]
     rows = [
         [
-            d.due_date.isoformat(),
+            d.due_date,
             d.company.name,
             d.company.formatted_tax_id,
             d.obligation.name,
@@ -50,7 +51,7 @@ def due_dates_csv(due_dates: list[CompanyDueDate]) -> bytes:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([safe_csv_value(value) for value in row])
+        writer.writerow([safe_csv_value(row[0].isoformat()), *(safe_csv_value(value) for value in row[1:])])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -64,6 +65,8 @@ def due_dates_xlsx(due_dates: list[CompanyDueDate]) -> bytes:
     for line, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             safe_cell(sheet.cell(row=line, column=column), value)
+        sheet.cell(row=line, column=1).number_format = "DD/MM/YYYY"  # a real date: sorts and filters as one
+    sheet.column_dimensions["A"].width = 12
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -88,7 +91,7 @@ def due_dates_ics(due_dates: list[CompanyDueDate]) -> bytes:
             f"{_('Period')}: {due.period}",
             f"{_('NIT')}: {due.company.formatted_tax_id}",
             due.obligation.legal_basis,
-            f"{settings.SITE_URL}{due.company.get_absolute_url()}calendario/",
+            absolute_url(reverse("company:calendar", kwargs={"company_slug": due.company.slug})),
         ]
         event.add("description", "\n".join(lines))
         event.add("transp", "TRANSPARENT")

@@ -32,6 +32,13 @@ class Resource(models.Model):
     summary = models.TextField(_("summary"), max_length=1000)
     url = models.URLField(_("link"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Plain text, shown when there is no link."))
+    tool = models.CharField(
+        _("built-in tool"),
+        max_length=20,
+        blank=True,
+        choices=[("nit_dv", _("NIT check digit (DV) calculator"))],
+        help_text=_("A tool of the portal that the indicator opens, instead of a link or a body."),
+    )
     countries = _countries_field()
     published_on = models.DateField(_("published on"), default=timezone.localdate)
     pinned = models.BooleanField(_("pinned"), default=False)
@@ -108,6 +115,13 @@ class TaxObligation(models.Model):
         default=list,
         blank=True,
     )
+    person_type = models.CharField(
+        _("only for"),
+        max_length=10,
+        choices=[("", _("Any person type"))] + Company.PersonType.choices,
+        blank=True,
+        default="",
+    )
     iva_periodicity = models.CharField(
         _("only for companies that file IVA"),
         max_length=15,
@@ -129,6 +143,8 @@ class TaxObligation(models.Model):
     def applies_to(self, company: Company) -> bool:
         codes = set(company.tax_responsibilities)
         if not self.active or not set(self.requires) <= codes or codes & set(self.excludes):
+            return False
+        if self.person_type and self.person_type != company.person_type:
             return False
         return not self.iva_periodicity or self.iva_periodicity == company.iva_periodicity
 

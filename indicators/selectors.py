@@ -22,7 +22,7 @@ from .models import (
     ResourceRead,
     TaxObligation,
 )
-from .taxcalendar import RULES, DueDate, digits_for_nit, national_calendar
+from .taxcalendar import RULES, DueDate, national_calendar
 
 # Overdue due dates are shown for this long after they passed, unless marked as filed.
 OVERDUE_DAYS = 60
@@ -131,7 +131,7 @@ def due_dates_for(
     result = []
     for company in companies:
         for tax in company_obligations(company, obligations):
-            digits = digits_for_nit(company.tax_id, by_pairs=RULES[tax.code].by_pairs)
+            digits = RULES[tax.code].digits_of(company.tax_id)
             for row in by_rule.get((tax.code, digits), []):
                 result.append(
                     CompanyDueDate(
@@ -180,3 +180,38 @@ def tax_reminder_recipients() -> list[int]:
         .distinct()
         .values_list("pk", flat=True)
     )
+
+
+def companies_without_responsibilities(companies: Iterable[Company]) -> list[Company]:
+    """Colombian companies whose calendar is empty because their RUT responsibilities are not filled in."""
+    return [c for c in companies if c.country == Country.CO and not c.tax_responsibilities]
+
+
+def obligation_name(code: str) -> str:
+    return TaxObligation.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+@dataclass
+class Filing:
+    obligation: str
+    name: str
+    period: str
+    filed_at: object
+    filed_by: str
+
+
+def company_filings(company: Company) -> list[Filing]:
+    """The obligations marked as filed for the company, newest first, with who marked them and when."""
+    names = dict(TaxObligation.objects.values_list("code", "name"))
+    return [
+        Filing(
+            f.obligation,
+            names.get(f.obligation, f.obligation),
+            f.period,
+            f.filed_at,
+            f.filed_by.get_full_name() if f.filed_by else "—",
+        )
+        for f in ObligationFiling.objects.filter(company=company)
+        .select_related("filed_by")
+        .order_by("-filed_at", "-id")
+    ]

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from core.emails import email_message
 from core.tokens import token_hash, token_new
+from core.urls import absolute_url
 from firms.models import Company
 
 from .models import CalendarFeed, DueDateReminder, ObligationFiling, Resource, ResourceRead
@@ -88,7 +90,12 @@ def tax_reminder_send(*, user_id: int) -> int:
             template="tax_reminder",
             to=[user.email],
             language=user.language,
-            context={"user": user, "due_dates": new, "days": settings.TAX_REMINDER_DAYS},
+            context={
+                "user": user,
+                "due_dates": new,
+                "days": settings.TAX_REMINDER_DAYS,
+                "calendar_url": absolute_url(reverse("tax:calendar")),
+            },
         )
         message.send()  # an error rolls the records back: the next run sends them again
     return len(new)

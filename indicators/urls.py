@@ -6,6 +6,7 @@ resource_patterns = (
     [
         path("indicadores/", views.resources_list, name="list"),
         path("indicadores/<int:resource_id>/", views.resource_open, name="open"),
+        path("indicadores/calculadora-dv/", views.nit_check_digit, name="nit_check_digit"),
         path("beneficios/", views.benefits_list, name="benefits"),
     ],
     "resources",

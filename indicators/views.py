@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -12,23 +13,27 @@ from django.utils.translation import gettext as _
 from accounts.services import user_set_tax_reminders
 from core.decorators import plan_guard_exempt
 from core.responses import CSV, XLSX, download, redirect_back
+from core.urls import absolute_url
 from firms.access import company_view, workspace_view
-from firms.services import company_set_iva_periodicity
 
 from .exports import due_dates_csv, due_dates_ics, due_dates_xlsx
 from .forms import (
     CalendarFilterForm,
     FilingForm,
-    IvaPeriodicityForm,
+    NitCheckDigitForm,
     ReminderPreferenceForm,
     ResourceFilterForm,
 )
-from .models import CalendarFeed
+from .models import CalendarFeed, TaxObligation
 from .selectors import (
     benefits_for,
     calendar_feed_user,
     calendar_window,
+    companies_without_responsibilities,
+    company_filings,
+    company_obligations,
     due_dates_for,
+    obligation_name,
     resources_for,
     upcoming_only,
     user_calendar_companies,
@@ -37,6 +42,8 @@ from .selectors import (
 from .services import calendar_feed_renew, calendar_feed_revoke, obligation_mark_filed, resource_mark_read
 
 PAGE_SIZE = 100
+# The built-in tools an indicator of kind "tool" can open (Resource.tool).
+TOOLS = {"nit_dv": "resources:nit_check_digit"}
 
 
 def _grouped(due_dates):
@@ -67,9 +74,19 @@ def resources_list(request, workspace):
 def resource_open(request, workspace, resource_id):
     resource = get_object_or_404(resources_for(workspace=workspace, user=request.user), pk=resource_id)
     resource_mark_read(resource=resource, user=request.user)
+    if resource.tool:
+        return redirect(TOOLS[resource.tool])
     if resource.url:
         return redirect(resource.url)
     return render(request, "indicators/resource.html", {"resource": resource})
+
+
+@workspace_view("GET")
+def nit_check_digit(request, workspace):
+    """Herramientas → Calculadora del DV: the check digit (DV) of a Colombian NIT, and whether a typed
+    NIT with its DV is right."""
+    form = NitCheckDigitForm(request.GET or None)
+    return render(request, "indicators/nit_check_digit.html", {"form": form, "result": form.result()})
 
 
 @workspace_view("GET")
@@ -105,6 +122,7 @@ def calendar_list(request, workspace):
         "page": page,
         "groups": _grouped(page.object_list),
         "days": days,
+        "incomplete": companies_without_responsibilities(companies),
     }
     return render(request, "indicators/calendar.html", context)
 
@@ -167,7 +185,7 @@ def calendar_subscription(request, workspace):
         action = request.POST.get("action")
         if action == "renew":
             token = calendar_feed_renew(user=request.user)
-            feed_url = request.build_absolute_uri(f"/calendario/{token}.ics")
+            feed_url = absolute_url(reverse("calendar_feed", kwargs={"token": token}))
         elif action == "revoke":
             calendar_feed_revoke(user=request.user)
             messages.success(request, _("The private calendar address was revoked: it no longer works."))
@@ -205,14 +223,10 @@ def calendar_feed(request, token):
 # One company's calendar, in its area -----------------------------------------------------------
 
 
-@company_view("GET", "POST")
+@company_view("GET")
 def company_calendar(request, company):
-    form = IvaPeriodicityForm(request.POST or None, initial={"iva_periodicity": company.iva_periodicity})
-    if request.method == "POST":
-        if form.is_valid():
-            company_set_iva_periodicity(company=company, periodicity=form.cleaned_data["iva_periodicity"])
-            messages.success(request, _("The IVA periodicity was saved."))
-            return redirect("company:calendar", company_slug=company.slug)
+    """One company's due dates (from "Datos de la empresa": RUT responsibilities, IVA periodicity, person
+    type), its month, and the obligations marked as filed."""
     filters = CalendarFilterForm(request.GET or None)
     start, end = calendar_window(filters.value("dias", 90))
     due = upcoming_only(
@@ -223,10 +237,11 @@ def company_calendar(request, company):
     month_due = due_dates_for(companies=[company], start=month, end=last)
     context = {
         "company": company,
-        "form": form,
         "filters": filters,
         "groups": _grouped(due),
         "weeks": _month_grid(month, month_due),
+        "obligations": company_obligations(company, list(TaxObligation.objects.filter(active=True))),
+        "filings": company_filings(company),
         **_month_links(month),
     }
     return render(request, "indicators/company_calendar.html", context)
@@ -234,13 +249,22 @@ def company_calendar(request, company):
 
 @company_view("POST")
 def company_filing(request, company):
+    """Mark an obligation's period as filed, or undo it (the list and the calendar pages post here)."""
     form = FilingForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         obligation_mark_filed(
             company=company,
-            obligation=form.cleaned_data["obligation"],
-            period=form.cleaned_data["period"],
+            obligation=data["obligation"],
+            period=data["period"],
             user=request.user,
-            filed=form.cleaned_data["filed"],
+            filed=data["filed"],
         )
+        name = obligation_name(data["obligation"])
+        message = (
+            _("Marked as filed: %(obligation)s, period %(period)s.")
+            if data["filed"]
+            else _("No longer marked as filed: %(obligation)s, period %(period)s.")
+        )
+        messages.success(request, message % {"obligation": name, "period": data["period"]})
     return redirect_back(request, "company:calendar", company_slug=company.slug)

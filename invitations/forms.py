@@ -3,20 +3,28 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from firms.models import Country
+from firms.forms import PersonFieldsMixin
+from firms.models import Company, Country
 from firms.reference import rut_responsibility_choices, sector_choices
 from firms.tax_ids import tax_id_parse
 
 
 class TaxIdFormMixin:
-    """Validates the tax ID and its check digit for the chosen country; cleaned_data["tax_id"] is a TaxId."""
+    """Validates the tax ID and its check digit for the chosen country; cleaned_data["tax_id"] is a TaxId.
+
+    A Colombian persona natural may give a cédula instead of a NIT (document_type "cc").
+    """
 
     def clean(self):
         cleaned = super().clean()
         country, raw = cleaned.get("country"), cleaned.get("tax_id")
+        natural = cleaned.get("person_type") == Company.PersonType.NATURAL
+        document_type = cleaned.get("document_type") if natural else Company.DocumentType.NIT
         if country and raw:
             try:
-                cleaned["tax_id"] = tax_id_parse(country=country, raw=raw)
+                cleaned["tax_id"] = tax_id_parse(
+                    country=country, raw=raw, document_type=document_type or Company.DocumentType.NIT
+                )
             except ValidationError as error:
                 self.add_error("tax_id", error)
         return cleaned
@@ -31,7 +39,7 @@ class ClientAddForm(TaxIdFormMixin, forms.Form):
     email = forms.EmailField(label=_("Client's contact e-mail (optional)"), required=False)
 
 
-class ClientCreateForm(TaxIdFormMixin, forms.Form):
+class ClientCreateForm(PersonFieldsMixin, TaxIdFormMixin, forms.Form):
     email = forms.EmailField(label=_("Client's e-mail"), help_text=_("The activation invitation goes here."))
     password = forms.CharField(
         label=_("Temporary password"),
@@ -40,8 +48,25 @@ class ClientCreateForm(TaxIdFormMixin, forms.Form):
             "Your client must replace it when activating the account; it never stays as their password."
         ),
     )
-    name = forms.CharField(label=_("Company name"), max_length=200)
+    person_type = forms.ChoiceField(
+        label=_("Person type"),
+        choices=Company.PersonType.choices,
+        initial=Company.PersonType.JURIDICA,
+        required=False,  # a company (persona jurídica) unless chosen
+        widget=forms.RadioSelect,
+        help_text=_("Personas naturales: comerciantes, profesionales (Colombia)."),
+    )
+    name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
+    surnames = forms.CharField(label=_("Surnames"), max_length=100, required=False)
     country = forms.ChoiceField(label=_("Country version"), choices=Country.choices, initial=Country.CO)
+    document_type = forms.ChoiceField(
+        label=_("Document"),
+        choices=Company.DocumentType.choices,
+        initial=Company.DocumentType.NIT,
+        required=False,
+        help_text=_("A persona natural can be known by NIT (with DV) or by cédula (without DV)."),
+    )
     tax_id = forms.CharField(
         label=_("NIT or tax ID"), max_length=40, help_text=_("With its check digit, e.g. 900.123.456-8")
     )
@@ -58,8 +83,18 @@ class ClientCreateForm(TaxIdFormMixin, forms.Form):
         validate_password(password)
         return password
 
+    def clean_person_type(self):
+        return self.cleaned_data["person_type"] or Company.PersonType.JURIDICA
+
+    def clean_document_type(self):
+        return self.cleaned_data["document_type"] or Company.DocumentType.NIT
+
     def clean(self):
         cleaned = super().clean()
+        natural = cleaned.get("person_type") == Company.PersonType.NATURAL
+        if natural and cleaned.get("country") != Country.CO:
+            self.add_error("person_type", _("Personas naturales are available for Colombian companies only."))
+        self.clean_person_names(cleaned)
         if cleaned.get("country") != Country.CO and cleaned.get("tax_responsibilities"):
             self.add_error(
                 "tax_responsibilities", _("Tax responsibilities (RUT) apply only to Colombian companies.")

@@ -3,6 +3,7 @@ from celery import shared_task
 from core.emails import EMAIL_TASK_RETRY
 
 from .services.answer import invitations_expire
+from .services.create import link_request_dispatch
 from .services.deliver import invitation_deliver, invitations_remind, renewal_request_deliver
 
 
@@ -14,6 +15,12 @@ def invitation_send_task(invitation_id: int, purpose: str = "invite") -> bool:
 @shared_task(**EMAIL_TASK_RETRY)
 def renewal_request_send_task(invitation_id: int) -> None:
     renewal_request_deliver(invitation_id=invitation_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def link_request_dispatch_task(self, access_id: int, resend: bool = False) -> int:
+    """A link request, after the accountant's page answered: find the company, invite its admins."""
+    return link_request_dispatch(access_id=access_id, resend=resend)
 
 
 @shared_task

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.responses import redirect_back
+from core.text import end_sentence
 from firms.access import ACCOUNTANT, COMPANY_ADMIN, company_view, workspace_view
 from firms.models import CompanyAccess
 from firms.services import DomainError
@@ -23,9 +24,10 @@ from .services.answer import (
     invitation_for_token,
     invitation_request_renewal,
     invitation_state,
+    link_request_answer,
 )
 from .services.common import INVALID_LINK, InvalidLink, InvitationError
-from .services.create import LinkRequest, client_account_create, client_link_request, company_client_invite
+from .services.create import client_account_create, client_link_request, company_client_invite
 from .services.deliver import access_resend
 from .services.revoke import access_revoke_by_accountant, access_revoke_by_client
 
@@ -34,19 +36,23 @@ from .services.revoke import access_revoke_by_accountant, access_revoke_by_clien
 
 @workspace_view("GET", "POST")
 def client_add(request, workspace):
-    """Clientes → Añadir cliente: a link request to a company that already has an account."""
+    """Clientes → Añadir cliente: a link request to a company that already has an account.
+
+    The page answers the same whether or not a company has the tax ID (see client_link_request).
+    """
     form = ClientAddForm(request.POST or None, initial={"country": workspace.country})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        outcome = client_link_request(
-            workspace=workspace, country=data["country"], tax_id=data["tax_id"], invited_by=request.user
-        )
-        if outcome == LinkRequest.ALREADY_LINKED:
-            form.add_error(None, _("This company is already linked to your workspace."))
-        elif outcome == LinkRequest.ALREADY_PENDING:
-            form.add_error(
-                None, _("You already sent a request to this company; it is waiting for an answer.")
+        try:
+            client_link_request(
+                workspace=workspace,
+                name=data["name"],
+                country=data["country"],
+                tax_id=data["tax_id"],
+                invited_by=request.user,
             )
+        except DomainError as error:
+            form.add_error(None, str(error))
         else:
             prefill = {
                 "name": data["name"],
@@ -80,6 +86,10 @@ def client_create(request, workspace):
                 tax_id=data["tax_id"],
                 sector=data["sector"],
                 tax_responsibilities=data["tax_responsibilities"],
+                person_type=data["person_type"],
+                document_type=data["document_type"],
+                given_names=data["given_names"],
+                surnames=data["surnames"],
             )
         except DomainError as error:
             form.add_error("tax_id", str(error))
@@ -94,36 +104,39 @@ def client_create(request, workspace):
 
 
 def _access(workspace, access_id) -> dict:
-    return {
-        "access": get_object_or_404(
-            CompanyAccess.objects.select_related("company", "workspace"), pk=access_id, workspace=workspace
-        )
-    }
+    return {"access": get_object_or_404(CompanyAccess, pk=access_id, workspace=workspace)}
 
 
 def _access_action(request, access, action, success: str):
-    """Resend or revoke from the list, then back to the list."""
+    """Resend or revoke from the list, then back to the list. The messages name the company as the
+    list shows it (for a request, as the accountant typed it)."""
     try:
         action(access=access)
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success % {"company": access.company.name})
+        messages.success(request, end_sentence(success % {"company": access.name}))
     return redirect_back(request, "firms:workspace_home")
 
 
 @workspace_view("POST", load=_access)
 def access_resend_view(request, workspace, access):
-    return _access_action(
-        request, access, access_resend, _("The invitation for %(company)s is on its way again.")
+    success = (
+        _("Your request for %(company)s was sent again.")
+        if access.is_request
+        else _("The invitation for %(company)s is on its way again.")
     )
+    return _access_action(request, access, access_resend, success)
 
 
 @workspace_view("POST", load=_access)
 def access_revoke_view(request, workspace, access):
-    return _access_action(
-        request, access, access_revoke_by_accountant, _("The invitation for %(company)s was revoked.")
+    success = (
+        _("You withdrew your request for %(company)s.")
+        if access.is_request
+        else _("The invitation for %(company)s was revoked.")
     )
+    return _access_action(request, access, access_revoke_by_accountant, success)
 
 
 # The recipient ----------------------------------------------------------------------------------
@@ -199,12 +212,15 @@ def _accepted(request, invitation: Invitation):
     if invitation.kind == Invitation.Kind.LINK:
         messages.success(
             request,
-            _("%(workspace)s now has access to %(company)s.")
-            % {"workspace": invitation.workspace.name, "company": invitation.company.name},
+            end_sentence(
+                _("%(workspace)s now has access to %(company)s.")
+                % {"workspace": invitation.workspace.name, "company": invitation.company.name}
+            ),
         )
         return redirect("company:accountants", company_slug=invitation.company.slug)
     messages.success(
-        request, _("You are now the owner of %(company)s.") % {"company": invitation.company.name}
+        request,
+        end_sentence(_("You are now the owner of %(company)s.") % {"company": invitation.company.name}),
     )
     return redirect(invitation.company)
 
@@ -224,14 +240,22 @@ def invitation_renew(request, token):
 
 @company_view("GET", only=COMPANY_ADMIN)
 def company_accountants(request, company):
-    """Contadores con acceso: the workspaces that can enter this company (owners and admins only)."""
-    accesses = (
-        CompanyAccess.objects.filter(company=company)
-        .exclude(status=CompanyAccess.Status.DECLINED)
-        .select_related("workspace", "invited_by")
-        .order_by("status", "-status_changed_at")
+    """Contadores con acceso (owners and admins only): the practices that work on the company, and the
+    requests waiting for an answer, which can be accepted or declined here as well as from the e-mail."""
+    related = CompanyAccess.objects.select_related("workspace", "invited_by")
+    requests = related.filter(matched_company=company, status=CompanyAccess.Status.PENDING).order_by(
+        "-requested_at", "-id"
     )
-    return render(request, "invitations/company_accountants.html", {"company": company, "accesses": accesses})
+    accesses = related.filter(
+        company=company, status__in=[CompanyAccess.Status.ACTIVE, CompanyAccess.Status.REVOKED]
+    ).order_by("status", "-status_changed_at", "-id")
+    context = {
+        "company": company,
+        "requests": requests,
+        "accesses": accesses,
+        "decline_form": InvitationDeclineForm(),
+    }
+    return render(request, "invitations/company_accountants.html", context)
 
 
 @company_view("POST", only=COMPANY_ADMIN)
@@ -245,6 +269,39 @@ def company_accountant_revoke(request, company, access_id):
         _("%(workspace)s no longer has access to this company.") % {"workspace": access.workspace.name},
     )
     return redirect("company:accountants", company_slug=company.slug)
+
+
+def _answer_request(request, company, access_id, *, accept: bool):
+    """Accept or decline a link request from "Contadores con acceso", then back to that page."""
+    form = InvitationDeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if not accept and form.is_valid() else ""
+    try:
+        access = link_request_answer(
+            company=company, access_id=access_id, user=request.user, accept=accept, reason=reason
+        )
+    except CompanyAccess.DoesNotExist:
+        raise Http404 from None
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        names = {"workspace": access.workspace.name, "company": company.name}
+        if accept:
+            messages.success(request, end_sentence(_("%(workspace)s now has access to %(company)s.") % names))
+        else:
+            messages.success(
+                request, _("You declined the request of %(workspace)s. Nobody got access.") % names
+            )
+    return redirect("company:accountants", company_slug=company.slug)
+
+
+@company_view("POST", only=COMPANY_ADMIN)
+def company_request_accept(request, company, access_id):
+    return _answer_request(request, company, access_id, accept=True)
+
+
+@company_view("POST", only=COMPANY_ADMIN)
+def company_request_decline(request, company, access_id):
+    return _answer_request(request, company, access_id, accept=False)
 
 
 @company_view("GET", "POST", only=ACCOUNTANT)

@@ -5,7 +5,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"; cd "$ROOT"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-accountant_portal.settings.dev}"
 source scripts/services.sh
 PY=.venv/bin/python
-PORT="${PORT:-8000}"
+# The web server, the worker and SITE_URL (links in e-mails) all follow PORT.
+export PORT="${PORT:-8000}"
 mkdir -p var/mail
 $PY manage.py migrate_schemas --shared --noinput -v 0
 $PY manage.py migrate_companies

@@ -131,6 +131,9 @@ def accountant_client(client, accountant):
     return client
 
 
+REFERENCE_DATA_MIGRATIONS = ["0002_reference_data", "0003_personas_naturales_resource_tool"]
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Data that migrations load (the obligations mapping, the día cívico): a transactional test's flush
@@ -145,7 +148,8 @@ def _reference_data(request):
     from django.apps import apps
 
     if not apps.get_model("indicators", "TaxObligation").objects.exists():
-        importlib.import_module("indicators.migrations.0002_reference_data").load(apps, None)
+        for migration in REFERENCE_DATA_MIGRATIONS:
+            importlib.import_module(f"indicators.migrations.{migration}").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

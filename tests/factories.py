@@ -60,12 +60,37 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 
 
 class CompanyAccessFactory(factory.django.DjangoModelFactory):
+    """A workspace's access to a company (active by default). A pending one is a LinkRequestFactory."""
+
     class Meta:
         model = CompanyAccess
 
     workspace = factory.SubFactory(WorkspaceFactory)
     company = factory.SubFactory(CompanyFactory)
     status = CompanyAccess.Status.ACTIVE
+    activated_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.now()
+            if o.status in (CompanyAccess.Status.ACTIVE, CompanyAccess.Status.REVOKED)
+            else None
+        )
+    )
+
+
+class LinkRequestFactory(factory.django.DjangoModelFactory):
+    """A link request ("Añadir cliente"): a pending access with the name and NIT typed, and no company."""
+
+    class Meta:
+        model = CompanyAccess
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    company = None
+    status = CompanyAccess.Status.PENDING
+    name = factory.Sequence(lambda n: f"Solicitud {n} S.A.S.")
+    country = Country.CO
+    tax_id = factory.Sequence(lambda n: str(650_000_000 + n))
+    check_digit = factory.LazyAttribute(lambda o: valid_nit(int(o.tax_id))[1] if o.country == "CO" else "")
+    requested_at = factory.LazyFunction(timezone.now)
 
 
 class CompanyMemberFactory(factory.django.DjangoModelFactory):

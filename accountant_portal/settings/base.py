@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "firms.context_processors.workspace",
+                "firms.context_processors.notices",
             ],
         },
     },
@@ -126,11 +127,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "firms.forms.AccountantSignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Contador] "
+# Subjects name the product themselves (templates/account/email/*_subject.txt).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
 LANGUAGE_CODE = "es-co"
 LANGUAGES = [("es-co", _("Spanish")), ("en", _("English"))]
@@ -191,10 +194,13 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TIMEZONE = TIME_ZONE
 
 # Product settings.
-# Absolute address of the site, for the links in e-mails.
-SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Absolute address of the site, for every link in e-mails and calendar feeds (core.urls.absolute_url):
+# by default the address the development server listens on (PORT, as `make run` uses it).
+SITE_URL = env("SITE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}").rstrip("/")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 INVITATION_RESEND_MINUTES = 10
+# After a company declines a link request, the same workspace may ask it again only after these days.
+LINK_REQUEST_BLOCK_DAYS = 30
 INVITATION_REMINDER_AFTER_DAYS = 3
 # Growing, randomized back-off between e-mail attempts: up to factor * 2**attempt seconds.
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)

@@ -11,8 +11,14 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.services import user_activate
 from core.tokens import token_hash
-from firms.models import CompanyAccess, CompanyMember
-from firms.services import company_link, company_member_add
+from firms.models import Company, CompanyAccess, CompanyMember, Notice
+from firms.services import (
+    DomainError,
+    access_notify,
+    access_request_accept,
+    access_request_decline,
+    company_member_add,
+)
 
 from ..models import Invitation, InvitationToken
 from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
@@ -86,16 +92,20 @@ def _lock(invitation: Invitation, user, wanted: LinkState) -> Invitation:
 def _close_siblings(invitation: Invitation, status: str, event: str, user: User) -> None:
     """A link request goes to every admin of the company; the first answer closes it for all."""
     now = timezone.now()
+    # Expired ones too: a request made again later invites afresh (see create.link_request_dispatch).
     siblings = Invitation.objects.filter(
-        access_id=invitation.access_id, status__in=Invitation.OPEN_STATUSES
+        access_id=invitation.access_id, status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED]
     ).exclude(pk=invitation.pk)
     for sibling in siblings:
         set_status(sibling, status, event, responded_at=now, responded_by=user)
 
 
-def _set_access_status(invitation: Invitation, status: str) -> None:
-    """A link request's answer is the answer for the workspace's access."""
-    company_link(workspace=invitation.access.workspace, company=invitation.access.company, status=status)
+def _check_company_admin(company_id: int, user: User) -> None:
+    admins = CompanyMember.objects.filter(
+        company_id=company_id, user=user, role__in=[CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN]
+    )
+    if not admins.exists():
+        raise InvitationError(_("Only the company's owners and administrators can answer this request."))
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
@@ -103,16 +113,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
     with transaction.atomic():
         invitation = _lock(invitation, user, LinkState.OPEN)
         if invitation.kind == Invitation.Kind.LINK:
-            admins = CompanyMember.objects.filter(
-                company_id=invitation.company_id,
-                user=user,
-                role__in=[CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN],
-            )
-            if not admins.exists():
-                raise InvitationError(
-                    _("Only the company's owners and administrators can answer this request.")
-                )
-            _set_access_status(invitation, CompanyAccess.Status.ACTIVE)
+            _check_company_admin(invitation.company_id, user)
+            _accept_request(invitation.access)
         else:
             company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
         set_status(
@@ -120,6 +122,22 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
         )
         _close_siblings(invitation, Status.ACCEPTED, Event.ACCEPTED, user)
     return invitation
+
+
+def _accept_request(access: CompanyAccess) -> None:
+    try:
+        access = access_request_accept(access=access)
+    except DomainError as error:
+        raise InvitationError(str(error)) from None
+    access_notify(access=access, kind=Notice.Kind.ACCEPTED)
+
+
+def _decline_request(access: CompanyAccess, reason: str) -> None:
+    try:
+        access = access_request_decline(access=access, reason=reason)
+    except DomainError as error:
+        raise InvitationError(str(error)) from None
+    access_notify(access=access, kind=Notice.Kind.DECLINED, detail=access.decline_reason)
 
 
 def invitation_activate(*, invitation: Invitation, password: str) -> User:
@@ -137,9 +155,10 @@ def invitation_activate(*, invitation: Invitation, password: str) -> User:
 def invitation_decline(*, invitation: Invitation, user: User, reason: str = "") -> Invitation:
     with transaction.atomic():
         invitation = _lock(invitation, user, LinkState.OPEN)
-        if invitation.kind == Invitation.Kind.LINK:
-            _set_access_status(invitation, CompanyAccess.Status.DECLINED)
         reason = reason.strip()[:1000]
+        if invitation.kind == Invitation.Kind.LINK:
+            _check_company_admin(invitation.company_id, user)
+            _decline_request(invitation.access, reason)
         set_status(
             invitation,
             Status.DECLINED,
@@ -151,6 +170,41 @@ def invitation_decline(*, invitation: Invitation, user: User, reason: str = "") 
         )
         _close_siblings(invitation, Status.DECLINED, Event.DECLINED, user)
     return invitation
+
+
+def link_request_answer(
+    *, company: Company, access_id: int, user: User, accept: bool, reason: str = ""
+) -> CompanyAccess:
+    """An owner or admin answers a pending link request from "Contadores con acceso", without the e-mail.
+
+    The answer closes the request's invitations for every admin, as an answer by e-mail does.
+    Raises CompanyAccess.DoesNotExist for a request that is not this company's.
+    """
+    with transaction.atomic():
+        open_invitations = list(
+            Invitation.objects.select_for_update().filter(
+                access_id=access_id,
+                company=company,
+                kind=Invitation.Kind.LINK,
+                status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED],
+            )
+        )
+        access = CompanyAccess.objects.select_for_update().get(
+            pk=access_id, matched_company=company, status=CompanyAccess.Status.PENDING
+        )
+        _check_company_admin(company.pk, user)
+        reason = reason.strip()[:1000]
+        if accept:
+            _accept_request(access)
+            status, event, fields = Status.ACCEPTED, Event.ACCEPTED, {}
+        else:
+            _decline_request(access, reason)
+            status, event, fields = Status.DECLINED, Event.DECLINED, {"decline_reason": reason}
+        now = timezone.now()
+        for invitation in open_invitations:
+            set_status(invitation, status, event, reason, responded_at=now, responded_by=user, **fields)
+        access.refresh_from_db()
+    return access
 
 
 def invitation_request_renewal(*, invitation: Invitation) -> bool:

@@ -1,8 +1,11 @@
 """What every invitation use case shares: the errors, the history and the sending queue."""
 
+from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from firms.services import DomainError, access_set_invitation_status
@@ -31,9 +34,17 @@ class Purpose(StrEnum):
     REMINDER = "reminder"
 
 
+# A link request's invitations exist only when a company has the tax ID: the workspace's list shows
+# their answer, never their sending, expiry or withdrawal (an unregistered tax ID has none of those).
+LINK_STATUSES_SHOWN = {Status.ACCEPTED, Status.DECLINED}
+
+
 def record_event(invitation: Invitation, kind: str, detail: str = "") -> None:
-    """One line of the invitation's history; the access shows the invitation's status from now on."""
+    """One line of the invitation's history; the access shows the invitation's status from now on
+    (a link request's, only once answered)."""
     InvitationEvent.objects.create(invitation=invitation, kind=kind, detail=detail[:2000])
+    if invitation.kind == Invitation.Kind.LINK and invitation.status not in LINK_STATUSES_SHOWN:
+        return
     access_set_invitation_status(
         access_id=invitation.access_id,
         status=invitation.status,
@@ -55,3 +66,17 @@ def queue_send(invitation: Invitation, purpose: Purpose) -> None:
     from ..tasks import invitation_send_task
 
     invitation_send_task.delay_on_commit(invitation.pk, str(purpose))
+
+
+def invitation_requeue(invitation: Invitation, detail: str = "") -> None:
+    """Send an open or expired invitation again, with a new link valid for another INVITATION_VALID_DAYS."""
+    now = timezone.now()
+    set_status(
+        invitation,
+        Status.QUEUED,
+        Event.QUEUED,
+        detail or str(_("sent again")),
+        last_resent_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    queue_send(invitation, Purpose.INVITE)

@@ -1,7 +1,6 @@
 """Creating invitations: link requests to existing companies and accounts made for clients."""
 
 from datetime import timedelta
-from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -11,51 +10,89 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_create_inactive
 from firms.models import Company, CompanyAccess, CompanyMember, Workspace
-from firms.services import company_create, company_link, company_member_add
+from firms.services import (
+    access_request,
+    access_request_match,
+    access_request_touch,
+    company_create,
+    company_member_add,
+)
 from firms.tax_ids import TaxId
 
 from ..models import Invitation
-from .common import Event, InvitationError, Purpose, queue_send, record_event
-
-
-class LinkRequest(StrEnum):
-    REQUESTED = "requested"
-    ALREADY_LINKED = "already_linked"
-    ALREADY_PENDING = "already_pending"
+from .common import Event, InvitationError, Purpose, Status, invitation_requeue, queue_send, record_event
 
 
 def client_link_request(
-    *, workspace: Workspace, country: str, tax_id: TaxId, invited_by: User
-) -> LinkRequest:
-    """Ask an existing company's owners and admins to give the workspace access.
+    *, workspace: Workspace, name: str, country: str, tax_id: TaxId, invited_by: User
+) -> CompanyAccess:
+    """Añadir cliente: ask the owners and admins of the company with this tax ID, if there is one, to
+    give the workspace access.
 
-    The answer is the same whether or not a company has that tax ID, and it names nobody: typing a
-    tax ID never grants access nor reveals who runs the company. Access starts when one of them accepts.
+    What the accountant sees is the same whether or not a company has the tax ID: a request with the
+    name they typed, made the same way, in the same time. Whether a company has it is found out by the
+    worker (link_request_dispatch), after the page answered. Access starts when an owner or admin
+    accepts. Raises DomainError (already linked, already waiting, declined less than 30 days ago).
     """
-    company = Company.objects.filter(country=country, tax_id=tax_id.tax_id).first()
-    if company is None:
-        return LinkRequest.REQUESTED
     with transaction.atomic():
-        access = (
-            CompanyAccess.objects.select_for_update().filter(workspace=workspace, company=company).first()
+        access = access_request(
+            workspace=workspace, name=name, country=country, tax_id=tax_id, invited_by=invited_by
         )
-        if access is not None and access.status == CompanyAccess.Status.ACTIVE:
-            return LinkRequest.ALREADY_LINKED
-        if access is not None and access.status == CompanyAccess.Status.PENDING:
-            return LinkRequest.ALREADY_PENDING
-        access = company_link(
-            workspace=workspace, company=company, status=CompanyAccess.Status.PENDING, invited_by=invited_by
+        queue_dispatch(access)
+    return access
+
+
+def queue_dispatch(access: CompanyAccess, *, resend: bool = False) -> None:
+    from ..tasks import link_request_dispatch_task
+
+    link_request_dispatch_task.delay_on_commit(access.pk, resend)
+
+
+def link_request_dispatch(*, access_id: int, resend: bool = False) -> int:
+    """The worker's part of a link request: if a company has its tax ID, send the request to each active
+    owner and admin (again, with `resend`, to those who have not answered). Returns the invitations
+    queued. Safe to run twice: an admin gets one invitation per request.
+    """
+    with transaction.atomic():
+        access = CompanyAccess.objects.select_for_update().filter(pk=access_id).first()
+        if access is None or access.status != CompanyAccess.Status.PENDING:
+            return 0
+        company = access.matched_company or (
+            Company.objects.filter(country=access.country, tax_id=access.tax_id).first()
         )
+        if company is None:
+            return 0
+        if access.matched_company_id is None:
+            access_request_match(access=access, company=company)
+        # This request's invitations: those not closed by an answer or a withdrawal (a request made
+        # again on the same row invites afresh).
+        earlier = {
+            invitation.recipient_id: invitation
+            for invitation in access.invitations.filter(
+                kind=Invitation.Kind.LINK, status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED]
+            )
+        }
         admins = CompanyMember.objects.filter(
             company=company,
             role__in=[CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN],
             user__is_active=True,
         ).select_related("user")
+        queued = 0
         for member in admins:
-            _invitation_create(
-                kind=Invitation.Kind.LINK, access=access, recipient=member.user, invited_by=invited_by
-            )
-    return LinkRequest.REQUESTED
+            invitation = earlier.get(member.user_id)
+            if invitation is None:
+                _invitation_create(
+                    kind=Invitation.Kind.LINK,
+                    access=access,
+                    company=company,
+                    recipient=member.user,
+                    invited_by=access.invited_by,
+                )
+                queued += 1
+            elif resend and invitation.status in (Status.SENT, Status.FAILED, Status.EXPIRED):
+                invitation_requeue(invitation)
+                queued += 1
+    return queued
 
 
 def client_account_create(
@@ -70,12 +107,14 @@ def client_account_create(
     sector: str = "",
     tax_responsibilities: tuple[str, ...] | list[str] = (),
     phone: str = "",
+    **person,
 ) -> Company:
     """Create a company for a client who has no account yet, with an active access for the workspace.
 
     The client gets an activation invitation. The password the accountant typed is kept only on the
     inactive account, and activation requires a different one. If the e-mail already has an account,
-    nothing of that account changes: its owner is invited to take the company instead.
+    nothing of that account changes: its owner is invited to take the company instead. `person`:
+    person_type, document_type, given_names and surnames of a persona natural (see company_new).
     """
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
@@ -87,6 +126,7 @@ def client_account_create(
             tax_responsibilities=tax_responsibilities,
             phone=phone,
             email=email,
+            **person,
             workspace=workspace,
             access_status=CompanyAccess.Status.ACTIVE,
             created_by=invited_by,
@@ -108,6 +148,7 @@ def company_owner_invite(
     if user is None:
         user = user_create_inactive(email=email, password=password)
         company_member_add(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
+    access_request_touch(access=access)
     return _invitation_create(
         kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by
     )
@@ -132,12 +173,14 @@ def company_client_invite(
         return company_owner_invite(access=access, email=email, invited_by=invited_by)
 
 
-def _invitation_create(*, kind: str, access: CompanyAccess, recipient: User, invited_by: User) -> Invitation:
+def _invitation_create(
+    *, kind: str, access: CompanyAccess, recipient: User, invited_by: User, company: Company | None = None
+) -> Invitation:
     now = timezone.now()
     invitation = Invitation.objects.create(
         kind=kind,
         workspace_id=access.workspace_id,
-        company_id=access.company_id,
+        company_id=company.pk if company else access.company_id,
         access=access,
         email=recipient.email,
         recipient=recipient,

@@ -7,14 +7,17 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.emails import DeliveryFailed, email_message
 from core.tokens import token_hash, token_new
+from core.urls import absolute_url
 from firms.models import CompanyAccess
+from firms.services import access_request_touch
 
 from ..models import Invitation, InvitationToken
-from .common import Event, InvitationError, Purpose, Status, queue_send, record_event, set_status
+from .common import Event, InvitationError, Purpose, Status, invitation_requeue, record_event, set_status
 
 
 def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> bool:
@@ -65,7 +68,7 @@ def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> 
 
 
 def invitation_url(raw_token: str) -> str:
-    return settings.SITE_URL + reverse("invitations:respond", kwargs={"token": raw_token})
+    return absolute_url(reverse("invitations:respond", kwargs={"token": raw_token}))
 
 
 def _invitation_email(invitation: Invitation, raw_token: str, *, reminder: bool):
@@ -106,13 +109,30 @@ def invitations_remind() -> int:
 
 
 def access_resend(*, access: CompanyAccess) -> int:
-    """Send the access's open or expired invitations again, with a new link valid for another week.
-
-    Limited to once every INVITATION_RESEND_MINUTES per invitation.
+    """The list's "Send again": a link request goes again to the company's admins (if a company has its
+    tax ID: the worker finds out, as the first time); an account's invitation goes again with a new link
+    valid for another INVITATION_VALID_DAYS. At most once every INVITATION_RESEND_MINUTES per access.
+    Returns how many invitations were queued now (0 for a link request: its worker queues them).
     """
-    now = timezone.now()
-    limit = now - timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
     with transaction.atomic():
+        access = CompanyAccess.objects.select_for_update().get(pk=access.pk)
+        if not access.invitation_can_be_resent:
+            raise InvitationError(_("There is no invitation to send again."))
+        available = access.resend_available_at
+        if available is not None and available > timezone.now():
+            raise InvitationError(
+                _("This was sent less than %(minutes)s minutes ago. You can send it again from %(time)s.")
+                % {
+                    "minutes": settings.INVITATION_RESEND_MINUTES,
+                    "time": time_format(timezone.localtime(available)),
+                }
+            )
+        access_request_touch(access=access)
+        if access.status == CompanyAccess.Status.PENDING:
+            from .create import queue_dispatch
+
+            queue_dispatch(access, resend=True)
+            return 0
         invitations = list(
             Invitation.objects.select_for_update().filter(
                 access=access, status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED]
@@ -120,34 +140,29 @@ def access_resend(*, access: CompanyAccess) -> int:
         )
         if not invitations:
             raise InvitationError(_("There is no invitation to send again."))
-        if any((inv.last_resent_at or inv.created_at) > limit for inv in invitations):
-            raise InvitationError(
-                _("This invitation was sent less than %(minutes)s minutes ago. Try again later.")
-                % {"minutes": settings.INVITATION_RESEND_MINUTES}
-            )
         for invitation in invitations:
-            set_status(
-                invitation,
-                Status.QUEUED,
-                Event.QUEUED,
-                _("sent again"),
-                last_resent_at=now,
-                expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
-            )
-            queue_send(invitation, Purpose.INVITE)
+            invitation_requeue(invitation)
     return len(invitations)
 
 
 def renewal_request_deliver(*, invitation_id: int) -> None:
-    """Tell the accountant that the recipient of an expired link asked for a new one."""
-    invitation = Invitation.objects.select_related("invited_by", "company", "workspace").get(pk=invitation_id)
+    """Tell the accountant that the recipient of an expired link asked for a new one.
+
+    For a link request the e-mail names the company as the accountant typed it, and not who asked:
+    who administers a company is never shown to an accountant it has not accepted.
+    """
+    invitation = Invitation.objects.select_related("invited_by", "company", "workspace", "access").get(
+        pk=invitation_id
+    )
     email_message(
         template="invitation_renewal_request",
         to=[invitation.invited_by.email],
         language=invitation.invited_by.language,
         context={
             "invitation": invitation,
+            "access": invitation.access,
+            "is_link_request": invitation.kind == Invitation.Kind.LINK,
             "company": invitation.company,
-            "workspace_url": settings.SITE_URL + reverse("firms:workspace_home"),
+            "workspace_url": absolute_url(reverse("firms:workspace_home")),
         },
     ).send()

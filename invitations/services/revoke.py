@@ -4,15 +4,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from firms.models import Company, CompanyAccess
-from firms.services import company_link
+from firms.models import Company, CompanyAccess, Notice
+from firms.services import access_notify, access_request_withdraw, access_revoke
 
 from ..models import Invitation
 from .common import Event, InvitationError, Status, set_status
 
 
 def access_revoke_by_accountant(*, access: CompanyAccess) -> int:
-    """The accountant withdraws the access's invitations; a pending link request ends as revoked."""
+    """The accountant withdraws a pending link request (it ends as withdrawn), or revokes the open
+    invitations of an access (an account's invitation to its client)."""
     with transaction.atomic():
         invitations = list(
             Invitation.objects.select_for_update().filter(
@@ -20,13 +21,9 @@ def access_revoke_by_accountant(*, access: CompanyAccess) -> int:
             )
         )
         # Re-read under a lock: the client may have just accepted (invitations are locked first, as there).
-        access = (
-            CompanyAccess.objects.select_for_update().select_related("workspace", "company").get(pk=access.pk)
-        )
+        access = CompanyAccess.objects.select_for_update().get(pk=access.pk)
         if access.status == CompanyAccess.Status.PENDING:
-            company_link(
-                workspace=access.workspace, company=access.company, status=CompanyAccess.Status.REVOKED
-            )
+            access_request_withdraw(access=access)
         elif not invitations:
             raise InvitationError(_("There is no invitation to revoke."))
         for invitation in invitations:
@@ -35,14 +32,16 @@ def access_revoke_by_accountant(*, access: CompanyAccess) -> int:
 
 
 def access_revoke_by_client(*, company: Company, access_id: int, by: User) -> CompanyAccess:
-    """An owner or admin of the company ends a workspace's access at once."""
+    """An owner or admin of the company ends a workspace's active access at once; its accountants are told.
+
+    Raises CompanyAccess.DoesNotExist for an access that is not this company's active one.
+    """
     with transaction.atomic():
-        access = (
-            CompanyAccess.objects.select_for_update()
-            .select_related("workspace")
-            .get(pk=access_id, company=company)
+        access = CompanyAccess.objects.select_for_update().get(
+            pk=access_id, company=company, status=CompanyAccess.Status.ACTIVE
         )
-        company_link(workspace=access.workspace, company=company, status=CompanyAccess.Status.REVOKED)
+        access = access_revoke(access=access)
+        access_notify(access=access, kind=Notice.Kind.REVOKED)
         for invitation in Invitation.objects.select_for_update().filter(
             access=access, status__in=Invitation.OPEN_STATUSES
         ):

@@ -29,3 +29,40 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// Phones: the menu button opens the side menu over the page (without JavaScript, #menu shows it).
+function setMenu(open) {
+  document.body.classList.toggle("menu-open", open);
+  document.querySelectorAll("[data-menu-toggle]").forEach((toggle) => toggle.setAttribute("aria-expanded", String(open)));
+  if (!open && window.location.hash === "#menu") history.replaceState(null, "", window.location.pathname + window.location.search);
+  if (open) document.querySelector("#menu a:not([data-menu-close])")?.focus();
+}
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-menu-toggle]")) {
+    event.preventDefault();
+    setMenu(!document.body.classList.contains("menu-open"));
+  } else if (event.target.closest("[data-menu-close]")) {
+    event.preventDefault();
+    setMenu(false);
+  } else if (document.body.classList.contains("menu-open") && !event.target.closest("#menu")) {
+    setMenu(false);
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.body.classList.contains("menu-open")) setMenu(false);
+});
+
+// Forms with a person type: show the fields of the chosen type only (all show without JavaScript).
+function showPersonFields(form) {
+  const checked = form.querySelector("input[name=person_type]:checked");
+  if (!checked) return;
+  form.querySelectorAll("[data-person]").forEach((field) => {
+    field.hidden = field.dataset.person !== checked.value;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[name=person_type]")) showPersonFields(event.target.form);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-person-form]").forEach(showPersonFields);
+});

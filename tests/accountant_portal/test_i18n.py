@@ -1,5 +1,6 @@
 """Spanish is the default language and its catalogue covers every user-facing string."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,38 @@ def test_spanish_catalogue_holds_every_string_of_the_code(tmp_path):
 
 def test_compiled_catalogue_is_up_to_date():
     mo_file = PO_FILE.with_suffix(".mo")
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo_file))}
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO_FILE)) if e.msgid and not e.msgid_plural}
+    # Keyed by context too: "May" (a month) and ("abbrev. month", "May") are two entries.
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_file))}
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO_FILE)) if e.msgid and not e.msgid_plural
+    }
     assert {k: compiled.get(k) for k in source} == source
+
+
+def test_english_mode_shows_no_spanish_of_the_catalogue(accountant_client, linked_company, workspace):
+    """English mode: English words and dates only. Data keeps its language: clients' names, and the
+    official Colombian names of RUT responsibilities and CIIU sectors."""
+    from tests.factories import LinkRequestFactory
+
+    LinkRequestFactory(workspace=workspace, name="Cliente Nuevo")
+    spanish = {
+        entry.msgstr
+        for entry in polib.pofile(str(PO_FILE))
+        if entry.msgstr != entry.msgid and len(entry.msgstr.split()) >= 3 and "%" not in entry.msgstr
+    }
+    accountant_client.cookies["django_language"] = "en"
+    base = linked_company.get_absolute_url()
+    for url in (
+        "/contador/",
+        "/contador/clientes/anadir/",
+        "/contador/clientes/nueva-empresa/",
+        "/contador/avisos/",
+        "/contador/plan/",
+        "/contador/calendario/",
+        base,
+        f"{base}datos/",
+        f"{base}calendario/",
+    ):
+        body = accountant_client.get(url).content.decode()
+        assert [text for text in spanish if text in body] == [], url
+        assert not re.search(r"\d de [A-Za-z]", body), url  # "17 de March": a Spanish date format

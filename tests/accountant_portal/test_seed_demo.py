@@ -25,16 +25,22 @@ def test_seed_demo_creates_workspaces_with_valid_colombian_companies_in_varied_s
         accesses = CompanyAccess.objects.filter(workspace=workspace).select_related("company")
         assert accesses.count() == 25
         assert {a.status for a in accesses} == {"active", "pending", "declined", "revoked"}
-        assert all(nit.is_valid(a.company.tax_id + a.company.check_digit) for a in accesses)
-        assert all(a.company.country == "CO" for a in accesses)
+        assert all(nit.is_valid(a.tax_id + a.check_digit) for a in accesses)
+        assert all(a.country == "CO" for a in accesses)
+        # Requests show nothing of a company; only the declined ones matched one (a company that said no).
+        assert all(a.company is None for a in accesses if a.status in ("pending", "declined"))
+        assert not any(a.matched_company_id for a in accesses if a.status == "pending")
+        assert all(a.company.tax_id == a.tax_id for a in accesses if a.status in ("active", "revoked"))
 
 
 def test_seed_demo_is_idempotent(db):
     _seed("--workspaces", "2", "--companies", "5")
     _seed("--workspaces", "2", "--companies", "5")
-    demo = Company.objects.filter(accesses__workspace__members__user__email__startswith="demo")
-    assert demo.count() == 10 and demo.distinct().count() == 10
+    demo = CompanyAccess.objects.filter(workspace__members__user__email__startswith="demo")
+    assert demo.count() == 10 and len({(a.workspace_id, a.tax_id) for a in demo}) == 10
     assert CompanyAccess.objects.count() == 10
+    demo_companies = Company.objects.filter(tax_id__in=[a.tax_id for a in demo])
+    assert demo_companies.count() == demo.exclude(status="pending").count()
     assert WorkspaceMember.objects.count() == 2
 
 
@@ -57,6 +63,17 @@ def test_demo2_gets_404_on_every_company_url_of_demo1(client, db):
 def test_seed_demo_refuses_bad_numbers(db, args):
     with pytest.raises(CommandError):
         _seed(*args)
+
+
+def test_demo_logins_open_the_workspace_where_email_confirmation_is_mandatory(client, db, settings):
+    """docker-compose runs the production settings (confirmation mandatory): the printed logins still work."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    _seed("--companies", "1", "--admin", "--password", "clave-demo-3")
+    for email, landing in (("demo1@example.com", "/contador/"), ("admin@example.com", "/contador/")):
+        client.logout()
+        response = client.post("/cuentas/login/", {"login": email, "password": "clave-demo-3"})
+        assert response.status_code == 302 and response.url == landing, (email, response.url)
+        assert client.get(landing).status_code == 200
 
 
 def test_seed_demo_gives_the_first_companies_a_year_of_books(db):

@@ -68,3 +68,26 @@ def test_every_environment_variable_is_documented_in_the_readme():
     names.discard("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests for themselves, not configuration
     assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "EMAIL_URL"} <= names
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+def _setting(name, **env):
+    code = f"import django; django.setup(); from django.conf import settings as s; print(s.{name})"
+    return _run("-c", code, extra_env=env)
+
+
+def test_site_url_defaults_to_the_port_the_development_server_listens_on():
+    """`PORT=8111 make run`: the links in e-mails point at localhost:8111."""
+    result = _run(
+        "-c",
+        "import os; os.environ.pop('SITE_URL', None); import django; django.setup(); "
+        "from django.conf import settings as s; print(s.SITE_URL)",
+        extra_env={"DJANGO_SETTINGS_MODULE": "accountant_portal.settings.dev", "PORT": "8111"},
+    )
+    assert result.stdout.strip() == "http://localhost:8111", result.stderr
+
+
+def test_production_links_go_to_the_first_allowed_host_unless_site_url_says_otherwise():
+    assert _setting("SITE_URL").stdout.strip() == "https://contador.example.com"
+    assert (
+        _setting("SITE_URL", SITE_URL="https://app.example.com/").stdout.strip() == "https://app.example.com"
+    )

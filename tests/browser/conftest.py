@@ -34,8 +34,12 @@ def browser():
 def new_page(browser):
     contexts = []
 
-    def make():
-        context = browser.new_context(locale="es-CO", viewport={"width": 1280, "height": 800})
+    def make(phone=False):
+        """A page in a new browser; `phone`: 390×844, a phone's screen and touch."""
+        size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+        context = browser.new_context(
+            locale="es-CO", **(size if phone else {"viewport": {"width": 1280, "height": 800}})
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -49,7 +53,7 @@ def new_page(browser):
 def shot():
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(page, name):
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    def take(page, name, full_page=True):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
     return take

@@ -9,6 +9,7 @@ from django.core import mail
 
 from accountant_portal.celery import app
 from firms.models import CompanyAccess
+from tests.browser.pages import PASSWORD, log_in
 from tests.factories import CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
 
 pytestmark = [
@@ -16,20 +17,12 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("empty_queue"),
 ]
-PASSWORD = "clave-segura-123"
 
 
 @pytest.fixture
 def worker():
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as running:
         yield running
-
-
-def _log_in(page, base_url, email, password=PASSWORD, next_url="/contador/"):
-    page.goto(f"{base_url}/cuentas/login/?next={next_url}")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
 
 
 def _emailed_link(to: str, base_url: str, seconds=20) -> str:
@@ -52,7 +45,7 @@ def test_accountant_invites_an_existing_company_and_enters_it(
     ).user
 
     page = new_page()
-    _log_in(page, live_server.url, accountant.email)
+    log_in(page, live_server.url, accountant.email)
     page.get_by_role("link", name="Añadir cliente").first.click()
     page.get_by_label("Razón social").fill("Distribuidora Los Andes")
     page.get_by_label("NIT o identificación tributaria").fill("860.002.964-4")
@@ -61,13 +54,15 @@ def test_accountant_invites_an_existing_company_and_enters_it(
     shot(page, "client-01-request-registered")
     page.get_by_role("link", name="Finalizar").click()
     row = page.get_by_role("row", name=re.compile("Distribuidora Los Andes"))
-    assert row.get_by_text("Pendiente").first.is_visible()
+    assert row.get_by_text("Solicitud enviada").first.is_visible()
     assert not row.get_by_role("link", name="Ingresar").count()  # no access before an answer
 
     link = _emailed_link(admin_user.email, live_server.url)
     page.reload()
-    assert row.get_by_text("Enviada").is_visible()
-    shot(page, "client-02-invitation-sent")
+    # Until the company answers, the row shows what the accountant typed: not the company's legal name.
+    assert row.get_by_text("Solicitud enviada").first.is_visible()
+    assert not page.get_by_text("Distribuidora Los Andes Ltda.").count()
+    shot(page, "client-02-request-sent")
 
     client_page = new_page()
     client_page.goto(link)
@@ -86,7 +81,9 @@ def test_accountant_invites_an_existing_company_and_enters_it(
     shot(client_page, "client-04-accountants-with-access")
 
     page.reload()
+    row = page.get_by_role("row", name=re.compile("Distribuidora Los Andes Ltda."))
     assert row.get_by_text("Aceptada").is_visible() and row.get_by_text("Activo").is_visible()
+    assert page.locator(".topbar .notices-count").inner_text().startswith("1")  # the acceptance notice
     row.get_by_role("link", name="Ingresar").click()
     page.wait_for_url(f"**/c/{company_andes.slug}/")
     assert page.get_by_role("heading", name="Distribuidora Los Andes Ltda.").is_visible()
@@ -96,7 +93,7 @@ def test_accountant_invites_an_existing_company_and_enters_it(
 def test_accountant_creates_an_account_and_the_client_activates_it(live_server, new_page, shot, worker):
     accountant = WorkspaceMemberFactory().user
     page = new_page()
-    _log_in(page, live_server.url, accountant.email)
+    log_in(page, live_server.url, accountant.email)
     page.get_by_role("link", name="Crear empresa para un cliente").first.click()
     page.get_by_label("Correo electrónico del cliente").fill("dueno@macondo.co")
     page.get_by_label("Contraseña temporal").fill("Temporal-Macondo-1")

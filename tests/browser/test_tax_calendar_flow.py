@@ -37,9 +37,21 @@ def test_calendar_of_two_clients(live_server, new_page, shot, company_pena, comp
     page.locator("#id_empresa").select_option(company_pena.slug)
     page.get_by_role("button", name="Filtrar").click()
     assert page.get_by_role("link", name=company_andes.name).count() == 0
-    page.locator(".due-group", has_text="Vencidas").get_by_role(
+    mark = page.locator(".due-group", has_text="Vencidas").get_by_role(
         "button", name="Marcar como presentada"
-    ).click()
+    )
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    mark.click()  # it asks first: dismissed, nothing changes
+    assert questions and questions[0].startswith(
+        "¿Marcar “IVA bimestral: declaración y pago”, periodo 2025-11/12"
+    )
+    assert page.get_by_role("heading", name="Vencidas").is_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    mark.click()
+    page.get_by_text(
+        "Marcada como presentada: IVA bimestral: declaración y pago, periodo 2025-11/12."
+    ).wait_for()
     assert page.get_by_role("heading", name="Vencidas").count() == 0
     shot(page, "calendar-02-filtered-filed")
 
@@ -51,3 +63,12 @@ def test_calendar_of_two_clients(live_server, new_page, shot, company_pena, comp
     page.get_by_role("heading", name="Calendario tributario").wait_for()
     assert page.get_by_text("IVA bimestral: declaración y pago").first.is_visible()
     shot(page, "calendar-04-company")
+
+    # The filed obligation is listed on its company's calendar, and can be undone there.
+    page.goto(f"{live_server.url}/c/{company_pena.slug}/calendario/")
+    filed = page.locator("table.filings")
+    assert filed.get_by_text("2025-11/12").is_visible()
+    filed.get_by_role("button", name="Desmarcar presentada").click()
+    page.get_by_text("Aún no hay obligaciones de esta empresa marcadas como presentadas.").wait_for()
+    assert page.get_by_role("heading", name="Vencidas").is_visible()
+    shot(page, "calendar-05-filing-undone")

@@ -32,7 +32,7 @@ def good_file(tmp_path):
 def test_dry_run_prints_each_row_and_the_summary_and_creates_nothing(accountant, good_file):
     output = _run("--workspace", accountant.email, "--dry-run", str(good_file))
     lines = output.strip().splitlines()
-    assert lines[0].startswith("row 2\tcreate\tNueva S.A.S.")
+    assert lines[0].startswith("row 2\tadd\tNueva S.A.S.")
     assert lines[1].startswith("row 3\terror\t")
     assert lines[-1] == "created=1 linked=0 skipped=0 errors=1"
     assert not Company.objects.filter(tax_id="902000000").exists()

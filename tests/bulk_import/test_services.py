@@ -11,7 +11,8 @@ from bulk_import.services import import_confirm, import_preview, import_process,
 from bulk_import.spreadsheets import report_xlsx
 from firms.models import Company, CompanyAccess, CompanyMember
 from invitations.models import Invitation
-from tests.factories import CompanyAccessFactory, CompanyFactory, valid_nit
+from invitations.services.create import link_request_dispatch
+from tests.factories import LinkRequestFactory, valid_nit
 from tests.invitations.conftest import deliver_all
 from tests.schemas import drop_schema
 
@@ -39,17 +40,16 @@ def _plans(job):
 def test_preview_plans_each_outcome_and_writes_no_company(
     workspace, accountant, company_andes, linked_company
 ):
-    pending = CompanyFactory(name="Pendiente", tax_id="901000020", check_digit=valid_nit(901000020)[1])
-    CompanyAccessFactory(workspace=workspace, company=pending, status="pending")
+    LinkRequestFactory(workspace=workspace, name="Pendiente", tax_id="901000020")
     before = Company.objects.count()
     job = _preview(
         workspace,
         accountant,
         [
-            ["Nueva Uno", NITS[0], "3001234567", "uno@example.com"],  # 2 create
-            ["Andes", "860.002.964-4", "", ""],  # 3 exists, not linked: link request
+            ["Nueva Uno", NITS[0], "3001234567", "uno@example.com"],  # 2 add (to create)
+            ["Andes", "860.002.964-4", "", ""],  # 3 add (exists: a link request, not said before confirming)
             ["Peña", "900.123.456-8", "", ""],  # 4 already linked: skip
-            ["Pendiente", f"901000020-{valid_nit(901000020)[1]}", "", ""],  # 5 request pending: skip
+            ["Pendiente", f"901000020-{valid_nit(901000020)[1]}", "", ""],  # 5 my request: add
             ["", NITS[1], "", ""],  # 6 name missing
             ["Mala", "900.123.456-7", "", ""],  # 7 wrong check digit
             ["Correo", NITS[2], "", "no-es-correo"],  # 8 bad e-mail
@@ -60,10 +60,10 @@ def test_preview_plans_each_outcome_and_writes_no_company(
     )
     assert Company.objects.count() == before
     assert _plans(job) == {
-        2: "create",
-        3: "link",
+        2: "add",
+        3: "add",
         4: "skip",
-        5: "skip",
+        5: "add",
         6: "error",
         7: "error",
         8: "error",
@@ -82,8 +82,21 @@ def test_preview_plans_each_outcome_and_writes_no_company(
     assert "Fila 9" in messages[9] and "celular" in messages[9]
     assert "Fila 10" in messages[10]
     assert "fila 2" in messages[11]
-    assert job.rows_to_process == 4 and job.total_rows == 10
-    assert import_summary(job).line() == "created=1 linked=1 skipped=2 errors=6"
+    assert job.rows_to_process == 3 and job.total_rows == 10  # "Confirmar 3 filas": the rows to add
+    assert import_summary(job).line() == "created=3 linked=0 skipped=1 errors=6"
+
+
+def test_the_preview_does_not_tell_which_tax_ids_already_have_an_account(
+    workspace, accountant, company_andes, client_member
+):
+    job = _preview(workspace, accountant, [["Andes", "860.002.964-4", "", ""], ["Nueva", NITS[0], "", ""]])
+    andes, nueva = job.rows.order_by("row_number")
+    assert (
+        (andes.plan, andes.detail)
+        == (nueva.plan, nueva.detail)
+        == ("add", "se agregará a tu Espacio Contador")
+    )
+    assert andes.company is None and nueva.company is None
 
 
 @pytest.mark.parametrize("raw", ["900.123.456-8", "9001234568", "900123456 8"])
@@ -100,7 +113,7 @@ def test_preview_reads_the_country_column(workspace, accountant):
         [["Andina", "20131312955", "", "", "Perú"], ["Otra", NITS[0], "", "", ""]],
         headers=[*HEADERS, "País"],
     )
-    assert [(r.country, r.plan) for r in job.rows.all()] == [("PE", "create"), ("CO", "create")]
+    assert [(r.country, r.plan) for r in job.rows.all()] == [("PE", "add"), ("CO", "add")]
 
 
 def test_processing_creates_links_and_skips(
@@ -119,8 +132,10 @@ def test_processing_creates_links_and_skips(
     )
     import_confirm(job=job)
     job = import_process(job_id=job.pk)
-    assert job.status == "done" and job.processed_rows == 4
+    assert job.status == "done" and job.processed_rows == 3
     assert import_summary(job).line() == "created=2 linked=1 skipped=1 errors=1"
+    andes_row = job.rows.get(row_number=4)
+    assert andes_row.outcome == "linked" and "sus administradores" in andes_row.detail  # after confirming
     uno = Company.objects.get(tax_id=NITS[0][:9])
     assert uno.phone == "+573001234567" and uno.provisioning_status == "pending"
     assert (
@@ -131,8 +146,11 @@ def test_processing_creates_links_and_skips(
     assert Invitation.objects.get(company=uno).kind == "activation"
     dos = Company.objects.get(tax_id=NITS[1][:9])
     assert not CompanyMember.objects.filter(company=dos).exists()  # no e-mail: no client login yet
-    assert CompanyAccess.objects.get(workspace=workspace, company=company_andes).status == "pending"
+    request = CompanyAccess.objects.get(workspace=workspace, tax_id="860002964")
+    assert request.status == "pending" and request.company is None and request.name == "Andes"
+    link_request_dispatch(access_id=request.pk)  # the worker asks company_andes's owner
     deliver_all()
+    assert Invitation.objects.get(company=company_andes).recipient == client_member
     assert not any(
         "contraseña:" in message.body.lower() for message in mail.outbox
     )  # never a password by e-mail
@@ -202,6 +220,17 @@ def test_report_writes_formula_like_cells_as_text(workspace, accountant):
     assert [c.value for c in cells] == ['=HYPERLINK("http://evil")', "+57 cosa", "-1", "@SUM(A1)"]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     assert sheet.cell(row=1, column=7).value == "Resultado"
+
+
+def test_report_names_countries_not_codes(workspace, accountant):
+    job = _preview(
+        workspace,
+        accountant,
+        [["Andina", "20131312955", "", "", "Perú"], ["Otra", NITS[0], "", "", ""]],
+        headers=[*HEADERS, "País"],
+    )
+    sheet = load_workbook(io.BytesIO(report_xlsx(job))).active
+    assert [sheet.cell(row=r, column=4).value for r in (2, 3)] == ["Perú", "Colombia"]
 
 
 def test_job_counts_and_progress(workspace, accountant):

@@ -48,6 +48,27 @@ def test_upload_shows_the_preview_with_row_errors(accountant_client):
     assert not Company.objects.filter(tax_id=NITS[0][:9]).exists()
 
 
+def test_the_preview_shows_email_phone_and_country_and_counts_only_the_rows_to_add(
+    accountant_client, linked_company
+):
+    response = _upload(
+        accountant_client,
+        csv_bytes(
+            [
+                ["Nueva", NITS[0], "300 123 4567", "nueva@example.com", "Colombia"],
+                ["Otra", NITS[1], "", "", "México"],
+                ["Peña", "900.123.456-8", "", "", ""],  # already linked: skipped
+            ],
+            headers=["Nombre de la empresa", "NIT o identificación", "Teléfono", "Correo", "País"],
+        ),
+    )
+    body = accountant_client.get(response.url).content.decode()
+    assert "nueva@example.com" in body and "+573001234567" in body
+    assert "Colombia" in body and "México" in body
+    assert "Confirmar 1 fila" in body  # México's row has an invalid tax ID for Mexico; Peña is skipped
+    assert "se agregará a tu Espacio Contador" in body and "por agregar" in body
+
+
 def test_bad_file_is_refused_with_a_message_and_no_job(accountant_client):
     response = _upload(accountant_client, b"", name="vacio.csv")
     assert response.status_code == 200 and "vacío" in response.content.decode()

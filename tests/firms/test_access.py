@@ -3,7 +3,7 @@
 import pytest
 
 from firms.models import CompanyAccess
-from tests.factories import CompanyAccessFactory, UserFactory
+from tests.factories import CompanyAccessFactory, LinkRequestFactory, UserFactory, WorkspaceFactory
 from tests.urls_under_test import company_urls, workspace_urls
 
 COMPANY_URLS = company_urls()
@@ -45,13 +45,35 @@ def test_company_url_sends_anonymous_to_login(client, linked_company, app_url, m
 
 
 @pytest.mark.parametrize("app_url", COMPANY_URLS, ids=lambda u: u.name)
-@pytest.mark.parametrize("status", ["pending", "declined", "revoked"])
-def test_company_url_is_404_when_the_access_is_not_active(
+@pytest.mark.parametrize("status", ["pending", "declined", "withdrawn"])
+def test_company_url_is_404_for_a_request_that_was_not_accepted(
     client, accountant, workspace, company_pena, app_url, status
 ):
-    CompanyAccessFactory(workspace=workspace, company=company_pena, status=status)
+    """A request (waiting, declined or withdrawn) never opens the company it matched, nor names it."""
+    CompanyAccessFactory(workspace=WorkspaceFactory(), company=company_pena)  # for the URL's access id
+    LinkRequestFactory(
+        workspace=workspace,
+        tax_id=company_pena.tax_id,
+        check_digit=company_pena.check_digit,
+        matched_company=company_pena,
+        status=status,
+    )
     client.force_login(accountant)
-    assert client.get(app_url.url(company_pena)).status_code == 404
+    response = client.get(app_url.url(company_pena))
+    assert response.status_code == 404
+    assert company_pena.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("app_url", COMPANY_URLS, ids=lambda u: u.name)
+def test_a_revoked_accountant_is_told_they_no_longer_have_access(
+    client, accountant, workspace, company_pena, app_url
+):
+    CompanyAccessFactory(workspace=workspace, company=company_pena, status="revoked")
+    client.force_login(accountant)
+    response = client.get(app_url.url(company_pena))
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Ya no tienes acceso a esta empresa" in body and 'href="/contador/"' in body
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -102,7 +124,17 @@ def test_unknown_slug_is_404_like_a_forbidden_one(accountant_client, linked_comp
 def test_revoking_the_access_closes_the_company_at_once(accountant_client, linked_company, workspace):
     assert accountant_client.get(linked_company.get_absolute_url()).status_code == 200
     CompanyAccess.objects.filter(workspace=workspace, company=linked_company).update(status="revoked")
-    assert accountant_client.get(linked_company.get_absolute_url()).status_code == 404
+    response = accountant_client.get(linked_company.get_absolute_url())
+    assert response.status_code == 403 and "Ya no tienes acceso a esta empresa" in response.content.decode()
+
+
+def test_the_no_longer_access_page_is_only_for_the_revoked_workspace(
+    client, outsider, linked_company, workspace
+):
+    CompanyAccess.objects.filter(workspace=workspace, company=linked_company).update(status="revoked")
+    client.force_login(outsider)
+    response = client.get(linked_company.get_absolute_url())
+    assert response.status_code == 404 and linked_company.name not in response.content.decode()
 
 
 def test_other_workspace_accountant_sees_none_of_my_companies_in_the_switcher(

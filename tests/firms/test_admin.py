@@ -18,6 +18,7 @@ ADMIN_MODELS = [
     "firms/companyaccess",
     "firms/companymember",
     "firms/workspacemember",
+    "firms/notice",
 ]
 
 
@@ -31,7 +32,12 @@ def admin_client(client, db):
 def test_admin_lists_and_searches_every_model(admin_client, linked_company, model):
     assert admin_client.get(f"/admin/{model}/", {"q": "peña"}).status_code == 200
     # Invitations and imports are made by the accountants; the obligations come with the calendar's rules.
-    if model not in {"invitations/invitation", "bulk_import/importjob", "indicators/taxobligation"}:
+    if model not in {
+        "invitations/invitation",
+        "bulk_import/importjob",
+        "indicators/taxobligation",
+        "firms/notice",
+    }:
         assert admin_client.get(f"/admin/{model}/add/").status_code == 200
 
 
@@ -90,3 +96,54 @@ def test_admin_adds_a_non_business_day_and_the_calendar_moves(admin_client):
         == date(2026, 3, 18)
         != before[("iva_bimestral", "2026-01/02", "6")]
     )
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_column_headers_are_in_spanish(admin_client, linked_company, model):
+    import re
+
+    body = admin_client.get(f"/admin/{model}/").content.decode()
+    headers = {h.strip() for h in re.findall(r'<div class="text">(?:<a[^>]*>|<span>)([^<]+)<', body)}
+    english = {
+        "Formatted tax id",
+        "Tax id display",
+        "Name",
+        "Created at",
+        "Status",
+        "Company",
+        "Kind",
+        "Email",
+    }
+    with_rows = {"firms/company", "firms/companyaccess", "firms/workspace", "accounts/user"}
+    assert headers or model not in with_rows
+    assert not headers & english, headers
+
+
+def test_admin_shows_dates_with_lower_case_months(admin_client, workspace):
+    body = admin_client.get(f"/admin/firms/workspace/{workspace.pk}/change/").content.decode()
+    body += admin_client.get("/admin/firms/workspace/").content.decode()
+    months = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto", "Septiembre"]
+    months += ["Octubre", "Noviembre", "Diciembre"]
+    assert not [m for m in months if f" de {m} " in body or f"{m} de" in body]
+
+
+def test_admin_renaming_a_company_renames_it_in_the_accountants_lists(
+    admin_client, linked_company, workspace
+):
+    from firms.models import CompanyAccess
+
+    data = {
+        "name": "Panadería Peña Renombrada S.A.S.",
+        "person_type": "juridica",
+        "document_type": "nit",
+        "sector": "C",
+        "tax_responsibilities": ["05", "42", "48"],
+        "iva_periodicity": "bimestral",
+        "accesses-TOTAL_FORMS": "0",
+        "accesses-INITIAL_FORMS": "0",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(f"/admin/firms/company/{linked_company.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert CompanyAccess.objects.get(workspace=workspace).name == "Panadería Peña Renombrada S.A.S."

@@ -57,6 +57,8 @@ NOT_PAGES = {
     "company:filing",
     "company:accountants",
     "company:accountant_revoke",
+    "company:request_accept",
+    "company:request_decline",
     "books:entry_post",
     "books:entry_copy",
     "books:entry_delete",
@@ -144,3 +146,78 @@ def test_personal_settings_stay_writable_in_consulta(accountant_client, consulta
     assert response.status_code == 302
     accountant.refresh_from_db()
     assert accountant.tax_reminders is False
+
+
+# The template helper: plan_read_only, from the same rule as the guard ---------------------------------
+
+
+def test_the_helper_follows_the_guards_rule(rf, workspace, linked_company, accountant, company_andes):
+    from firms.access import CompanyGrant, request_read_only
+
+    request = rf.get("/")
+    request.workspace, request.company_grant = workspace, None
+    assert not request_read_only(request)
+    workspace.trial_ends_on = timezone.localdate() - timedelta(days=1)
+    assert request_read_only(request)
+    request.company_grant = CompanyGrant(linked_company, None, [workspace])
+    assert request_read_only(request)
+    request.company_grant = CompanyGrant(company_andes, "owner", [workspace])
+    assert not request_read_only(request)  # the company's own member writes whatever the accountant's plan
+
+
+def test_consulta_hides_the_list_actions_and_says_why_once(accountant_client, consulta, workspace):
+    from tests.factories import LinkRequestFactory
+
+    LinkRequestFactory(workspace=workspace, name="Solicitud Uno")
+    body = accountant_client.get("/contador/").content.decode()
+    assert 'class="button" href="/contador/clientes/anadir/"' not in body
+    assert "/reenviar/" not in body and "/revocar/" not in body and "Retirar solicitud" not in body
+    assert body.count("plan consulta") == 1 and "/contador/plan/" in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/contador/clientes/anadir/",
+        "/contador/clientes/nueva-empresa/",
+        "/contador/clientes/importar/",
+        "/contador/configuracion/",
+    ],
+)
+def test_consulta_shows_the_workspace_forms_disabled_with_a_note(accountant_client, consulta, url):
+    body = accountant_client.get(url).content.decode()
+    assert '<fieldset class="form-fields" disabled>' in body
+    assert "Plan consulta: puedes ver todo aquí, pero no cambiarlo" in body and "/contador/plan/" in body
+
+
+def test_a_trial_shows_the_forms_enabled(accountant_client, workspace):
+    body = accountant_client.get("/contador/clientes/anadir/").content.decode()
+    assert '<fieldset class="form-fields">' in body and "Plan consulta:" not in body
+
+
+def test_consulta_disables_the_company_forms_and_the_filing_buttons(
+    accountant_client, consulta, linked_company
+):
+    base = f"/c/{linked_company.slug}/"
+    assert (
+        '<fieldset class="form-fields" disabled>' in accountant_client.get(f"{base}datos/").content.decode()
+    )
+    assert (
+        '<fieldset class="form-fields" disabled>'
+        in accountant_client.get(f"{base}invitar-cliente/").content.decode()
+    )
+    home = accountant_client.get(base).content.decode()
+    assert "invitar-cliente" not in home
+    calendar = accountant_client.get(f"{base}calendario/").content.decode()
+    assert "Marcar como presentada" not in calendar and "plan consulta" in calendar
+
+
+def test_a_company_member_sees_the_company_forms_enabled_in_an_accountants_consulta(
+    client, client_member, company_andes, consulta
+):
+    from tests.factories import CompanyAccessFactory
+
+    CompanyAccessFactory(workspace=consulta, company=company_andes)
+    client.force_login(client_member)
+    body = client.get(f"/c/{company_andes.slug}/datos/").content.decode()
+    assert '<fieldset class="form-fields">' in body and "Plan consulta:" not in body

@@ -10,15 +10,20 @@ from firms.models import Company, CompanyAccess
 from firms.services import (
     CompanyProvisioningError,
     DomainError,
+    access_request,
+    access_request_accept,
+    access_request_decline,
+    access_request_match,
     companies_create,
     company_create,
     company_new,
     company_provision,
+    company_update,
     workspace_create,
     workspace_set_plan,
 )
 from firms.tax_ids import TaxId
-from tests.factories import CompanyFactory, UserFactory
+from tests.factories import CompanyAccessFactory, CompanyFactory, UserFactory
 from tests.schemas import drop_schema
 
 
@@ -119,3 +124,80 @@ def test_entering_a_company_that_cannot_be_provisioned_shows_a_clear_page(
     response = accountant_client.get(company.get_absolute_url())
     assert response.status_code == 503
     assert "Intentar de nuevo" in response.content.decode()
+
+
+# Link requests ---------------------------------------------------------------------------------------
+
+
+def test_a_pending_access_cannot_point_at_a_company(workspace, company_andes):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CompanyAccess.objects.create(workspace=workspace, company=company_andes, status="pending")
+
+
+def test_access_request_keeps_what_was_typed_and_no_company(workspace, accountant, company_andes):
+    access = access_request(
+        workspace=workspace,
+        name=" Andes ",
+        country="CO",
+        tax_id=TaxId("860002964", "4"),
+        invited_by=accountant,
+    )
+    assert (access.company, access.matched_company, access.name) == (None, None, "Andes")
+    assert access.formatted_tax_id == "860.002.964-4" and access.search_text == "andes 8600029644"
+    assert access.requested_at and access.status == "pending"
+
+
+def test_accepting_a_request_shows_the_companys_own_data_from_then_on(workspace, accountant, company_andes):
+    access = access_request(
+        workspace=workspace, name="Andes", country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
+    )
+    with pytest.raises(DomainError):  # nothing matched yet: nothing to accept
+        access_request_accept(access=access)
+    access_request_match(access=access, company=company_andes)
+    access = access_request_accept(access=access)
+    assert access.company == company_andes and access.name == company_andes.name and access.activated_at
+    with pytest.raises(DomainError):
+        access_request_decline(access=access)
+
+
+def test_companies_create_turns_the_workspaces_request_for_that_tax_id_into_its_access(workspace, accountant):
+    request = access_request(
+        workspace=workspace, name="Nueva", country="CO", tax_id=TaxId("901234567", "7"), invited_by=accountant
+    )
+    (access,) = companies_create(
+        companies=[company_new(name="Nueva S.A.S.", country="CO", tax_id=TaxId("901234567", "7"))],
+        workspace=workspace,
+        provision=False,
+    )
+    assert access.pk == request.pk and access.status == "active" and access.company.name == "Nueva S.A.S."
+
+
+def test_company_update_renames_the_company_in_every_workspace_list(workspace, company_andes):
+    other = CompanyAccessFactory(company=company_andes)
+    mine = CompanyAccessFactory(workspace=workspace, company=company_andes)
+    company_update(company=company_andes, name="Distribuidora Andina S.A.S.")
+    for access in (other, mine):
+        access.refresh_from_db()
+        assert access.name == "Distribuidora Andina S.A.S." and "andina sas" in access.search_text
+
+
+def test_company_update_refuses_colombian_fields_abroad_and_a_division_of_another_sector(
+    company_mx, company_andes
+):
+    with pytest.raises(DomainError, match="colombianas"):
+        company_update(company=company_mx, tax_responsibilities=["48"])
+    with pytest.raises(DomainError):
+        company_update(company=company_mx, person_type="natural", given_names="Ana", surnames="Ruiz")
+    with pytest.raises(DomainError, match="47"):
+        company_update(company=company_andes, sector="C", ciiu_division="47")
+    company_update(company=company_andes, sector="G", ciiu_division="47")
+    company_andes.refresh_from_db()
+    assert (company_andes.sector, company_andes.ciiu_division) == ("G", "47")
+
+
+def test_company_search_text_ignores_punctuation(db):
+    company = company_new(name="Peña & Cía. S.A.S.", country="CO", tax_id=TaxId("901234567", "7"))
+    company.fill_derived_fields()
+    assert company.search_text == "pena cia sas 9012345677"

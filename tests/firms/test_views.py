@@ -3,18 +3,26 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from firms.models import Company, CompanyAccess
-from tests.factories import CompanyAccessFactory, CompanyFactory, CompanyMemberFactory, valid_nit
+from tests.factories import (
+    CompanyAccessFactory,
+    CompanyFactory,
+    CompanyMemberFactory,
+    LinkRequestFactory,
+    valid_nit,
+)
 from tests.schemas import drop_schema
 
 
 def _link(workspace, name, status="active", country="CO", **kwargs):
+    if status == "pending":  # a link request: the name and NIT the accountant typed, no company
+        return LinkRequestFactory(workspace=workspace, name=name, country=country, **kwargs)
     return CompanyAccessFactory(
         workspace=workspace, status=status, company=CompanyFactory(name=name, country=country, **kwargs)
     ).company
 
 
 def _names(response):
-    return [access.company.name for access in response.context["page"]]
+    return [access.name for access in response.context["page"]]
 
 
 def test_empty_workspace_says_what_to_do_next(accountant_client):
@@ -27,7 +35,7 @@ def test_list_shows_name_formatted_tax_id_country_and_statuses(accountant_client
     body = accountant_client.get("/contador/").content.decode()
     assert "Ferretería Núñez S.A.S." in body
     assert "901.234.567-7" in body
-    assert "Colombia" in body and "Pendiente" in body
+    assert "Colombia" in body and "Solicitud enviada" in body
 
 
 @pytest.mark.parametrize("query", ["pena", "PEÑA", "Pena Herm", "peña"])
@@ -166,3 +174,244 @@ def test_entering_a_pending_company_provisions_it_on_the_spot(accountant_client,
         assert accountant_client.get(f"/c/{company.slug}/cuentas/").status_code == 200
     finally:
         drop_schema(company.schema_name)
+
+
+# Search: every word anywhere, punctuation ignored ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["cafetal bucaramanga", "Bucaramanga, Cafetal", "SAS cafetal", "s.a.s. café"]
+)
+def test_search_matches_every_word_anywhere_and_ignores_punctuation(accountant_client, workspace, query):
+    _link(workspace, "Café El Cafetal de Bucaramanga S.A.S.")
+    _link(workspace, "Cafetal de Pereira Ltda.")
+    assert _names(accountant_client.get("/contador/", {"q": query})) == [
+        "Café El Cafetal de Bucaramanga S.A.S."
+    ]
+
+
+def test_search_finds_requests_by_the_name_the_accountant_typed(accountant_client, workspace):
+    _link(workspace, "Ferretería Núñez & Cía.", status="pending")
+    assert _names(accountant_client.get("/contador/", {"q": "nunez cia"})) == ["Ferretería Núñez & Cía."]
+
+
+def test_switcher_matches_every_word_and_ignores_punctuation(accountant_client, workspace):
+    _link(workspace, "Café El Cafetal de Bucaramanga S.A.S.")
+    response = accountant_client.get(
+        "/contador/cambiar-empresa/", {"q": "sas bucaramanga"}, headers={"HX-Request": "true"}
+    )
+    assert [c.name for c in response.context["companies"]] == ["Café El Cafetal de Bucaramanga S.A.S."]
+
+
+# The list: statuses with their dates -------------------------------------------------------------
+
+
+def test_declined_and_revoked_rows_show_their_status_and_date_not_linked_on_or_books(
+    accountant_client, workspace
+):
+    LinkRequestFactory(workspace=workspace, name="Rechazó S.A.S.", status="declined", decline_reason="No")
+    company = _link(workspace, "Revocó Ltda.", status="revoked", provisioning_status="ready")
+    body = accountant_client.get("/contador/").content.decode()
+    for name, status in (("Rechazó S.A.S.", "Rechazado"), ("Revocó Ltda.", "Revocado")):
+        row = next(r for r in body.split("<tr>") if name in r).split("</tr>")[0]
+        assert status in row and "el " in row
+        assert "Listos" not in row and "En espera" not in row  # the books' state is for active links only
+        assert "Ingresar" not in row
+    assert company.get_absolute_url() not in body
+    assert "Vinculada el" not in body
+
+
+# Datos de la empresa --------------------------------------------------------------------------------
+
+
+def _profile(company, **changes):
+    data = {
+        "person_type": company.person_type,
+        "name": company.name,
+        "given_names": "",
+        "surnames": "",
+        "document_type": company.document_type,
+        "sector": company.sector,
+        "ciiu_division": "",
+        "tax_responsibilities": company.tax_responsibilities,
+        "iva_periodicity": company.iva_periodicity,
+        "phone": company.phone,
+        "email": company.email,
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_accountant_completes_the_data_of_an_imported_company(
+    accountant_client, workspace, linked_company
+):
+    url = f"/c/{linked_company.slug}/datos/"
+    response = accountant_client.post(
+        url,
+        _profile(
+            linked_company,
+            name="Panadería Peña Hermanos S.A.S. (Bogotá)",
+            sector="C",
+            ciiu_division="10",
+            tax_responsibilities=["05", "07", "48"],
+            iva_periodicity="cuatrimestral",
+            phone="+57 601 555 0101",
+            email="contabilidad@pena.co",
+        ),
+    )
+    assert response.status_code == 302
+    linked_company.refresh_from_db()
+    assert linked_company.ciiu_division == "10" and linked_company.tax_responsibilities == ["05", "07", "48"]
+    assert (
+        linked_company.iva_periodicity == "cuatrimestral" and linked_company.email == "contabilidad@pena.co"
+    )
+    access = CompanyAccess.objects.get(workspace=workspace, company=linked_company)
+    assert access.name == "Panadería Peña Hermanos S.A.S. (Bogotá)"  # the list shows the new name at once
+    assert _names(accountant_client.get("/contador/", {"q": "bogota pena"})) == [access.name]
+
+
+def test_the_clients_owner_edits_the_company_data_too(client, client_member, company_andes):
+    client.force_login(client_member)
+    response = client.post(
+        f"/c/{company_andes.slug}/datos/", _profile(company_andes, phone="+57 604 444 1234")
+    )
+    assert response.status_code == 302
+    company_andes.refresh_from_db()
+    assert company_andes.phone == "+57 604 444 1234"
+
+
+def test_a_division_outside_the_sector_is_refused_in_spanish(accountant_client, linked_company):
+    response = accountant_client.post(
+        f"/c/{linked_company.slug}/datos/", _profile(linked_company, sector="C", ciiu_division="47")
+    )
+    assert (
+        response.status_code == 200 and "Elige una división del sector elegido" in response.content.decode()
+    )
+
+
+def test_a_persona_natural_is_named_by_names_and_surnames_and_may_use_a_cedula(
+    accountant_client, workspace, linked_company
+):
+    response = accountant_client.post(
+        f"/c/{linked_company.slug}/datos/",
+        _profile(
+            linked_company,
+            person_type="natural",
+            name="",
+            given_names="María Fernanda",
+            surnames="Peña Rodríguez",
+            document_type="cc",
+        ),
+    )
+    assert response.status_code == 302
+    linked_company.refresh_from_db()
+    assert linked_company.name == "María Fernanda Peña Rodríguez" and linked_company.check_digit == ""
+    assert linked_company.formatted_tax_id == "CC 900.123.456"
+    accountant_client.post(
+        f"/c/{linked_company.slug}/datos/",
+        _profile(
+            linked_company, given_names="María Fernanda", surnames="Peña Rodríguez", document_type="nit"
+        ),
+    )
+    linked_company.refresh_from_db()
+    assert linked_company.check_digit == "8"  # by NIT: the DV follows from the number
+    assert CompanyAccess.objects.get(company=linked_company).formatted_tax_id == "900.123.456-8"
+
+
+def test_a_persona_natural_needs_names(accountant_client, linked_company):
+    response = accountant_client.post(
+        f"/c/{linked_company.slug}/datos/", _profile(linked_company, person_type="natural", name="")
+    )
+    assert response.status_code == 200 and "Obligatorio para una persona natural" in response.content.decode()
+
+
+def test_colombian_fields_show_only_for_colombian_companies(client, company_mx, db):
+    member = CompanyMemberFactory(company=company_mx)
+    client.force_login(member.user)
+    body = client.get(f"/c/{company_mx.slug}/datos/").content.decode()
+    assert "Responsabilidades del RUT" not in body and "Periodicidad del IVA" not in body
+    assert "Tipo de persona" not in body and "Sector (sección CIIU)" in body
+    response = client.post(
+        f"/c/{company_mx.slug}/datos/",
+        {"name": company_mx.name, "sector": "G", "ciiu_division": "46", "tax_responsibilities": ["48"]},
+    )
+    assert response.status_code == 302
+    company_mx.refresh_from_db()
+    assert company_mx.tax_responsibilities == [] and company_mx.ciiu_division == "46"
+
+
+def test_the_company_home_links_to_its_data_and_says_what_is_missing(accountant_client, workspace):
+    company = _link(workspace, "Importada S.A.S.", tax_responsibilities=[])
+    try:
+        body = accountant_client.get(company.get_absolute_url()).content.decode()
+        assert f"/c/{company.slug}/datos/" in body and "Sin diligenciar" in body
+    finally:
+        drop_schema(company.schema_name)
+
+
+# Notices ----------------------------------------------------------------------------------------------
+
+
+def test_notices_page_shows_the_answers_and_marks_them_read(accountant_client, accountant, workspace):
+    from firms.models import Notice
+
+    access = LinkRequestFactory(workspace=workspace, name="Andes", status="declined")
+    Notice.objects.create(
+        user=accountant,
+        workspace=workspace,
+        access=access,
+        kind="declined",
+        company_name="Andes",
+        detail="No",
+    )
+    body = accountant_client.get("/contador/").content.decode()
+    assert 'class="notices-count">1' in body
+    page = accountant_client.get("/contador/avisos/").content.decode()
+    assert "Andes rechazó tu solicitud." in page and "“No”" in page
+    assert 'class="notices-count"' not in accountant_client.get("/contador/").content.decode()
+
+
+def test_notices_are_each_accountants_own(client, outsider, accountant, workspace):
+    from firms.models import Notice
+
+    Notice.objects.create(user=accountant, workspace=workspace, kind="revoked", company_name="Secreta S.A.S.")
+    client.force_login(outsider)
+    assert "Secreta" not in client.get("/contador/avisos/").content.decode()
+
+
+# Error pages ----------------------------------------------------------------------------------------
+
+
+def test_404_is_a_spanish_page_with_the_product_look(accountant_client):
+    response = accountant_client.get("/no-existe/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "no existe" in body and "css/app.css" in body and "Ir a mi Espacio Contador" in body
+
+
+def test_403_400_and_500_pages_are_spanish_with_the_product_look(client, db):
+    from django.template.loader import render_to_string
+
+    for name, text in (("403.html", "No puedes hacer esto"), ("400.html", "No entendimos esta solicitud")):
+        body = render_to_string(name)
+        assert text in body and "css/app.css" in body
+    body = render_to_string("500.html")  # rendered without the request: no database, no menu
+    assert "Algo salió mal" in body and "css/app.css" in body and "Es culpa nuestra" in body
+
+
+def test_notices_page_query_count_is_the_same_for_2_and_30_notices(accountant_client, accountant, workspace):
+    from firms.models import Notice
+    from tests.queries import page_queries
+
+    def add(count):
+        for _ in range(count):
+            access = CompanyAccessFactory(workspace=workspace)
+            Notice.objects.create(
+                user=accountant, workspace=workspace, access=access, kind="accepted", company_name=access.name
+            )
+
+    add(2)
+    small = page_queries(accountant_client, "/contador/avisos/")
+    add(28)
+    assert len(accountant_client.get("/contador/avisos/").context["page"]) == 30
+    assert page_queries(accountant_client, "/contador/avisos/") == small

@@ -55,3 +55,30 @@ def test_the_mapping_is_data_that_an_admin_can_change():
     TaxObligation.objects.filter(code="retencion_fuente").update(active=False)
     assert _codes(["07"]) == set()
     assert TaxObligation.objects.get(code="iva_bimestral").legal_basis.startswith("Decreto 2229 de 2023")
+
+
+def _natural_codes(responsibilities):
+    company = Company(
+        name="María Peña",
+        country="CO",
+        tax_id="79123456",
+        person_type="natural",
+        tax_responsibilities=responsibilities,
+    )
+    return {o.code for o in company_obligations(company, list(TaxObligation.objects.filter(active=True)))}
+
+
+@pytest.mark.django_db
+def test_a_persona_natural_files_renta_as_a_person_and_iva_and_retencion_as_their_rut_says():
+    assert _natural_codes(["05"]) == {"renta_personas_naturales"}
+    assert _natural_codes(["05", "07", "48"]) == {
+        "renta_personas_naturales",
+        "retencion_fuente",
+        "iva_bimestral",
+    }
+    assert _natural_codes(["05", "13"]) == {
+        "renta_gc_pago_cuota1",
+        "renta_gc_declaracion_y_pago_cuota2",
+        "renta_gc_pago_cuota3",
+    }
+    assert "renta_personas_naturales" not in _codes(["05"])  # a persona jurídica does not

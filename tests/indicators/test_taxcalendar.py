@@ -122,7 +122,7 @@ def test_command_prints_the_calendar_as_csv(db):
 
 def test_command_prints_the_rows_of_one_nit(db):
     rows = _command("--country", "CO", "--year", "2026", "--nit", "900.123.456-8")
-    assert rows[1:] and {row[2] for row in rows[1:]} == {"6", "5-6"}
+    assert rows[1:] and {row[2] for row in rows[1:]} == {"6", "5-6", "55-56"}
 
 
 @pytest.mark.parametrize(
@@ -131,3 +131,38 @@ def test_command_prints_the_rows_of_one_nit(db):
 def test_command_refuses_what_it_cannot_compute(db, args):
     with pytest.raises(CommandError):
         _command(*args)
+
+
+# Personas naturales (Decreto 2229 de 2023, art. 1.6.1.13.2.15) --------------------------------------
+
+RULES_CSV = Path(__file__).resolve().parents[2] / "indicators" / "data" / "co_tax_rules_decreto_2229_2023.csv"
+
+
+def test_renta_personas_naturales_goes_by_pairs_of_the_last_two_digits_from_august_to_october():
+    rows = [r for r in national_calendar(2026) if r.obligation == "renta_personas_naturales"]
+    assert len(rows) == 50 and {r.period for r in rows} == {"AG2025"}
+    by_pair = {r.nit_last_digits: r.due_date for r in rows}
+    # August 2026: the 7th is a holiday (Batalla de Boyacá): the 7th business day is the 12th.
+    assert by_pair["01-02"] == date(2026, 8, 12)
+    assert by_pair["25-26"].month == 8 and by_pair["27-28"] == date(2026, 9, 1)
+    assert by_pair["65-66"].month == 9 and by_pair["67-68"] == date(2026, 10, 1)
+    # October 2026: the 12th is a holiday (Día de la Raza): the 17th business day is the 26th.
+    assert by_pair["99-00"] == date(2026, 10, 26)
+    assert [r.due_date for r in rows] == sorted(r.due_date for r in rows)
+    assert len({r.due_date for r in rows}) == 50  # one business day per pair
+
+
+def test_the_last_two_digits_of_a_nit_give_its_pair():
+    from indicators.taxcalendar import RULES
+
+    rule = RULES["renta_personas_naturales"]
+    assert rule.digits_of("79123456") == "55-56" and rule.digits_of("12345600") == "99-00"
+    assert rule.digits_of("1001") == "01-02" and rule.digits_of("900123450") == "49-50"
+
+
+def test_command_prints_every_obligation_of_the_decree_personas_naturales_included(db):
+    with open(RULES_CSV, encoding="utf-8") as handle:
+        decree = {row["obligation"] for row in csv.DictReader(handle)}
+    rows = _command("--country", "CO", "--year", "2027")
+    assert {row[0] for row in rows[1:]} == decree
+    assert ["renta_personas_naturales", "AG2026", "01-02", "2027-08-10"] in rows

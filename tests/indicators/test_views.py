@@ -72,6 +72,9 @@ def test_exports_csv_and_xlsx(accountant_client, two_clients, today):
         io.BytesIO(accountant_client.get(f"{CALENDAR}exportar.xlsx", {"dias": 30}).content)
     ).active
     assert sheet.max_row == 5 and sheet["B5"].value == two_clients[0].name
+    # Real date cells: the spreadsheet sorts and filters them as dates.
+    assert sheet["A4"].is_date and sheet["A4"].value.date() == date(2026, 3, 13)
+    assert sheet["A4"].number_format == "DD/MM/YYYY"
     assert accountant_client.get(f"{CALENDAR}exportar.pdf").status_code == 404
 
 
@@ -116,20 +119,41 @@ def test_month_view(accountant_client, two_clients, today):
     assert accountant_client.get(f"{CALENDAR}mes/", {"mes": "no-es-mes"}).status_code == 200
 
 
-def test_company_calendar_and_iva_periodicity(accountant_client, linked_company, today):
+def test_company_calendar_follows_the_iva_periodicity_of_the_company_data(
+    accountant_client, linked_company, today
+):
     url = f"/c/{linked_company.slug}/calendario/"
     assert "IVA bimestral" in accountant_client.get(url).content.decode()
-    accountant_client.post(url, {"iva_periodicity": "cuatrimestral"})
+    data = {
+        "person_type": "juridica",
+        "name": linked_company.name,
+        "document_type": "nit",
+        "sector": "C",
+        "tax_responsibilities": ["05", "42", "48"],
+        "iva_periodicity": "cuatrimestral",
+    }
+    accountant_client.post(f"/c/{linked_company.slug}/datos/", data)
     linked_company.refresh_from_db()
     assert linked_company.iva_periodicity == "cuatrimestral"
     body = accountant_client.get(url).content.decode()
     assert "IVA cuatrimestral" in body and "IVA bimestral: declaración" not in body
 
 
-def test_calendar_menu_shows_only_with_colombian_companies(accountant_client, workspace, today):
+def test_calendar_menu_shows_for_colombian_workspaces_and_workspaces_with_colombian_companies(
+    accountant_client, workspace, today
+):
+    workspace.country = "MX"
+    workspace.save(update_fields=["country"])
     assert "Calendario tributario" not in accountant_client.get("/contador/").content.decode()
     CompanyAccessFactory(workspace=workspace, company=CompanyFactory(country="CO"))
     assert "Calendario tributario" in accountant_client.get("/contador/").content.decode()
+
+
+def test_a_new_colombian_workspace_sees_the_calendar_with_an_empty_state(accountant_client, today):
+    body = accountant_client.get("/contador/").content.decode()
+    assert 'href="/contador/calendario/"' in body
+    body = accountant_client.get(CALENDAR).content.decode()
+    assert "Aquí aparecerán los vencimientos de tus clientes colombianos" in body
 
 
 def test_calendar_of_a_workspace_without_colombian_companies_explains_it(accountant_client):
@@ -224,3 +248,86 @@ def test_indicators_query_count_is_the_same_for_2_and_40_resources(accountant_cl
     add(38, 2)
     assert len(accountant_client.get("/contador/indicadores/").context["resources"]) == 40
     assert page_queries(accountant_client, "/contador/indicadores/") == small
+
+
+# The company calendar and its data ----------------------------------------------------------------
+
+
+def test_a_company_without_rut_responsibilities_says_so_and_links_to_its_data(
+    accountant_client, workspace, linked_company, today
+):
+    type(linked_company).objects.filter(pk=linked_company.pk).update(tax_responsibilities=[])
+    body = accountant_client.get(f"/c/{linked_company.slug}/calendario/").content.decode()
+    assert "Las responsabilidades del RUT de esta empresa no están diligenciadas" in body
+    assert f'href="/c/{linked_company.slug}/datos/"' in body
+    workspace_body = accountant_client.get(CALENDAR).content.decode()
+    assert "no tiene diligenciadas sus responsabilidades del RUT" in workspace_body
+    assert f"/c/{linked_company.slug}/datos/" in workspace_body
+
+
+def test_a_persona_naturals_calendar_shows_renta_personas_naturales(accountant_client, linked_company, today):
+    type(linked_company).objects.filter(pk=linked_company.pk).update(
+        person_type="natural", given_names="María", surnames="Peña", tax_responsibilities=["05"]
+    )
+    today["day"] = date(2026, 7, 1)
+    body = accountant_client.get(f"/c/{linked_company.slug}/calendario/", {"dias": 90}).content.decode()
+    # NIT 900123456: last two digits 56, pair 55-56, the 15th business day of September 2026.
+    assert "Renta personas naturales" in body and "Renta personas jurídicas" not in body
+    assert "21/09/2026" in body
+
+
+def test_marking_as_filed_asks_first_and_the_filed_list_can_undo_it(accountant_client, linked_company, today):
+    url = f"/c/{linked_company.slug}/calendario/"
+    body = accountant_client.get(url).content.decode()
+    assert 'data-confirm="¿Marcar “IVA bimestral: declaración y pago”, periodo' in body
+    response = accountant_client.post(
+        f"{url}presentada/",
+        {"obligation": "iva_bimestral", "period": "2025-11/12", "filed": "on", "next": url},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Marcada como presentada: IVA bimestral: declaración y pago, periodo 2025-11/12." in body
+    filed = body.split("Obligaciones marcadas como presentadas")[1]
+    assert "2025-11/12" in filed and "Desmarcar presentada" in filed
+    accountant_client.post(f"{url}presentada/", {"obligation": "iva_bimestral", "period": "2025-11/12"})
+    assert not ObligationFiling.objects.filter(company=linked_company).exists()
+    assert "Aún no hay obligaciones de esta empresa marcadas" in accountant_client.get(url).content.decode()
+
+
+# The DV calculator ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nit", "says"),
+    [
+        ("900.123.456", "El DV es <strong>8</strong>"),
+        ("860002964", "El DV es <strong>4</strong>"),
+        ("900.123.456-8", "es correcto"),
+        ("900.123.456-7", "no es correcto: debe ser 8"),
+        ("abc", "Escribe los dígitos del NIT"),
+    ],
+)
+def test_the_dv_calculator_computes_and_checks_check_digits(accountant_client, nit, says):
+    response = accountant_client.get("/contador/indicadores/calculadora-dv/", {"nit": nit})
+    assert response.status_code == 200 and says in response.content.decode()
+
+
+def test_the_dv_tool_indicator_opens_the_calculator(accountant_client):
+    tool = Resource.objects.create(kind="tool", title="DV", summary="s", tool="nit_dv")
+    response = accountant_client.get(f"/contador/indicadores/{tool.pk}/")
+    assert response.status_code == 302 and response.url == "/contador/indicadores/calculadora-dv/"
+
+
+def test_the_demo_indicators_are_real_entries(accountant_client, db):
+    from indicators.demo import seed_resources
+
+    seed_resources()
+    seed_resources()  # idempotent
+    resources = Resource.objects.filter(countries=["CO"])
+    assert resources.count() == 4
+    for resource in resources:
+        assert resource.title and resource.summary and resource.published_on
+        assert resource.url or resource.tool or len(resource.body) > 400, resource.title
+    guide = resources.get(kind="guide")
+    body = accountant_client.get(f"/contador/indicadores/{guide.pk}/").content.decode()
+    assert "formulario 300" in body and "92.000 UVT" in body

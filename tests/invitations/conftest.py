@@ -5,7 +5,7 @@ from django.core import mail
 
 from firms.tax_ids import TaxId
 from invitations.models import Invitation
-from invitations.services.create import client_account_create, client_link_request
+from invitations.services.create import client_account_create, client_link_request, link_request_dispatch
 from invitations.services.deliver import invitation_deliver
 
 TOKEN_IN_URL = re.compile(r"/invitaciones/([A-Za-z0-9_\-]+)/")
@@ -19,12 +19,23 @@ def deliver_all() -> list[str]:
     return [TOKEN_IN_URL.search(message.body).group(1) for message in mail.outbox[before:]]
 
 
+ANDES_NIT = TaxId("860002964", "4")
+
+
+def request_link(workspace, accountant, tax_id=ANDES_NIT, name="Distribuidora Los Andes"):
+    """What "Añadir cliente" and then its worker do: the request, then the invitations of the company's
+    admins if a company has the tax ID. Returns the request (the workspace's access)."""
+    access = client_link_request(
+        workspace=workspace, name=name, country="CO", tax_id=tax_id, invited_by=accountant
+    )
+    link_request_dispatch(access_id=access.pk)
+    return access
+
+
 @pytest.fixture
 def link_request(workspace, accountant, company_andes, client_member):
     """The accountant asked company_andes (owned by client_member) for access; the e-mail went out."""
-    client_link_request(
-        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
-    )
+    request_link(workspace, accountant)
     (token,) = deliver_all()
     return Invitation.objects.get(company=company_andes, workspace=workspace), token
 
@@ -45,3 +56,14 @@ def activation(workspace, accountant):
     )
     (token,) = deliver_all()
     return Invitation.objects.get(company=company), token
+
+
+def deliver_notices() -> list:
+    """What the worker does with the notices' e-mails queued on commit. Returns the e-mails sent."""
+    from firms.models import Notice
+    from firms.services import notice_deliver
+
+    before = len(mail.outbox)
+    for notice in Notice.objects.filter(email_wanted=True, emailed_at__isnull=True).order_by("pk"):
+        notice_deliver(notice_id=notice.pk)
+    return mail.outbox[before:]

@@ -4,10 +4,10 @@ from django.core import mail
 
 from accounts.models import User
 from firms.tax_ids import TaxId
-from invitations.services.create import client_account_create, client_link_request
+from invitations.services.create import client_account_create
 from tests.factories import UserFactory
 
-from .conftest import deliver_all
+from .conftest import deliver_all, request_link
 
 
 def _html(message):
@@ -39,9 +39,7 @@ def test_link_request_email_in_english_for_an_english_speaking_admin(
     workspace, accountant, company_andes, client_member
 ):
     User.objects.filter(pk=client_member.pk).update(language="en")
-    client_link_request(
-        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
-    )
+    request_link(workspace, accountant)
     deliver_all()
     message = mail.outbox[-1]
     assert (
@@ -89,3 +87,20 @@ def test_ownership_offer_to_an_existing_english_speaking_user(workspace, account
         == f"{accountant.full_name} created the account of Café Macondo S.A.S. in Portal Contador"
     )
     assert "Accept here to be the owner of the company" in message.body and "password" not in message.body
+
+
+def test_invitation_links_follow_site_url(workspace, accountant, company_andes, client_member, settings):
+    settings.SITE_URL = "http://localhost:8111"
+    request_link(workspace, accountant)
+    deliver_all()
+    assert "http://localhost:8111/invitaciones/" in mail.outbox[-1].body
+    assert "localhost:8000" not in mail.outbox[-1].body
+
+
+def test_make_run_gives_the_worker_the_same_port_as_the_web_server():
+    """The worker builds the links of the e-mails it sends: it must see the PORT that `make run` serves on."""
+    from pathlib import Path
+
+    run = (Path(__file__).resolve().parents[2] / "scripts" / "run.sh").read_text()
+    assert 'export PORT="${PORT:-8000}"' in run
+    assert run.index("export PORT") < run.index("celery -A accountant_portal worker")

@@ -32,6 +32,7 @@ def request_to_andes(company_andes):
     CompanyMemberFactory(company=company_andes, user=UserFactory(), role="owner")
     return lambda: client_link_request(
         workspace=accountant.workspace_memberships.get().workspace,
+        name="Los Andes",
         country="CO",
         tax_id=TaxId("860002964", "4"),
         invited_by=accountant,

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from firms.models import CompanyAccess
-from firms.tax_ids import TaxId
+from core.emails import DeliveryFailed
+from firms.models import CompanyAccess, Notice
 from invitations.models import Invitation
 from invitations.services.answer import (
     invitation_accept,
@@ -13,10 +13,9 @@ from invitations.services.answer import (
     invitation_for_token,
 )
 from invitations.services.common import InvalidLink, InvitationError
-from invitations.services.create import client_link_request
-from tests.factories import CompanyMemberFactory
+from tests.factories import CompanyMemberFactory, WorkspaceMemberFactory
 
-from ..conftest import deliver_all
+from ..conftest import deliver_all, deliver_notices, request_link
 
 
 def _access(invitation):
@@ -36,9 +35,7 @@ def test_the_first_admin_to_answer_closes_the_request_for_all(
     workspace, accountant, company_andes, client_member
 ):
     other_admin = CompanyMemberFactory(company=company_andes, role="admin").user
-    client_link_request(
-        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
-    )
+    request_link(workspace, accountant)
     deliver_all()
     mine = Invitation.objects.get(recipient=client_member)
     invitation_decline(invitation=mine, user=client_member, reason="No trabajamos con ustedes")
@@ -119,3 +116,48 @@ def test_invitation_state_answers_for_each_kind_of_visitor(link_request, activat
     Invitation.objects.filter(pk=invitation.pk).update(status="accepted")
     invitation.refresh_from_db()
     assert invitation_state(invitation=invitation, user=recipient) == LinkState.USED
+
+
+def test_the_accountant_gets_a_notice_and_an_email_when_the_client_accepts(
+    link_request, workspace, accountant, django_capture_on_commit_callbacks
+):
+    staff = WorkspaceMemberFactory(workspace=workspace, role="staff").user
+    invitation, _token = link_request
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitation_accept(invitation=invitation, user=invitation.recipient)
+    assert len(callbacks) == 1  # one e-mail task, queued once the answer is committed
+    notices = Notice.objects.filter(workspace=workspace, kind="accepted")
+    assert {n.user for n in notices} == {accountant, staff}  # every accountant of the practice, in the app
+    assert {n.company_name for n in notices} == {invitation.company.name}
+    emails = deliver_notices()
+    assert [m.to for m in emails] == [[accountant.email]]  # the e-mail to who sent the request
+    assert notices.get(user=accountant).emailed_at is not None and notices.get(user=staff).emailed_at is None
+    assert "http://testserver/contador/" in emails[0].body
+
+
+def test_the_accountant_learns_the_reason_when_the_client_declines(link_request, accountant):
+    invitation, _token = link_request
+    invitation_decline(invitation=invitation, user=invitation.recipient, reason="Ya tenemos contador")
+    notice = Notice.objects.get(user=accountant)
+    assert notice.kind == "declined" and notice.detail == "Ya tenemos contador"
+    (message,) = deliver_notices()
+    assert message.to == [accountant.email] and "Ya tenemos contador" in message.body
+    assert "Se rechazó tu solicitud" in message.subject
+
+
+def test_a_notice_email_is_sent_once_and_retried_on_smtp_errors(link_request, accountant, settings):
+    from firms.services import notice_deliver
+    from firms.tasks import notice_email_task
+
+    invitation, _token = link_request
+    invitation_accept(invitation=invitation, user=invitation.recipient)  # on_commit not run: no e-mail yet
+    notice = Notice.objects.get(user=accountant)
+    settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
+    with pytest.raises(DeliveryFailed):
+        notice_deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.emailed_at is None
+    assert DeliveryFailed in notice_email_task.autoretry_for and notice_email_task.max_retries == 6
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notice_deliver(notice_id=notice.pk) is True
+    assert notice_deliver(notice_id=notice.pk) is False  # safe to run twice

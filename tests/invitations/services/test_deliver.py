@@ -15,10 +15,11 @@ from invitations.services.answer import (
     invitations_expire,
 )
 from invitations.services.common import InvitationError
-from invitations.services.create import client_link_request
+from invitations.services.create import client_link_request, link_request_dispatch
 from invitations.services.deliver import access_resend, invitation_deliver, invitations_remind
+from tests.factories import CompanyMemberFactory
 
-from ..conftest import deliver_all
+from ..conftest import deliver_all, request_link
 
 
 def _access(invitation):
@@ -29,7 +30,7 @@ def test_sending_marks_sent_only_after_the_backend_accepted(link_request):
     invitation, token = link_request
     invitation.refresh_from_db()
     assert invitation.status == "sent" and invitation.sent_at and invitation.attempts == 1
-    assert _access(invitation).invitation_status == "sent"
+    assert _access(invitation).invitation_status == ""  # a request's sending never shows in the list
     assert [e.kind for e in invitation.events.all()] == ["queued", "sent"]
     assert invitation_for_token(token) == invitation
 
@@ -38,9 +39,7 @@ def test_failed_sending_is_recorded_and_nothing_is_marked_sent(
     workspace, accountant, company_andes, client_member, settings
 ):
     settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
-    client_link_request(
-        workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
-    )
+    request_link(workspace, accountant)
     invitation = Invitation.objects.get()
     with pytest.raises(Exception, match="SMTP"):
         deliver_all()
@@ -48,7 +47,7 @@ def test_failed_sending_is_recorded_and_nothing_is_marked_sent(
     assert invitation.status == "failed" and invitation.sent_at is None and invitation.attempts == 1
     assert "550" in invitation.last_error
     assert not invitation.tokens.exists()  # the link that was not sent does not work
-    assert _access(invitation).invitation_status == "failed"
+    assert _access(invitation).invitation_status == ""  # nor its failures: an unknown NIT has none
     assert [e.kind for e in invitation.events.all()] == ["queued", "failed"]
 
 
@@ -58,14 +57,15 @@ def test_a_rolled_back_transaction_sends_nothing(
     with django_capture_on_commit_callbacks() as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             client_link_request(
-                workspace=workspace, country="CO", tax_id=TaxId("860002964", "4"), invited_by=accountant
+                workspace=workspace,
+                name="Andes",
+                country="CO",
+                tax_id=TaxId("860002964", "4"),
+                invited_by=accountant,
             )
             raise RuntimeError("something later failed")
     assert callbacks == [] and mail.outbox == []
-    assert (
-        not Invitation.objects.exists()
-        and not CompanyAccess.objects.filter(company__tax_id="860002964").exists()
-    )
+    assert not Invitation.objects.exists() and not CompanyAccess.objects.filter(tax_id="860002964").exists()
 
 
 def test_tokens_are_stored_hashed_and_long(link_request):
@@ -74,18 +74,46 @@ def test_tokens_are_stored_hashed_and_long(link_request):
     assert len(token) >= 43 and token not in stored and stored == token_hash(token)
 
 
-def test_resend_is_limited_to_once_every_10_minutes(link_request):
+def _resend(access):
+    """The list's "Send again", then what its worker does for a request."""
+    access_resend(access=access)
+    link_request_dispatch(access_id=access.pk, resend=True)
+
+
+def test_resend_is_limited_to_once_every_10_minutes_and_says_from_when(link_request):
     invitation, _token = link_request
     access = _access(invitation)
-    with pytest.raises(InvitationError, match="10"):
+    with pytest.raises(InvitationError, match="10 minutos. Podrás enviarla de nuevo desde las"):
         access_resend(access=access)
-    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
-    assert access_resend(access=access) == 1
+    CompanyAccess.objects.filter(pk=access.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
+    assert _access(invitation).can_resend_now
+    _resend(access)
     (new_token,) = deliver_all()
     invitation.refresh_from_db()
     assert invitation.status == "sent" and invitation.expires_at > timezone.now() + timedelta(days=6)
+    assert not _access(invitation).can_resend_now
     with pytest.raises(InvitationError):
         access_resend(access=access)
+
+
+def test_resending_a_request_for_an_unregistered_nit_looks_the_same_and_sends_nothing(workspace, accountant):
+    access = request_link(workspace, accountant, TaxId("901234567", "7"), name="Café Macondo")
+    with pytest.raises(InvitationError, match="10 minutos"):
+        access_resend(access=access)
+    CompanyAccess.objects.filter(pk=access.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
+    _resend(access)
+    access.refresh_from_db()
+    assert access.requested_at > timezone.now() - timedelta(minutes=1) and not access.can_resend_now
+    assert deliver_all() == [] and not Invitation.objects.exists()
+
+
+def test_resending_a_request_reaches_a_company_registered_since(workspace, accountant, company_andes):
+    access = request_link(workspace, accountant)  # nobody administers company_andes yet
+    assert not Invitation.objects.exists()
+    CompanyMemberFactory(company=company_andes, role="owner")
+    CompanyAccess.objects.filter(pk=access.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
+    _resend(access)
+    assert len(deliver_all()) == 1
 
 
 def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
@@ -93,8 +121,12 @@ def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(days=1), created_at=timezone.now() - timedelta(days=8)
     )
+    CompanyAccess.objects.filter(pk=invitation.access_id).update(
+        requested_at=timezone.now() - timedelta(days=8)
+    )
     assert invitations_expire() == 1
-    access_resend(access=_access(invitation))
+    assert _access(invitation).invitation_status == ""  # the list never says a request's link expired
+    _resend(_access(invitation))
     (new_token,) = deliver_all()
     assert invitation_for_token(new_token) == invitation
     invitation_accept(
@@ -115,4 +147,4 @@ def test_daily_job_expires_and_reminds_once(link_request, django_capture_on_comm
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert invitations_expire() == 1
     invitation.refresh_from_db()
-    assert invitation.status == "expired" and _access(invitation).invitation_status == "expired"
+    assert invitation.status == "expired" and _access(invitation).invitation_status == ""
