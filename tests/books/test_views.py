@@ -456,7 +456,7 @@ def test_plan_consulta_reads_the_books_with_the_write_controls_hidden_and_a_note
         "periodos/",
     ]:
         body = accountant_client.get(_url(company, path)).content.decode()
-        assert "Plan consulta: puedes ver estos libros, pero no modificarlos." in body, path
+        assert "Plan consulta: puedes ver todo aquí, pero no cambiarlo." in body, path
         assert "Contabilizar" not in body and "Anular" not in body and "Nuevo tercero" not in body, path
     # The server refuses anyway.
     assert (
