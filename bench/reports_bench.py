@@ -1,6 +1,9 @@
 """Reports at a million lines (called by bench/run.py): one company with 1,000,000 posted lines over 12
 months (about 2,000 terceros, 300 movement accounts, 5 cost centers), built in SQL with generate_series and
-posted by the ledger's own triggers; then the same figures for 100,000 lines, to show how time grows."""
+posted by the ledger's own triggers; then the same figures for 100,000 lines, to show how time grows.
+
+Each comprobante has a tercero on two of its four lines, and each tercero keeps to two of 30 accounts
+(receivables, payables, income), as clients and suppliers do; the other lines go to any of 300 accounts."""
 
 import statistics
 import time
@@ -28,10 +31,14 @@ SELECT 'juridica', 'nit', (800000000 + n)::text, '', 'Tercero ' || n, '', '', ''
   FROM generate_series(1, %(terceros)s) AS n;
 INSERT INTO books_costcenter (code, name, is_active)
 SELECT 'CC' || n, 'Centro ' || n, true FROM generate_series(1, 5) AS n;
-CREATE TEMP TABLE bench_accounts ON COMMIT DROP AS
+CREATE TEMP TABLE bench_accounts AS
 SELECT row_number() OVER (ORDER BY code) AS n, code FROM books_account a
  WHERE code ~ '^[1-6]' AND NOT EXISTS (SELECT 1 FROM books_account c WHERE c.parent_id = a.code)
  ORDER BY code LIMIT 300;
+CREATE TEMP TABLE bench_tercero_accounts AS
+SELECT row_number() OVER (ORDER BY code) AS n, code FROM books_account a
+ WHERE code ~ '^(13|22|23|41)' AND NOT EXISTS (SELECT 1 FROM books_account c WHERE c.parent_id = a.code)
+ ORDER BY code LIMIT 30;
 INSERT INTO books_entry (voucher_type_id, number, date, description, status, source, total, prepared_by_name,
     created_at, posted_by_name, annulled_by_name, annul_reason)
 SELECT (SELECT id FROM books_vouchertype WHERE code = 'CC'), NULL, date '2025-01-01' + (e %% 365),
@@ -39,16 +46,23 @@ SELECT (SELECT id FROM books_vouchertype WHERE code = 'CC'), NULL, date '2025-01
   FROM generate_series(1, %(entries)s) AS e;
 INSERT INTO books_entryline (entry_id, line_no, date, account_id, third_party_id, cost_center_id, description,
     debit, credit)
-SELECT en.id, k, en.date, a.code,
-       (SELECT min(id) FROM books_thirdparty) + ((en.id * 7 + k * 13) %% %(terceros)s),
-       CASE WHEN k = 1 THEN (SELECT min(id) FROM books_costcenter) + (en.id %% 5) END,
+SELECT en.id, k, en.date,
+       CASE k WHEN 1 THEN ta1.code WHEN 3 THEN ta3.code WHEN 2 THEN a2.code ELSE a4.code END,
+       CASE WHEN k IN (1, 3) THEN (SELECT min(id) FROM books_thirdparty) + t.n END,
+       CASE WHEN k = 2 THEN (SELECT min(id) FROM books_costcenter) + (en.id %% 5) END,
        '', CASE WHEN k <= 2 THEN amount.v ELSE 0 END,
        CASE WHEN k = 3 THEN 2 * amount.v - 1 WHEN k = 4 THEN 1 ELSE 0 END
   FROM books_entry en
-  CROSS JOIN generate_series(1, 4) AS k
+  CROSS JOIN LATERAL (SELECT (en.id * 7919) %% %(terceros)s AS n) AS t  -- the comprobante's tercero
   CROSS JOIN LATERAL (SELECT ((en.id * 7919) %% 99991 + 100)::numeric(18, 2) AS v) AS amount
-  JOIN bench_accounts a ON a.n = 1 + ((en.id * 31 + k * 101) %% 300);
+  JOIN bench_tercero_accounts ta1 ON ta1.n = 1 + (t.n %% 30)  -- each tercero keeps to two accounts
+  JOIN bench_tercero_accounts ta3 ON ta3.n = 1 + ((t.n * 7 + 3) %% 30)
+  JOIN bench_accounts a2 ON a2.n = 1 + ((en.id * 31) %% 300)
+  JOIN bench_accounts a4 ON a4.n = 1 + ((en.id * 17) %% 300)
+  CROSS JOIN generate_series(1, 4) AS k;
 UPDATE books_entry SET status = 'posted', number = id, posted_at = now(), posted_by_name = 'bench';
+DROP TABLE bench_accounts;
+DROP TABLE bench_tercero_accounts;
 """
 
 PLAIN_SUM = """

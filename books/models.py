@@ -278,6 +278,7 @@ class EntryLine(models.Model):
             models.Index(fields=["account", "date", "entry"], name="line_account_date_idx"),
             models.Index(fields=["third_party", "date"], name="line_third_party_date_idx"),
             models.Index(fields=["cost_center", "date"], name="line_cost_center_date_idx"),
+            models.Index(fields=["date"], name="line_date_idx"),  # the days a report's period cuts a month
         ]
 
     def __str__(self):
@@ -306,6 +307,27 @@ class Balance(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["period", "account"], name="balance_period_account_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.period:%Y-%m}"
+
+
+class AccountBalance(models.Model):
+    """Debits and credits per account × month, kept with Balance by the same trigger: the trial balance
+    without a tercero or cost center reads this small table (accounts × months) instead of Balance."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField()
+    debit = models.DecimalField(**MONEY, default=ZERO)
+    credit = models.DecimalField(**MONEY, default=ZERO)
+
+    class Meta:
+        verbose_name = _("account balance")
+        verbose_name_plural = _("account balances")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "period"], name="account_balance_key_unique")
+        ]
+        indexes = [models.Index(fields=["period", "account"], name="account_balance_period_idx")]
 
     def __str__(self):
         return f"{self.account_id} {self.period:%Y-%m}"

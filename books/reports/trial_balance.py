@@ -11,6 +11,10 @@ from django.db import connection
 from ..models import ZERO
 
 LEVEL_LENGTHS = {"clase": 1, "grupo": 2, "cuenta": 4, "subcuenta": 6, "auxiliar": 8}
+ACCOUNT_BALANCES = (
+    "(SELECT account_id, NULL::bigint AS third_party_id, NULL::bigint AS cost_center_id, period, debit, "
+    "credit FROM books_accountbalance) AS b"
+)
 POSTED_LINES = "books_entryline l JOIN books_entry e ON e.id = l.entry_id AND e.status = 'posted'"
 # A code and every code under it: "1105" up to "1105999…" (codes are digits).
 CODE_CEILING = "99999999999999999999"
@@ -81,15 +85,22 @@ def _whole_months(start: date, end: date) -> tuple[date, date] | None:
     return (first, last) if first <= last else None
 
 
-def movements_sql(*, start: date, end: date, scope: Scope = Scope()) -> tuple[str, list]:
+def movements_sql(
+    *, start: date, end: date, scope: Scope = Scope(), by_third_party: bool = False
+) -> tuple[str, list]:
     """A query of (account_id, third_party_id, cost_center_id, opening, debit, credit) rows whose sums are the
     opening balance before `start` and the movements of [start, end]: monthly balances for whole months,
-    posted lines for the days of the months the period's edges cut."""
+    posted lines for the days of the months the period's edges cut. The balances per account × month serve
+    unless a tercero or a cost center matters; then the balances per account × tercero × cost center."""
     balances, balance_params = scope.where()
     lines, line_params = scope.where("l")
+    if by_third_party or scope.third_party or scope.cost_center:
+        table = "books_balance"
+    else:
+        table = ACCOUNT_BALANCES
     parts = [
         (
-            "SELECT account_id, third_party_id, cost_center_id, debit - credit, 0, 0 FROM books_balance "  # noqa: S608
+            f"SELECT account_id, third_party_id, cost_center_id, debit - credit, 0, 0 FROM {table} "  # noqa: S608
             f"WHERE period < %s{balances}",
             [month_start(start), *balance_params],
         ),
@@ -103,7 +114,7 @@ def movements_sql(*, start: date, end: date, scope: Scope = Scope()) -> tuple[st
     if months:
         parts.append(
             (
-                "SELECT account_id, third_party_id, cost_center_id, 0, debit, credit FROM books_balance "  # noqa: S608
+                f"SELECT account_id, third_party_id, cost_center_id, 0, debit, credit FROM {table} "  # noqa: S608
                 f"WHERE period BETWEEN %s AND %s{balances}",
                 [*months, *balance_params],
             )
@@ -139,7 +150,7 @@ def trial_balance(
     accounts shallower than it, so the totals always balance. Rows whose figures are all zero are left out,
     unless `include_zero` asks for every such account of the chart in the scope.
     """
-    movements, params = movements_sql(start=start, end=end, scope=scope)
+    movements, params = movements_sql(start=start, end=end, scope=scope, by_third_party=by_third_party)
     key = "m.account_id" if level is None else f"left(m.account_id, {LEVEL_LENGTHS[level]})"
     third_party = "m.third_party_id" if by_third_party else "NULL::bigint"
     sql = f"""

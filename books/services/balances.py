@@ -28,7 +28,25 @@ SELECT coalesce(b.account_id, l.account_id), coalesce(b.third_party_id, l.third_
  ORDER BY 1, 2, 3, 4
 """
 
+# Per account × month: the small table the trial balance reads, against the posted lines.
+ACCOUNT_DIFFERENCES_SQL = """
+WITH lines AS (
+    SELECT l.account_id, date_trunc('month', l.date)::date AS period,
+           sum(l.debit) AS debit, sum(l.credit) AS credit
+      FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
+     WHERE e.status = 'posted'
+     GROUP BY 1, 2
+)
+SELECT coalesce(b.account_id, l.account_id), NULL, NULL, coalesce(b.period, l.period),
+       coalesce(b.debit, 0), coalesce(b.credit, 0), coalesce(l.debit, 0), coalesce(l.credit, 0)
+  FROM books_accountbalance b
+  FULL JOIN lines l ON l.account_id = b.account_id AND l.period = b.period
+ WHERE coalesce(b.debit, 0) <> coalesce(l.debit, 0) OR coalesce(b.credit, 0) <> coalesce(l.credit, 0)
+ ORDER BY 1, 4
+"""
+
 REBUILD_SQL = """
+DELETE FROM books_accountbalance;
 DELETE FROM books_balance;
 INSERT INTO books_balance (account_id, third_party_id, cost_center_id, period, debit, credit)
 SELECT l.account_id, l.third_party_id, l.cost_center_id, date_trunc('month', l.date)::date,
@@ -36,6 +54,8 @@ SELECT l.account_id, l.third_party_id, l.cost_center_id, date_trunc('month', l.d
   FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
  WHERE e.status = 'posted'
  GROUP BY 1, 2, 3, 4;
+INSERT INTO books_accountbalance (account_id, period, debit, credit)
+SELECT account_id, period, sum(debit), sum(credit) FROM books_balance GROUP BY 1, 2;
 """
 
 
@@ -44,18 +64,32 @@ def balances_check(*, repair: bool = True) -> BalanceCheck:
     differences (there must never be any) and, with `repair`, rebuild the balances from the lines."""
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE books_balance IN SHARE ROW EXCLUSIVE MODE")  # no posting meanwhile
-            cursor.execute(DIFFERENCES_SQL)
+            cursor.execute("LOCK TABLE books_balance, books_accountbalance IN SHARE ROW EXCLUSIVE MODE")
+            rows = []
+            for sql, table in ((DIFFERENCES_SQL, "balance"), (ACCOUNT_DIFFERENCES_SQL, "account_balance")):
+                cursor.execute(sql)
+                rows += [(table, *row) for row in cursor.fetchall()]
             differences = [
                 {
-                    "account": row[0],
-                    "third_party": row[1],
-                    "cost_center": row[2],
-                    "period": row[3].isoformat(),
-                    "kept": [str(row[4]), str(row[5])],
-                    "lines": [str(row[6]), str(row[7])],
+                    "table": table,
+                    "account": account,
+                    "third_party": third_party,
+                    "cost_center": cost_center,
+                    "period": period.isoformat(),
+                    "kept": [str(kept_debit), str(kept_credit)],
+                    "lines": [str(debit), str(credit)],
                 }
-                for row in cursor
+                for (
+                    table,
+                    account,
+                    third_party,
+                    cost_center,
+                    period,
+                    kept_debit,
+                    kept_credit,
+                    debit,
+                    credit,
+                ) in rows
             ]
             if differences and repair:
                 cursor.execute(REBUILD_SQL)

@@ -47,3 +47,21 @@ def test_the_nightly_task_checks_every_ready_company(books, bookkeeper, company_
     assert {call.args[0] for call in queued.call_args_list} >= {company_pena.pk, company_andes.pk}
     assert balances_check_company_task(company_pena.pk) == 1
     assert balances_check_company_task(company_andes.pk) == 0
+
+
+def test_the_account_balances_follow_postings_and_a_planted_difference_there_is_found(books, bookkeeper):
+    from books.models import AccountBalance
+    from books.services.entries import entry_annul
+
+    entry = post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 3, 10))
+    post(bookkeeper, [("110505", 50, 0), ("413595", 0, 50)], day=date(2026, 3, 12))
+    assert AccountBalance.objects.get(account_id="110505", period=date(2026, 3, 1)).debit == 150
+    entry_annul(entry=entry, user=bookkeeper, reason="duplicado")
+    assert AccountBalance.objects.get(account_id="110505", period=date(2026, 3, 1)).debit == 50
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE books_accountbalance SET credit = credit + 3 WHERE account_id = '413595'")
+    check = balances_check()
+    assert [(d["table"], d["account"], d["kept"]) for d in check.differences] == [
+        ("account_balance", "413595", ["0.00", "53.00"])
+    ]
+    assert AccountBalance.objects.get(account_id="413595").credit == 50
