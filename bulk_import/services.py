@@ -1,14 +1,16 @@
 """Bulk registration of companies: preview every row, then create them in a job safe to run twice."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -24,21 +26,42 @@ from .parsing import Spreadsheet, SpreadsheetRow, parse_spreadsheet
 Plan = ImportRow.Plan
 Outcome = ImportRow.Outcome
 CHUNK = 50
-COUNTRY_NAMES = {search_normalize(str(label)): code for code, label in Country.choices} | {
-    search_normalize(name): code
-    for code, name in [
-        ("CO", "Colombia"),
-        ("MX", "México"),
-        ("CR", "Costa Rica"),
-        ("DO", "República Dominicana"),
-        ("PE", "Perú"),
-        ("PA", "Panamá"),
-        ("AR", "Argentina"),
-        ("ES", "España"),
-        ("CL", "Chile"),
-        ("US", "Estados Unidos"),
-    ]
+EMAIL_MAX_LENGTH = ImportRow._meta.get_field("email").max_length
+# Other ways accountants write the supported countries: the ISO 3-letter code and usual names. Names
+# are compared without accents, case, spaces or punctuation; codes and English and Spanish names count.
+COUNTRY_ALIASES = {
+    "CO": ["COL", "Colombia"],
+    "MX": ["MEX", "México", "Méjico", "Estados Unidos Mexicanos"],
+    "CR": ["CRI", "Costa Rica"],
+    "DO": ["DOM", "República Dominicana", "Rep. Dominicana", "Dominicana"],
+    "PE": ["PER", "Perú"],
+    "PA": ["PAN", "Panamá"],
+    "AR": ["ARG", "Argentina"],
+    "ES": ["ESP", "España"],
+    "CL": ["CHL", "Chile"],
+    "US": ["USA", "Estados Unidos", "Estados Unidos de América", "EE. UU.", "EEUU"],
 }
+
+
+def _country_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", search_normalize(text))
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    codes = {}
+    for code, label in Country.choices:
+        for name in [code, *COUNTRY_ALIASES.get(code, [])]:
+            codes[_country_key(name)] = code
+        for language in ("en", "es"):
+            with translation.override(language):
+                codes[_country_key(str(label))] = code
+    return codes
+
+
+def country_from_text(text: str) -> str | None:
+    """The country version a spreadsheet's "País" cell names ("Perú", "peru", "PE"), or None."""
+    return _country_codes().get(_country_key(text))
 
 
 # Preview ----------------------------------------------------------------------------------------
@@ -134,18 +157,17 @@ def _check_row(workspace: Workspace, columns: dict[str, str], raw: SpreadsheetRo
     elif len(row.name) > 200:
         _error(row, columns["name"], _("the name is longer than 200 characters"))
     country_text = values.get("country", "")
-    row.country = (
-        COUNTRY_NAMES.get(search_normalize(country_text), country_text.upper())
-        if country_text
-        else workspace.country
-    )
-    if row.country not in Country.values:
+    country = country_from_text(country_text) if country_text else workspace.country
+    if country is None:
+        supported = sorted(str(label) for label in Country.labels)
         _error(
             row,
             columns["country"],
-            _("“%(value)s” is not a country version of the product") % {"value": country_text},
+            _("“%(value)s” is not a country version of the product; the supported ones are: %(countries)s")
+            % {"value": country_text[:100], "countries": ", ".join(supported)},
         )
         return row
+    row.country = country
     if not row.tax_id_raw:
         _error(row, columns["tax_id"], _("the tax ID is missing"))
     else:
@@ -157,6 +179,8 @@ def _check_row(workspace: Workspace, columns: dict[str, str], raw: SpreadsheetRo
             row.tax_id, row.check_digit = parsed.tax_id, parsed.check_digit
     if row.email_raw:
         try:
+            if len(row.email_raw) > EMAIL_MAX_LENGTH:
+                raise ValidationError("too long")
             validate_email(row.email_raw)
             row.email = User.objects.normalize_email(row.email_raw).lower()
         except ValidationError:
