@@ -4,7 +4,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,8 +106,14 @@ def company_owner_invite(
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = user_create_inactive(email=email, password=password)
-        company_member_add(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
+        try:
+            with transaction.atomic():
+                user = user_create_inactive(email=email, password=password)
+        except IntegrityError:
+            # Another request made this account meanwhile: invite it like any existing one.
+            user = User.objects.get(email__iexact=email)
+        else:
+            company_member_add(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
     return _invitation_create(
         kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by
     )
