@@ -36,13 +36,17 @@ def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> 
             elif invitation.status not in (Status.QUEUED, Status.FAILED) or invitation.is_expired:
                 return False
             raw_token = token_new()
-            InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
+            link = InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
             message = _invitation_email(invitation, raw_token, reminder=purpose == Purpose.REMINDER)
             Invitation.objects.filter(pk=invitation.pk).update(attempts=F("attempts") + 1)
             try:
                 message.send()
             except Exception as exc:  # any backend error: SMTP, network, timeouts
                 raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
+            # The e-mail just sent has the one link that works: the older ones say they were replaced.
+            InvitationToken.objects.filter(invitation=invitation, replaced_at__isnull=True).exclude(
+                pk=link.pk
+            ).update(replaced_at=timezone.now())
             if purpose == Purpose.REMINDER:
                 invitation.reminder_sent_at = timezone.now()
                 invitation.save(update_fields=["reminder_sent_at"])

@@ -89,3 +89,24 @@ def test_ownership_offer_to_an_existing_english_speaking_user(workspace, account
         == f"{accountant.full_name} created the account of Café Macondo S.A.S. in Portal Contador"
     )
     assert "Accept here to be the owner of the company" in message.body and "password" not in message.body
+
+
+def test_subjects_and_text_bodies_keep_ampersands_and_quotes_unescaped(workspace, accountant):
+    accountant.full_name = "Ana O'Neil"
+    accountant.save(update_fields=["full_name"])
+    client_account_create(
+        workspace=workspace,
+        invited_by=accountant,
+        email="nuevo@example.com",
+        password="Temporal-123-x",
+        name='Pérez & Cía "La Esquina" S.A.S.',
+        country="CO",
+        tax_id=TaxId("901234567", "7"),
+    )
+    deliver_all()
+    message = mail.outbox[-1]
+    assert (
+        message.subject == 'Ana O\'Neil creó la cuenta de Pérez & Cía "La Esquina" S.A.S. en Portal Contador'
+    )
+    assert 'Pérez & Cía "La Esquina" S.A.S.' in message.body and "&amp;" not in message.body
+    assert "Pérez &amp; Cía &quot;La Esquina&quot; S.A.S." in _html(message)  # HTML stays escaped

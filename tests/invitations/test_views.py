@@ -297,3 +297,50 @@ def test_accountants_page_query_count_is_the_same_for_1_and_6_workspaces(
         CompanyAccessFactory(company=company_andes, workspace=WorkspaceFactory())
     assert len(client.get(url).context["accesses"]) == 6
     assert page_queries(client, url) == small
+
+
+def test_an_old_link_after_resend_says_it_was_replaced_and_accepts_nothing(
+    recipient_client, link_request, accountant_client
+):
+    invitation, old_token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/")
+    (new_token,) = deliver_all()
+    recipient_client.force_login(invitation.recipient)
+    response = recipient_client.post(_url(old_token), {"action": "accept"})
+    assert response.status_code == 410 and "reemplazado por uno más reciente" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
+    recipient_client.post(_url(new_token), {"action": "accept"})
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted"
+    assert "ya se usó" in recipient_client.get(_url(old_token)).content.decode()  # answered beats replaced
+
+
+def test_new_link_page_on_an_answered_invitation_says_so_and_sends_nothing(client, link_request):
+    invitation, token = link_request
+    client.force_login(invitation.recipient)
+    client.post(_url(token), {"action": "accept"})
+    client.logout()
+    sent_before = len(mail.outbox)
+    response = client.post(_url(token) + "nuevo-enlace/")
+    body = response.content.decode()
+    assert response.status_code == 410 and "ya se usó" in body and "Pedimos un nuevo enlace" not in body
+    assert not invitation.events.filter(kind="renewal").exists() and len(mail.outbox) == sent_before
+
+
+def test_new_link_page_on_a_valid_link_goes_back_to_the_link(client, link_request):
+    invitation, token = link_request
+    response = client.post(_url(token) + "nuevo-enlace/")
+    assert response.status_code == 302 and response.url == _url(token)
+    assert not invitation.events.filter(kind="renewal").exists()
+
+
+def test_new_link_asked_twice_says_it_was_already_asked(client, link_request):
+    invitation, token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    first = client.post(_url(token) + "nuevo-enlace/").content.decode()
+    assert "Pedimos un nuevo enlace" in first
+    second = client.post(_url(token) + "nuevo-enlace/").content.decode()
+    assert "Ya pediste un enlace nuevo" in second and "no se envió nada más" in second
+    assert invitation.events.filter(kind="renewal").count() == 1

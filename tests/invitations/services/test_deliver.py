@@ -5,20 +5,23 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from core.emails import DeliveryFailed
 from core.tokens import token_hash
 from firms.models import CompanyAccess
 from firms.tax_ids import TaxId
 from invitations.models import Invitation, InvitationEvent
 from invitations.services.answer import (
-    invitation_accept,
+    LinkState,
     invitation_for_token,
+    invitation_link_for_token,
+    invitation_state,
     invitations_expire,
 )
 from invitations.services.common import InvitationError
 from invitations.services.create import client_link_request
 from invitations.services.deliver import access_resend, invitation_deliver, invitations_remind
 
-from ..conftest import deliver_all
+from ..conftest import TOKEN_IN_URL, deliver_all
 
 
 def _access(invitation):
@@ -97,9 +100,35 @@ def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
     access_resend(access=_access(invitation))
     (new_token,) = deliver_all()
     assert invitation_for_token(new_token) == invitation
-    invitation_accept(
-        invitation=invitation_for_token(old_token), user=invitation.recipient
-    )  # old links still work
+    assert invitation_state(invitation=invitation, user=None, link=invitation_link_for_token(new_token)) == (
+        LinkState.LOGIN
+    )
+    old_link = invitation_link_for_token(old_token)
+    assert old_link.replaced_at is not None  # the new e-mail's link replaced it
+    assert invitation_state(invitation=invitation, user=invitation.recipient, link=old_link) == (
+        LinkState.REPLACED
+    )
+
+
+def test_each_e_mail_replaces_the_links_sent_before_and_a_failed_one_replaces_nothing(link_request, settings):
+    invitation, first = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    access_resend(access=_access(invitation))
+    settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
+    with pytest.raises(DeliveryFailed):
+        invitation_deliver(invitation_id=invitation.pk)
+    assert invitation_link_for_token(first).replaced_at is None  # nothing new went out: the link still works
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert invitation_deliver(invitation_id=invitation.pk) is True  # the task's retry
+    second = TOKEN_IN_URL.search(mail.outbox[-1].body).group(1)
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=4))
+    invitation_deliver(invitation_id=invitation.pk, purpose="reminder")
+    third = TOKEN_IN_URL.search(mail.outbox[-1].body).group(1)
+    assert [invitation_link_for_token(t).replaced_at is not None for t in (first, second, third)] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_daily_job_expires_and_reminds_once(link_request, django_capture_on_commit_callbacks):
