@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from functools import cache
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.queue import enqueue, enqueue_on_commit
 from core.text import search_normalize
 from firms.models import Company, CompanyAccess, Country, Workspace
 from firms.services import DomainError, companies_create, company_new
@@ -225,12 +228,37 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
         if job.status != ImportJob.Status.PREVIEW:
             return job
         job.status = ImportJob.Status.QUEUED
-        job.confirmed_at = timezone.now()
-        job.save(update_fields=["status", "confirmed_at"])
+        job.confirmed_at = job.queued_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at", "queued_at"])
         from .tasks import import_job_task
 
-        import_job_task.delay_on_commit(job.pk)
+        # If the broker is down the job waits as queued, and import_jobs_resume queues it again.
+        enqueue_on_commit(import_job_task, job.pk)
     return job
+
+
+def import_resume(*, job: ImportJob) -> bool:
+    """Queue again a job queued or running without news for IMPORT_STALLED_AFTER (no worker took it,
+    or its worker died): the rows done stay done. False if the job is not stalled or the broker is down.
+    """
+    job = ImportJob.objects.get(pk=job.pk)
+    if not job.is_stalled:
+        return False
+    from .tasks import import_job_task
+
+    if not enqueue(import_job_task, job.pk):
+        return False
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now(), resumed_count=F("resumed_count") + 1)
+    return True
+
+
+def import_jobs_resume() -> int:
+    """Beat, every minute: resume the stalled jobs (see import_resume). Returns how many were queued."""
+    cutoff = timezone.now() - settings.IMPORT_STALLED_AFTER
+    stalled = ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).alias(
+        last_news=Greatest("progress_at", "queued_at", "confirmed_at")
+    )
+    return sum(import_resume(job=job) for job in stalled.filter(last_news__lt=cutoff).only("pk"))
 
 
 def import_run_now(*, job: ImportJob) -> ImportJob:
@@ -257,6 +285,7 @@ def import_process(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING
     )
+    ImportJob.objects.filter(pk=job_id).update(progress_at=timezone.now())  # a worker has it
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     while _process_chunk(job):
         pass
@@ -290,6 +319,7 @@ def _process_chunk(job: ImportJob) -> bool:
             linked_count=F("linked_count") + counts[Outcome.LINKED],
             skipped_count=F("skipped_count") + counts[Outcome.SKIPPED],
             failed_count=F("failed_count") + counts[Outcome.FAILED],
+            progress_at=timezone.now(),
         )
     return True
 

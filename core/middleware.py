@@ -1,6 +1,15 @@
 """Request checks every page shares, before any view reads the request."""
 
+import logging
+
 from django.shortcuts import render
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+SERVICE_DOWN = (RedisConnectionError, RedisTimeoutError, OperationalError)
 
 
 class UnusableInputMiddleware:
@@ -33,3 +42,25 @@ def _has_nul(request) -> bool:
         for query in fields
         for key, values in query.lists()
     )
+
+
+class ServiceUnavailableMiddleware:
+    """A clear 503 page, not a server error, when Redis or the broker fail where nothing could soften it.
+
+    The cache falls back to memory and queueing keeps the work in the database (core.cache, core.queue):
+    this is the last net for anything else that meets the outage.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, SERVICE_DOWN):
+            return None
+        logger.warning("Service unavailable for %s: %s", request.path, exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "60"
+        return response

@@ -218,7 +218,7 @@ class CompanyAccess(models.Model):
     class InvitationStatus(models.TextChoices):
         """The latest invitation of the access, as the workspace list shows it (kept by invitations)."""
 
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", _("Pending sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed to send")
         ACCEPTED = "accepted", _("Accepted")

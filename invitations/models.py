@@ -14,7 +14,7 @@ class Invitation(models.Model):
         ACTIVATION = "activation", _("Activation of an account created by the accountant")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", _("Pending sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed to send")
         ACCEPTED = "accepted", _("Accepted")

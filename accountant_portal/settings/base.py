@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "accounts.middleware.LanguageMiddleware",
     # 400 for a NUL character in the address or a form, before any view or query reads it.
     "core.middleware.UnusableInputMiddleware",
+    # 503 with a clear page if Redis or the broker fail in a way nothing else softened.
+    "core.middleware.ServiceUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -98,9 +100,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis; while Redis is down each process falls back to its own memory (login keeps working).
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -133,6 +137,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Contador] "
+# Sends allauth's e-mails through the outbox and a Celery task, like every e-mail of the product.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 LANGUAGE_CODE = "es-co"
 LANGUAGES = [("es-co", _("Spanish")), ("en", _("English"))]
@@ -168,7 +174,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A page that queues a task never waits long for a broker that is down (the work stays recorded).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
@@ -184,7 +197,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "firms.tasks.provision_pending_companies_task",
         "schedule": timedelta(minutes=5),
     },
+    # Work whose queueing was lost (broker down) or whose worker died is queued again.
+    "resume-stalled-imports": {
+        "task": "bulk_import.tasks.import_jobs_resume_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "requeue-stalled-invitations": {
+        "task": "invitations.tasks.invitations_requeue_task",
+        "schedule": timedelta(minutes=2),
+    },
+    "requeue-stalled-emails": {
+        "task": "core.tasks.outgoing_emails_requeue_task",
+        "schedule": timedelta(minutes=2),
+    },
 }
+# Queued work without news for this long is queued again by the beat jobs above.
+QUEUE_STALLED_AFTER = timedelta(minutes=5)
+# An import whose worker gave no sign of progress for this long is resumed (its worker died).
+IMPORT_STALLED_AFTER = timedelta(minutes=2)
+# Queued e-mails not sent within this time are given up (the links in them expire in 3 days).
+OUTBOX_MAX_AGE = timedelta(days=3)
 
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -16,6 +16,7 @@ from firms.services import company_link, company_member_add
 
 from ..models import Invitation, InvitationToken
 from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
+from .deliver import renewal_request_queue
 
 
 class LinkState(StrEnum):
@@ -166,7 +167,11 @@ def invitation_decline(*, invitation: Invitation, user: User, reason: str = "") 
 def invitation_request_renewal(*, invitation: Invitation) -> bool:
     """The recipient of an expired link asks the accountant for a new one (at most once a day)."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("invited_by", "company", "workspace")
+            .get(pk=invitation.pk)
+        )
         if not invitation.is_expired:
             return False
         recent = (
@@ -178,9 +183,7 @@ def invitation_request_renewal(*, invitation: Invitation) -> bool:
         invitation.renewal_requested_at = timezone.now()
         invitation.save(update_fields=["renewal_requested_at"])
         record_event(invitation, Event.RENEWAL_REQUESTED)
-        from ..tasks import renewal_request_send_task
-
-        renewal_request_send_task.delay_on_commit(invitation.pk)
+        renewal_request_queue(invitation=invitation)
     return True
 
 

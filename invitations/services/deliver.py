@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.emails import DeliveryFailed, email_message
+from core.queue import enqueue
+from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from firms.models import CompanyAccess
 
@@ -109,10 +111,15 @@ def invitations_remind() -> int:
     return len(ids)
 
 
+def _last_emailed_at(invitation: Invitation):
+    return max(filter(None, [invitation.sent_at, invitation.reminder_sent_at]), default=None)
+
+
 def access_resend(*, access: CompanyAccess) -> int:
     """Send the access's open or expired invitations again, with a new link valid for another week.
 
-    Limited to once every INVITATION_RESEND_MINUTES per invitation.
+    Limited to once every INVITATION_RESEND_MINUTES after an e-mail actually went out; an invitation
+    that nothing was sent for yet (pending sending, or failing) can be sent again at once.
     """
     now = timezone.now()
     limit = now - timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
@@ -124,7 +131,7 @@ def access_resend(*, access: CompanyAccess) -> int:
         )
         if not invitations:
             raise InvitationError(_("There is no invitation to send again."))
-        if any((inv.last_resent_at or inv.created_at) > limit for inv in invitations):
+        if any((_last_emailed_at(inv) or limit) > limit for inv in invitations):
             raise InvitationError(
                 _("This invitation was sent less than %(minutes)s minutes ago. Try again later.")
                 % {"minutes": settings.INVITATION_RESEND_MINUTES}
@@ -142,16 +149,36 @@ def access_resend(*, access: CompanyAccess) -> int:
     return len(invitations)
 
 
-def renewal_request_deliver(*, invitation_id: int) -> None:
-    """Tell the accountant that the recipient of an expired link asked for a new one."""
-    invitation = Invitation.objects.select_related("invited_by", "company", "workspace").get(pk=invitation_id)
-    email_message(
-        template="invitation_renewal_request",
-        to=[invitation.invited_by.email],
-        language=invitation.invited_by.language,
-        context={
-            "invitation": invitation,
-            "company": invitation.company,
-            "workspace_url": settings.SITE_URL + reverse("firms:workspace_home"),
-        },
-    ).send()
+def invitations_requeue() -> int:
+    """Beat: queue again the invitations pending sending for QUEUE_STALLED_AFTER (their queueing was
+    lost while the broker was down). Returns how many were queued."""
+    from ..tasks import invitation_send_task
+
+    now = timezone.now()
+    stalled = Invitation.objects.filter(
+        status=Status.QUEUED, status_changed_at__lt=now - settings.QUEUE_STALLED_AFTER, expires_at__gt=now
+    )
+    queued = 0
+    for invitation_id in stalled.values_list("pk", flat=True):
+        if enqueue(invitation_send_task, invitation_id, str(Purpose.INVITE)):
+            # Not again before another QUEUE_STALLED_AFTER: the task sends it, or says why not.
+            Invitation.objects.filter(pk=invitation_id, status=Status.QUEUED).update(status_changed_at=now)
+            queued += 1
+    return queued
+
+
+def renewal_request_queue(*, invitation: Invitation) -> None:
+    """Tell the accountant (through the outbox) that the recipient of an expired link asked for a new one."""
+    outgoing_email_queue(
+        kind="invitation_renewal_request",
+        message=email_message(
+            template="invitation_renewal_request",
+            to=[invitation.invited_by.email],
+            language=invitation.invited_by.language,
+            context={
+                "invitation": invitation,
+                "company": invitation.company,
+                "workspace_url": settings.SITE_URL + reverse("firms:workspace_home"),
+            },
+        ),
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from firms.models import CompanyAccess, CompanyMember
 from invitations.models import Invitation
 from tests.factories import CompanyAccessFactory, WorkspaceFactory
+from tests.outbox import send_outbox
 from tests.queries import page_queries
 
 from .conftest import deliver_all
@@ -130,9 +131,7 @@ def test_expired_link_says_so_and_lets_the_recipient_ask_for_a_new_one(client, l
     client.post(_url(token) + "nuevo-enlace/")  # once a day at most
     requests = [m for m in mail.outbox if m.to == [accountant.email]]
     assert len(requests) == 0  # queued on commit: sent by the worker
-    from invitations.services.deliver import renewal_request_deliver
-
-    renewal_request_deliver(invitation_id=invitation.pk)
+    assert len(send_outbox()) == 1
     assert mail.outbox[-1].to == [accountant.email] and invitation.email in mail.outbox[-1].body
     invitation.refresh_from_db()
     assert invitation.events.filter(kind="renewal").count() == 1
@@ -221,7 +220,7 @@ def test_list_resend_and_revoke_actions(accountant_client, link_request):
         f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/", follow=True
     )
     assert "10 minutos" in response.content.decode()
-    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(minutes=11))
     accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/")
     assert len(deliver_all()) == 1
     accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/revocar/")
@@ -303,7 +302,7 @@ def test_an_old_link_after_resend_says_it_was_replaced_and_accepts_nothing(
     recipient_client, link_request, accountant_client
 ):
     invitation, old_token = link_request
-    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(minutes=11))
     accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/")
     (new_token,) = deliver_all()
     recipient_client.force_login(invitation.recipient)

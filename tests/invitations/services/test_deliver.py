@@ -82,7 +82,7 @@ def test_resend_is_limited_to_once_every_10_minutes(link_request):
     access = _access(invitation)
     with pytest.raises(InvitationError, match="10"):
         access_resend(access=access)
-    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(minutes=11))
     assert access_resend(access=access) == 1
     (new_token,) = deliver_all()
     invitation.refresh_from_db()
@@ -94,7 +94,9 @@ def test_resend_is_limited_to_once_every_10_minutes(link_request):
 def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
     invitation, old_token = link_request
     Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timedelta(days=1), created_at=timezone.now() - timedelta(days=8)
+        expires_at=timezone.now() - timedelta(days=1),
+        created_at=timezone.now() - timedelta(days=8),
+        sent_at=timezone.now() - timedelta(days=8),
     )
     assert invitations_expire() == 1
     access_resend(access=_access(invitation))
@@ -112,7 +114,7 @@ def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
 
 def test_each_e_mail_replaces_the_links_sent_before_and_a_failed_one_replaces_nothing(link_request, settings):
     invitation, first = link_request
-    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(minutes=11))
     access_resend(access=_access(invitation))
     settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
     with pytest.raises(DeliveryFailed):
