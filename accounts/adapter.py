@@ -1,7 +1,11 @@
-"""allauth, adapted to the product: its e-mails go through the outbox and a Celery worker."""
+"""allauth, adapted to the product: its e-mails go through the outbox and a Celery worker, and the client
+address of the rate limits is the real one behind a reverse proxy."""
+
+import ipaddress
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
 from core.services import outgoing_email_queue
@@ -17,3 +21,18 @@ class AccountAdapter(DefaultAccountAdapter):
         data = {"request": request, "email": email, "current_site": get_current_site(request)}
         data.update(context)
         outgoing_email_queue(message=self.render_mail(template_prefix, email, data), kind=template_prefix)
+
+    def get_client_ip(self, request) -> str:
+        """The client's address for the rate limits: behind TRUSTED_PROXY_COUNT proxies of ours, the one
+        they wrote in X-Forwarded-For (counted from the end, so a client cannot write its own);
+        REMOTE_ADDR otherwise, or when the header is short or unreadable (never a server error)."""
+        count = settings.TRUSTED_PROXY_COUNT
+        forwarded = [
+            part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
+        ]
+        if count and len(forwarded) >= count:
+            try:
+                return str(ipaddress.ip_address(forwarded[-count]))
+            except ValueError:
+                pass
+        return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - an address, not a bind

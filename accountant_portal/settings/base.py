@@ -139,6 +139,20 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Contador] "
 # Sends allauth's e-mails through the outbox and a Celery task, like every e-mail of the product.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Behind a reverse proxy every request comes from the proxy's address: the client's is the one the
+# proxies of ours (this many, counted from the end) wrote in X-Forwarded-For (accounts.adapter).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Limits per client address, high enough for an office of 50 behind one address; each account is
+# still locked for 5 minutes after 5 failed logins, whatever the address.
+LOGIN_RATE_PER_IP = env.int("LOGIN_RATE_PER_IP", default=300)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=100)
+PASSWORD_RESETS_PER_IP = env.int("PASSWORD_RESETS_PER_IP", default=60)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{LOGIN_RATE_PER_IP}/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_IP}/m/ip,5/5m/key",
+    "reset_password": f"{PASSWORD_RESETS_PER_IP}/m/ip,5/m/key",
+    "reset_password_from_key": f"{PASSWORD_RESETS_PER_IP}/m/ip",
+}
 
 LANGUAGE_CODE = "es-co"
 LANGUAGES = [("es-co", _("Spanish")), ("en", _("English"))]
