@@ -87,8 +87,7 @@ def broker_at(url: str):
     from accountant_portal.celery import app
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Dropped, not closed: kombu keeps one pool per broker URL and hands the same one out again.
         app._pool = None
         app.amqp._producer_pool = None
 

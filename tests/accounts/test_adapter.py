@@ -2,8 +2,11 @@
 
 import json
 import re
+import time
+from datetime import timedelta
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.test import Client, RequestFactory
 
@@ -12,10 +15,10 @@ from accounts.adapter import AccountAdapter
 from core.crypto import unseal
 from core.emails import DeliveryFailed
 from core.models import OutgoingEmail
-from core.services import outgoing_email_send
+from core.services import outgoing_email_send, outgoing_emails_requeue
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.outages import broker_at, cache_settings, free_port
+from tests.outages import broker_at, cache_settings, free_port, wait_for
 from tests.outbox import send_outbox
 
 LOGIN = "/cuentas/login/"
@@ -173,3 +176,23 @@ def test_signup_confirmation_and_every_allauth_e_mail_go_through_the_outbox(clie
     ]
     sent = send_outbox()
     assert [m.to for m in sent] == [["laura@contadores.co"], ["nadie@example.com"]]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("empty_queue")
+def test_password_reset_while_redis_is_down_is_sent_once_it_is_back(redis_server, settings):
+    user = UserFactory()
+    browser = Client()
+    with broker_at(redis_server.url) as app:
+        redis_server.kill()
+        response = browser.post(RESET, {"email": user.email})
+        assert response.status_code == 302  # the page works; the e-mail waits in the outbox
+        assert OutgoingEmail.objects.get().status == "pending"
+        settings.QUEUE_STALLED_AFTER = timedelta(seconds=1)
+        time.sleep(1.2)
+        redis_server.start()
+        assert outgoing_emails_requeue() == 1  # the beat job
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
+            assert wait_for(lambda: OutgoingEmail.objects.get().status == "sent", 30)
+    (message,) = mail.outbox
+    assert message.to == [user.email] and RESET_LINK.search(message.body)
