@@ -21,6 +21,8 @@ from tests.factories import UserFactory
 from tests.outages import broker_at, cache_settings, free_port, wait_for
 from tests.outbox import send_outbox
 
+from .test_signup import SIGNUP
+
 LOGIN = "/cuentas/login/"
 PROXY = "10.0.0.2"
 
@@ -156,17 +158,7 @@ def test_the_sealed_message_does_not_hold_the_link_in_clear(client, accountant):
 
 
 def test_signup_confirmation_and_every_allauth_e_mail_go_through_the_outbox(client, db, mailoutbox):
-    client.post(
-        "/cuentas/signup/",
-        {
-            "full_name": "Laura Peña",
-            "email": "laura@contadores.co",
-            "password1": "Balance-General-2026",
-            "password2": "Balance-General-2026",
-            "workspace_name": "Peña Contadores",
-            "country": "CO",
-        },
-    )
+    client.post("/cuentas/signup/", SIGNUP)
     client.logout()
     client.post(RESET, {"email": "nadie@example.com"})  # unknown account: allauth says so by e-mail
     assert mailoutbox == []

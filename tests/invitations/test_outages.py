@@ -7,21 +7,19 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.test import Client
 
 from invitations.models import Invitation
 from invitations.services.deliver import invitations_requeue
-from tests.factories import WorkspaceMemberFactory
 from tests.outages import broker_at, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
 CREATE = "/contador/clientes/nueva-empresa/"
 
 
-def test_a_client_created_while_redis_is_down_gets_the_invitation_once_it_is_back(redis_server, settings):
-    accountant = WorkspaceMemberFactory().user
-    browser = Client()
-    browser.force_login(accountant)
+def test_a_client_created_while_redis_is_down_gets_the_invitation_once_it_is_back(
+    accountant_client, redis_server, settings
+):
+    browser = accountant_client
     data = {
         "email": "cliente@example.com",
         "password": "Clave-Temporal-9",
