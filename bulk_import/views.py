@@ -80,7 +80,7 @@ def import_confirm_view(request, workspace, job):
 
 @workspace_view("POST", load=_job)
 def import_resume_view(request, workspace, job):
-    """ "Resume now" on a stalled job's page (the beat job would do it within minutes anyway)."""
+    """The "Resume now" button of a stalled job's page (the beat job would resume it within minutes)."""
     if import_resume(job=job):
         messages.success(request, _("The import was queued again: it goes on from the rows not done yet."))
     elif job.is_stalled:

@@ -1,4 +1,4 @@
-"""Request checks every page shares, before any view reads the request."""
+"""Middleware every page goes through: unusable input, outages, the Content-Security-Policy."""
 
 import logging
 

@@ -213,7 +213,7 @@ def _accepted(request, invitation: Invitation):
 
 @require_POST
 def invitation_renew(request, token):
-    """ "Ask for a new link" on an expired link's page; a link that is not expired says what it is instead."""
+    """The "Ask for a new link" button of an expired link's page; any other link says what it is instead."""
     try:
         link = invitation_link_for_token(token)
     except InvalidLink:

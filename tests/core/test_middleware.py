@@ -50,3 +50,15 @@ def test_ordinary_queries_still_work(owner_client, linked_company):
     assert owner_client.get(reverse("firms:company_switcher") + "?q=pan").status_code == 302
     chart = reverse("books:account_list", kwargs={"company_slug": linked_company.slug})
     assert owner_client.get(chart + "?q=caja&cuenta=11").status_code == 200
+
+
+def test_an_outage_nothing_else_softened_is_a_clear_503_not_a_server_error(owner_client, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(**kwargs):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("firms.views.switcher_companies", down)
+    response = owner_client.get(reverse("firms:company_switcher") + "?q=pan")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "no está disponible por un momento" in response.content.decode()
