@@ -75,7 +75,7 @@ def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settin
     Redis would redeliver it only after the visibility timeout (an hour). The heartbeat tells."""
     accountant = WorkspaceMemberFactory().user
     workspace = accountant.workspace_memberships.get().workspace
-    nits = valid_nits(906_000_000, 1000)
+    nits = valid_nits(906_000_000, ROWS)
     job = import_preview(
         workspace=workspace,
         user=accountant,
@@ -91,7 +91,7 @@ def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settin
     finally:
         stop_worker(worker)
     at_kill = ImportJob.objects.get(pk=job.pk)
-    assert at_kill.status == "running" and 0 < at_kill.processed_rows < 1000, "killed too late"
+    assert at_kill.status == "running" and 0 < at_kill.processed_rows < ROWS, "killed too late"
 
     browser = Client()
     browser.force_login(accountant)
@@ -100,7 +100,7 @@ def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settin
     assert "se detuvo" not in browser.get(job_url).content.decode()  # a heartbeat ago: still fine
     time.sleep(2.2)
     page = browser.get(job_url).content.decode()
-    assert f"La carga se detuvo en la fila {at_kill.processed_rows} de 1000" in page
+    assert f"La carga se detuvo en la fila {at_kill.processed_rows} de {ROWS}" in page
     assert "Se reanudará sola en pocos minutos" in page and "Reanudar ahora" in page
 
     assert import_jobs_resume() == 1  # the beat job
@@ -113,6 +113,6 @@ def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settin
     finally:
         stop_worker(second)
     job.refresh_from_db()
-    assert job.created_count == 1000 and job.processed_rows == 1000 and job.resumed_count == 1
-    assert Company.objects.filter(tax_id__in=[nit[:9] for nit in nits]).count() == 1000
+    assert job.created_count == ROWS and job.processed_rows == ROWS and job.resumed_count == 1
+    assert Company.objects.filter(tax_id__in=[nit[:9] for nit in nits]).count() == ROWS
     assert set(job.rows.values_list("outcome", flat=True)) == {"created"}

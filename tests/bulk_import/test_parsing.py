@@ -233,9 +233,9 @@ def test_csv_control_characters_are_dropped_from_cells():
     "rows_xml",
     [
         GOOD_ROW + '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>fin</t></is></c></row>',
-        GOOD_ROW + "".join(f'<row r="{n}"/>' for n in range(3, 1_000_000)),
+        GOOD_ROW + "".join(f'<row r="{n}"/>' for n in range(3, 200_000)),
     ],
-    ids=["last-row-of-the-sheet", "a-million-empty-row-elements"],
+    ids=["last-row-of-the-sheet", "200-000-empty-row-elements"],
 )
 def test_xlsx_sheet_of_millions_of_empty_rows_is_refused_by_the_row_limit(rows_xml):
     assert "La hoja tiene más de 20.000 filas, contando las vacías" in _problem(
