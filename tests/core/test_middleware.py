@@ -62,3 +62,16 @@ def test_an_outage_nothing_else_softened_is_a_clear_503_not_a_server_error(owner
     response = owner_client.get(reverse("firms:company_switcher") + "?q=pan")
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "no está disponible por un momento" in response.content.decode()
+
+
+ODD_VALUES = ["", "-1", "0", "99999999999999999999", "0001-01", "9999-12", "1-13", "x" * 5000, "ñ’😀", "%ZZ"]
+PARAMETERS = ["q", "cuenta", "padre", "page", "mes", "errores", "sort", "status", "country", "desde", "hasta"]
+
+
+@pytest.mark.parametrize("app_url", APP_URLS, ids=lambda u: u.name)
+def test_odd_query_values_never_end_in_a_server_error(owner_client, linked_company, app_url):
+    base = app_url.url(linked_company)
+    for value in ODD_VALUES:
+        query = "&".join(f"{name}={value}" for name in PARAMETERS)
+        response = owner_client.get(f"{base}?{query}")
+        assert response.status_code < 500, (base, value)
