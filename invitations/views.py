@@ -86,7 +86,10 @@ def client_create(request, workspace):
         else:
             messages.success(
                 request,
-                _("%(company)s was created and you can work on it now. The invitation went to %(email)s.")
+                _(
+                    "%(company)s was created and you can work on it now. The invitation to %(email)s is "
+                    "on its way; your list of companies shows when it is sent."
+                )
                 % {"company": company.name, "email": data["email"]},
             )
             return redirect(company)
@@ -279,7 +282,9 @@ def company_client_invite_view(request, company):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("The invitation went to %(email)s.") % {"email": form.cleaned_data["email"]}
+                request,
+                _("The invitation to %(email)s is on its way; your list of companies shows when it is sent.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect(company)
     return render(request, "invitations/company_client_invite.html", {"company": company, "form": form})
