@@ -6,19 +6,22 @@ good files, deterministically (a fixed seed), and fails listing every case that 
 what it did to the file so that the case can be reproduced:
 
     fuzz_parser(lambda name, data: parse_spreadsheet(file_name=name, data=data), FileProblem,
-                seeds=[("a.csv", csv_data), ("a.xlsx", xlsx_data)], cases=2000)
+                seeds=[("a.csv", csv_data), ("a.xlsx", deterministic_zip(xlsx_data))], cases=2000)
 
 It is meant for every such parser (the companies import, the journal import).
 """
 
 import io
 import random
+import re
 import traceback
 import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+FIXED_DATE = (2026, 1, 1, 0, 0, 0)
+ISO_DATETIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 # Files grow with the mutations up to a little more than an upload may have (parsers refuse 5 MB).
 MAX_FILE_BYTES = 6 * 1024 * 1024
 # Bytes that parsers of text and XML trip on.
@@ -235,11 +238,28 @@ def _mutate_xlsx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         del parts[part]
     else:
         parts[part] = mutate(rng, parts[part])
+    return zip_parts(parts), f"{part}:{name}"
+
+
+def zip_parts(parts: dict[str, bytes]) -> bytes:
+    """A zip of `parts` whose bytes depend only on them (every entry has the same date)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for part_name, content in parts.items():
-            archive.writestr(part_name, content)
-    return buffer.getvalue(), f"{part}:{name}"
+            entry = zipfile.ZipInfo(part_name, date_time=FIXED_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, content)
+    return buffer.getvalue()
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """The same workbook with every date fixed (the zip entries', the document's creation and change):
+    seeds written today and tomorrow are equal, so a seed gives the same files on every run."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: source.read(name) for name in source.namelist()}
+    if "docProps/core.xml" in parts:
+        parts["docProps/core.xml"] = ISO_DATETIME.sub(b"2026-01-01T00:00:00Z", parts["docProps/core.xml"])
+    return zip_parts(parts)
 
 
 def _xml_attribute(rng, xml):
