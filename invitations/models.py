@@ -13,14 +13,8 @@ class Invitation(models.Model):
         LINK = "link", _("Link request to an existing company")
         ACTIVATION = "activation", _("Activation of an account created by the accountant")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Pending sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed to send")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
+    # The same statuses as the access's mirror of its latest invitation (firms, the lower layer).
+    Status = CompanyAccess.InvitationStatus
 
     OPEN_STATUSES = (Status.QUEUED, Status.SENT, Status.FAILED)
 

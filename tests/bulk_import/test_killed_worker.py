@@ -34,17 +34,21 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_companies(tmp_path):
+def _confirmed_import(first_nit: int):
+    """An accountant's import of ROWS new companies, confirmed: queued in Redis on commit."""
     accountant = WorkspaceMemberFactory().user
-    workspace = accountant.workspace_memberships.get().workspace
-    nits = valid_nits(904_000_000, ROWS)
+    nits = valid_nits(first_nit, ROWS)
     job = import_preview(
-        workspace=workspace,
+        workspace=accountant.workspace_memberships.get().workspace,
         user=accountant,
         file_name="mil.csv",
         data=csv_bytes([[f"Empresa {i} S.A.S.", nit, "", ""] for i, nit in enumerate(nits)]),
     )
-    import_confirm(job=job)  # queued in Redis on commit
+    return import_confirm(job=job), nits
+
+
+def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_companies(tmp_path):
+    job, nits = _confirmed_import(904_000_000)
 
     log_path = tmp_path / "worker.log"
     worker = start_worker_process(log_path)
@@ -73,16 +77,7 @@ def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_comp
 def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settings):
     """The worker's main process and its child are killed (SIGKILL): nobody gives the task back, and
     Redis would redeliver it only after the visibility timeout (an hour). The heartbeat tells."""
-    accountant = WorkspaceMemberFactory().user
-    workspace = accountant.workspace_memberships.get().workspace
-    nits = valid_nits(906_000_000, ROWS)
-    job = import_preview(
-        workspace=workspace,
-        user=accountant,
-        file_name="mil.csv",
-        data=csv_bytes([[f"Empresa {i} S.A.S.", nit, "", ""] for i, nit in enumerate(nits)]),
-    )
-    import_confirm(job=job)
+    job, nits = _confirmed_import(906_000_000)
     log = tmp_path / "worker.log"
     worker = start_worker_process(log)
     try:
@@ -94,7 +89,7 @@ def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settin
     assert at_kill.status == "running" and 0 < at_kill.processed_rows < ROWS, "killed too late"
 
     browser = Client()
-    browser.force_login(accountant)
+    browser.force_login(job.created_by)
     job_url = f"/contador/clientes/importar/{job.pk}/"
     settings.IMPORT_STALLED_AFTER = timedelta(seconds=2)  # minutes in production
     assert "se detuvo" not in browser.get(job_url).content.decode()  # a heartbeat ago: still fine
