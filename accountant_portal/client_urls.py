@@ -16,6 +16,7 @@ client_patterns = (
         path("importar/<int:job_id>/", import_views.import_job, name="import_job"),
         path("importar/<int:job_id>/confirmar/", import_views.import_confirm_view, name="import_confirm"),
         path("importar/<int:job_id>/progreso/", import_views.import_progress, name="import_progress"),
+        path("importar/<int:job_id>/reanudar/", import_views.import_resume_view, name="import_resume"),
         path("importar/<int:job_id>/resultado.xlsx", import_views.import_report, name="import_report"),
     ],
     "clients",

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -55,8 +56,40 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._saved_is_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args, **kwargs):
+        deactivated = getattr(self, "_saved_is_active", False) and not self.is_active
+        super().save(*args, **kwargs)
+        self._saved_is_active = self.is_active
+        if deactivated:  # from the admin or anywhere: switching the account back on must not revive them
+            from .services import user_sessions_end
+
+            user_sessions_end(user=self)
+
     def get_full_name(self):
         return self.full_name or self.email
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class UserSession(AbstractBaseSession):
+    """A session (in the database, public schema) that knows its user, so that all the sessions of a
+    deactivated user can be ended (accounts.sessions is the session engine)."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from .models import User
+from .models import User, UserSession
 
 
 def user_create_inactive(*, email: str, password: str | None = None) -> User:
@@ -37,3 +37,9 @@ def user_confirm_email(*, user: User) -> None:
 def user_set_tax_reminders(*, user: User, enabled: bool) -> None:
     user.tax_reminders = enabled
     user.save(update_fields=["tax_reminders"])
+
+
+def user_sessions_end(*, user: User) -> int:
+    """Log the user out everywhere (their account was deactivated). Returns how many sessions ended."""
+    count, _detail = UserSession.objects.filter(user_id=user.pk).delete()
+    return count

@@ -32,6 +32,11 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time a task was queued for the job, and the worker's last sign of life (each chunk):
+    # the beat job resumes a job queued or running without news (its queueing was lost, its worker died).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    resumed_count = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -50,6 +55,18 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def last_news_at(self):
+        """When the job last moved: queued, or a chunk processed."""
+        return max(filter(None, [self.progress_at, self.queued_at, self.confirmed_at]), default=None)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running, but nothing happened for a while: no worker took it, or its worker died."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING) or self.last_news_at is None:
+            return False
+        return self.last_news_at < timezone.now() - settings.IMPORT_STALLED_AFTER
 
 
 class ImportRow(models.Model):

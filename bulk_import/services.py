@@ -1,8 +1,10 @@
 """Bulk registration of companies: preview every row, then create them in a job safe to run twice."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import phonenumbers
 from django.conf import settings
@@ -10,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.db.models.functions import Greatest
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.queue import enqueue, enqueue_on_commit
 from core.text import search_normalize
 from firms.models import Company, CompanyAccess, Country, Workspace
 from firms.services import (
@@ -33,21 +37,42 @@ from .parsing import Spreadsheet, SpreadsheetRow, parse_spreadsheet
 Plan = ImportRow.Plan
 Outcome = ImportRow.Outcome
 CHUNK = 50
-COUNTRY_NAMES = {search_normalize(str(label)): code for code, label in Country.choices} | {
-    search_normalize(name): code
-    for code, name in [
-        ("CO", "Colombia"),
-        ("MX", "México"),
-        ("CR", "Costa Rica"),
-        ("DO", "República Dominicana"),
-        ("PE", "Perú"),
-        ("PA", "Panamá"),
-        ("AR", "Argentina"),
-        ("ES", "España"),
-        ("CL", "Chile"),
-        ("US", "Estados Unidos"),
-    ]
+EMAIL_MAX_LENGTH = ImportRow._meta.get_field("email").max_length
+# Other ways accountants write the supported countries: the ISO 3-letter code and usual names. Names
+# are compared without accents, case, spaces or punctuation; codes and English and Spanish names count.
+COUNTRY_ALIASES = {
+    "CO": ["COL", "Colombia"],
+    "MX": ["MEX", "México", "Méjico", "Estados Unidos Mexicanos"],
+    "CR": ["CRI", "Costa Rica"],
+    "DO": ["DOM", "República Dominicana", "Rep. Dominicana", "Dominicana"],
+    "PE": ["PER", "Perú"],
+    "PA": ["PAN", "Panamá"],
+    "AR": ["ARG", "Argentina"],
+    "ES": ["ESP", "España"],
+    "CL": ["CHL", "Chile"],
+    "US": ["USA", "Estados Unidos", "Estados Unidos de América", "EE. UU.", "EEUU"],
 }
+
+
+def _country_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", search_normalize(text))
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    codes = {}
+    for code, label in Country.choices:
+        for name in [code, *COUNTRY_ALIASES.get(code, [])]:
+            codes[_country_key(name)] = code
+        for language in ("en", "es"):
+            with translation.override(language):
+                codes[_country_key(str(label))] = code
+    return codes
+
+
+def country_from_text(text: str) -> str | None:
+    """The country version a spreadsheet's "País" cell names ("Perú", "peru", "PE"), or None."""
+    return _country_codes().get(_country_key(text))
 
 
 # Preview ----------------------------------------------------------------------------------------
@@ -149,18 +174,17 @@ def _check_row(workspace: Workspace, columns: dict[str, str], raw: SpreadsheetRo
     elif len(row.name) > 200:
         _error(row, columns["name"], _("the name is longer than 200 characters"))
     country_text = values.get("country", "")
-    row.country = (
-        COUNTRY_NAMES.get(search_normalize(country_text), country_text.upper())
-        if country_text
-        else workspace.country
-    )
-    if row.country not in Country.values:
+    country = country_from_text(country_text) if country_text else workspace.country
+    if country is None:
+        supported = sorted(str(label) for label in Country.labels)
         _error(
             row,
             columns["country"],
-            _("“%(value)s” is not a country version of the product") % {"value": country_text},
+            _("“%(value)s” is not a country version of the product; the supported ones are: %(countries)s")
+            % {"value": country_text[:100], "countries": ", ".join(supported)},
         )
         return row
+    row.country = country
     if not row.tax_id_raw:
         _error(row, columns["tax_id"], _("the tax ID is missing"))
     else:
@@ -172,6 +196,8 @@ def _check_row(workspace: Workspace, columns: dict[str, str], raw: SpreadsheetRo
             row.tax_id, row.check_digit = parsed.tax_id, parsed.check_digit
     if row.email_raw:
         try:
+            if len(row.email_raw) > EMAIL_MAX_LENGTH:
+                raise ValidationError("too long")
             validate_email(row.email_raw)
             row.email = User.objects.normalize_email(row.email_raw).lower()
         except ValidationError:
@@ -216,12 +242,37 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
         if job.status != ImportJob.Status.PREVIEW:
             return job
         job.status = ImportJob.Status.QUEUED
-        job.confirmed_at = timezone.now()
-        job.save(update_fields=["status", "confirmed_at"])
+        job.confirmed_at = job.queued_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at", "queued_at"])
         from .tasks import import_job_task
 
-        import_job_task.delay_on_commit(job.pk)
+        # If the broker is down the job waits as queued, and import_jobs_resume queues it again.
+        enqueue_on_commit(import_job_task, job.pk)
     return job
+
+
+def import_resume(*, job: ImportJob) -> bool:
+    """Queue again a job queued or running without news for IMPORT_STALLED_AFTER (no worker took it,
+    or its worker died): the rows done stay done. False if the job is not stalled or the broker is down.
+    """
+    job = ImportJob.objects.get(pk=job.pk)
+    if not job.is_stalled:
+        return False
+    from .tasks import import_job_task
+
+    if not enqueue(import_job_task, job.pk):
+        return False
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now(), resumed_count=F("resumed_count") + 1)
+    return True
+
+
+def import_jobs_resume() -> int:
+    """Beat, every minute: resume the stalled jobs (see import_resume). Returns how many were queued."""
+    cutoff = timezone.now() - settings.IMPORT_STALLED_AFTER
+    stalled = ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).alias(
+        last_news=Greatest("progress_at", "queued_at", "confirmed_at")
+    )
+    return sum(import_resume(job=job) for job in stalled.filter(last_news__lt=cutoff).only("pk"))
 
 
 def import_run_now(*, job: ImportJob) -> ImportJob:
@@ -248,6 +299,7 @@ def import_process(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING
     )
+    ImportJob.objects.filter(pk=job_id).update(progress_at=timezone.now())  # a worker has it
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     while _process_chunk(job):
         pass
@@ -281,6 +333,7 @@ def _process_chunk(job: ImportJob) -> bool:
             linked_count=F("linked_count") + counts[Outcome.LINKED],
             skipped_count=F("skipped_count") + counts[Outcome.SKIPPED],
             failed_count=F("failed_count") + counts[Outcome.FAILED],
+            progress_at=timezone.now(),
         )
     return True
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .models import ImportJob
-from .services import import_fail, import_process
+from .services import import_fail, import_jobs_resume, import_process
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=10)
@@ -17,3 +17,9 @@ def import_job_task(self, job_id: int) -> None:
             raise
         ImportJob.objects.filter(pk=job_id).update(error=str(exc)[:2000])
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def import_jobs_resume_task() -> int:
+    """Beat: jobs whose queueing was lost or whose worker died are queued again (see import_resume)."""
+    return import_jobs_resume()

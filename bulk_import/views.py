@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from firms.access import workspace_view
 from .forms import ImportUploadForm
 from .models import ImportJob, ImportRow
 from .parsing import FileProblem
-from .services import import_confirm, import_preview, import_summary
+from .services import import_confirm, import_preview, import_resume, import_summary
 from .spreadsheets import report_xlsx, template_csv, template_xlsx
 
 
@@ -74,6 +75,22 @@ def import_progress(request, workspace, job):
 @workspace_view("POST", load=_job)
 def import_confirm_view(request, workspace, job):
     job = import_confirm(job=job)
+    return redirect("clients:import_job", job_id=job.pk)
+
+
+@workspace_view("POST", load=_job)
+def import_resume_view(request, workspace, job):
+    """The "Resume now" button of a stalled job's page (the beat job would resume it within minutes)."""
+    if import_resume(job=job):
+        messages.success(request, _("The import was queued again: it goes on from the rows not done yet."))
+    elif job.is_stalled:
+        messages.error(
+            request,
+            _(
+                "The processing service does not answer right now. The import resumes on its own as soon "
+                "as it is back; nothing is lost."
+            ),
+        )
     return redirect("clients:import_job", job_id=job.pk)
 
 

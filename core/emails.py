@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from .urls import absolute_url
@@ -22,12 +23,17 @@ EMAIL_TASK_RETRY = {
 }
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A template for plain text (a subject, a text body): "Pérez & Cía" stays "&", not "&amp;"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def email_message(*, template: str, context: dict, to: list[str], language: str) -> EmailMultiAlternatives:
     """Render the three parts of an e-mail in the recipient's language."""
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {"site_url": absolute_url("/").rstrip("/"), **context}
-        subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-        text = render_to_string(f"emails/{template}.txt", context)
+        subject = " ".join(render_plain(f"emails/{template}.subject.txt", context).split())
+        text = render_plain(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")

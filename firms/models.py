@@ -266,7 +266,7 @@ class CompanyAccess(models.Model):
     class InvitationStatus(models.TextChoices):
         """The latest invitation of the access, as the workspace list shows it (kept by invitations)."""
 
-        QUEUED = "queued", pgettext_lazy("invitation", "Queued")
+        QUEUED = "queued", pgettext_lazy("invitation", "Pending sending")
         SENT = "sent", pgettext_lazy("invitation", "Sent")
         FAILED = "failed", pgettext_lazy("invitation", "Failed to send")
         ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
@@ -323,6 +323,9 @@ class CompanyAccess(models.Model):
     activated_at = models.DateTimeField(_("active since"), null=True, blank=True)
     # When the accountant last sent the request or the invitation; "Send again" waits a while after it.
     requested_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    # A link request waiting for the worker that looks for the company (queued again by a beat job when
+    # the broker was down); cleared by that worker.
+    dispatch_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The latest invitation of this access, kept here by invitations for the workspace list.
     invitation_status = models.CharField(
         _("invitation"), max_length=10, choices=InvitationStatus.choices, blank=True, default=""
@@ -398,8 +401,13 @@ class CompanyAccess(models.Model):
 
     @property
     def resend_available_at(self):
-        """When "Send again" is allowed again (INVITATION_RESEND_MINUTES after the last sending)."""
-        if self.requested_at is None:
+        """When "Send again" is allowed again: a link request INVITATION_RESEND_MINUTES after it was sent
+        (the same whether or not a company has the NIT); an invitation INVITATION_RESEND_MINUTES after an
+        e-mail went out, at once while nothing went out (pending sending or failing)."""
+        nothing_went_out = (self.InvitationStatus.QUEUED, self.InvitationStatus.FAILED)
+        if self.requested_at is None or (
+            self.status != self.Status.PENDING and self.invitation_status in nothing_went_out
+        ):
             return None
         return self.requested_at + timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
 

@@ -14,6 +14,7 @@ from django_tenants.utils import schema_exists
 from stdnum.co import nit
 
 from core.emails import DeliveryFailed, email_message
+from core.queue import enqueue_on_commit
 from core.urls import absolute_url
 
 from .models import Company, CompanyAccess, CompanyMember, Country, Notice, Workspace, WorkspaceMember
@@ -522,11 +523,12 @@ def company_member_add(*, company_id: int, user, role: str = CompanyMember.Role.
 
 
 def company_provision_later(*, company_ids: Iterable[int]) -> None:
-    """Queue provisioning once the current transaction commits, in the given order."""
+    """Queue provisioning once the current transaction commits, in the given order. With the broker
+    down the companies stay pending: the beat job or the first visit provisions them."""
     from .tasks import company_provision_task
 
     for company_id in company_ids:
-        company_provision_task.delay_on_commit(company_id)
+        enqueue_on_commit(company_provision_task, company_id)
 
 
 def company_provision(*, company_id: int) -> Company:

@@ -137,12 +137,18 @@ def calendar_export(request, workspace, fmt):
     raise Http404
 
 
+# Months a tax calendar can show; another ?mes= (year 1, year 9999) shows the current month.
+CALENDAR_YEARS = range(1900, 3000)
+
+
 def _month(request) -> date:
     try:
         year, month = (int(part) for part in request.GET.get("mes", "").split("-"))
-        return date(year, month, 1)
+        if year in CALENDAR_YEARS:
+            return date(year, month, 1)
     except (ValueError, TypeError):
-        return timezone.localdate().replace(day=1)
+        pass
+    return timezone.localdate().replace(day=1)
 
 
 def _month_grid(month: date, due_dates):

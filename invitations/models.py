@@ -84,12 +84,13 @@ class Invitation(models.Model):
 
 
 class InvitationToken(models.Model):
-    """A link sent in one e-mail. Only the SHA-256 of the token is stored; any of an invitation's links
-    works until the invitation is answered, revoked or expires."""
+    """A link sent in one e-mail. Only the SHA-256 of the token is stored; the link works until the
+    invitation is answered, revoked or expires, or until a newer e-mail replaces it with a new link."""
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation link")

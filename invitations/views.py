@@ -21,7 +21,7 @@ from .services.answer import (
     invitation_accept,
     invitation_activate,
     invitation_decline,
-    invitation_for_token,
+    invitation_link_for_token,
     invitation_request_renewal,
     invitation_state,
     link_request_answer,
@@ -96,7 +96,10 @@ def client_create(request, workspace):
         else:
             messages.success(
                 request,
-                _("%(company)s was created and you can work on it now. The invitation went to %(email)s.")
+                _(
+                    "%(company)s was created and you can work on it now. The invitation to %(email)s is "
+                    "on its way; your list of companies shows when it is sent."
+                )
                 % {"company": company.name, "email": data["email"]},
             )
             return redirect(company)
@@ -146,6 +149,7 @@ def access_revoke_view(request, workspace, access):
 REFUSED_PAGES = {
     LinkState.EXPIRED: ("invitations/link_expired.html", 410),
     LinkState.USED: ("invitations/link_used.html", 410),
+    LinkState.REPLACED: ("invitations/link_replaced.html", 410),
     LinkState.WRONG_ACCOUNT: ("invitations/wrong_account.html", 403),
 }
 
@@ -157,11 +161,12 @@ def _link_invalid(request):
 def invitation_respond(request, token):
     """The page behind the e-mailed link: accept or decline, or activate a new account."""
     try:
-        invitation = invitation_for_token(token)
+        link = invitation_link_for_token(token)
     except InvalidLink:
         return _link_invalid(request)
+    invitation = link.invitation
     context = {"invitation": invitation, "token": token}
-    state = invitation_state(invitation=invitation, user=request.user)
+    state = invitation_state(invitation=invitation, user=request.user, link=link)
     if state in REFUSED_PAGES:
         template, status = REFUSED_PAGES[state]
         return render(request, template, context, status=status)
@@ -227,12 +232,25 @@ def _accepted(request, invitation: Invitation):
 
 @require_POST
 def invitation_renew(request, token):
+    """The "Ask for a new link" button of an expired link's page; any other link says what it is instead."""
     try:
-        invitation = invitation_for_token(token)
+        link = invitation_link_for_token(token)
     except InvalidLink:
         return _link_invalid(request)
-    invitation_request_renewal(invitation=invitation)
-    return render(request, "invitations/renewal_requested.html", {"invitation": invitation})
+    invitation = link.invitation
+    context = {"invitation": invitation, "token": token}
+    # Anyone holding the link may ask: the state is read as for an anonymous visitor.
+    state = invitation_state(invitation=invitation, user=None, link=link)
+    if state == LinkState.EXPIRED:
+        context["requested"] = invitation_request_renewal(invitation=invitation)
+        invitation.refresh_from_db(fields=["renewal_requested_at"])
+        return render(request, "invitations/renewal_requested.html", context)
+    if state in REFUSED_PAGES:
+        template, status = REFUSED_PAGES[state]
+        return render(request, template, context, status=status)
+    if state == LinkState.DEACTIVATED:
+        return _link_invalid(request)
+    return redirect("invitations:respond", token=token)  # the link works: its page offers the answer
 
 
 # The client, in the company area ----------------------------------------------------------------
@@ -321,7 +339,9 @@ def company_client_invite_view(request, company):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("The invitation went to %(email)s.") % {"email": form.cleaned_data["email"]}
+                request,
+                _("The invitation to %(email)s is on its way; your list of companies shows when it is sent.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect(company)
     return render(request, "invitations/company_client_invite.html", {"company": company, "form": form})

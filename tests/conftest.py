@@ -157,3 +157,19 @@ def _public_schema():
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis of the test's own, on a free port, that the test can kill and start again."""
+    import core.cache
+
+    from .outages import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait(timeout=10)
+    core.cache._down_until["at"] = 0.0  # the next test's cache starts with Redis again

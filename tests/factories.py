@@ -13,6 +13,11 @@ def valid_nit(number: int) -> tuple[str, str]:
     return base, nit.calc_check_digit(base)
 
 
+def valid_nits(start: int, count: int) -> list[str]:
+    """`count` NITs written with their check digit ("904000000-1"), from `start` on."""
+    return [f"{n}-{valid_nit(n)[1]}" for n in range(start, start + count)]
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

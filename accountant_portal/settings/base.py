@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+import django.contrib.admin
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -47,12 +48,17 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LanguageMiddleware",
+    # 400 for a NUL character in the address or a form, before any view or query reads it.
+    "core.middleware.UnusableInputMiddleware",
+    # 503 with a clear page if Redis or the broker fail in a way nothing else softened.
+    "core.middleware.ServiceUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -62,13 +68,21 @@ MIDDLEWARE = [
     "firms.middleware.PlanWriteGuardMiddleware",
 ]
 
+# Only the app's own files: no inline script, style="" or on*="" attribute, no other site.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
 ROOT_URLCONF = "accountant_portal.urls"
 WSGI_APPLICATION = "accountant_portal.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Django's admin templates come before django-tenants' copies of the admin index, whose inline
+        # styles the Content-Security-Policy refuses (they grey out tenant apps, none in this admin).
+        "DIRS": [BASE_DIR / "templates", Path(django.contrib.admin.__file__).parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -97,12 +111,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis; while Redis is down each process falls back to its own memory (login keeps working).
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions that know their user: a deactivated user is logged out everywhere.
+SESSION_ENGINE = "accounts.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -127,13 +144,28 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "firms.forms.AccountantSignupForm"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # Subjects name the product themselves (templates/account/email/*_subject.txt).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Sends allauth's e-mails through the outbox and a Celery task, like every e-mail of the product.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Behind a reverse proxy every request comes from the proxy's address: the client's is the one the
+# proxies of ours (this many, counted from the end) wrote in X-Forwarded-For (accounts.adapter).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Limits per client address, high enough for an office of 50 behind one address; each account is
+# still locked for 5 minutes after 5 failed logins, whatever the address.
+LOGIN_RATE_PER_IP = env.int("LOGIN_RATE_PER_IP", default=300)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=100)
+PASSWORD_RESETS_PER_IP = env.int("PASSWORD_RESETS_PER_IP", default=60)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{LOGIN_RATE_PER_IP}/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_IP}/m/ip,5/5m/key",
+    "reset_password": f"{PASSWORD_RESETS_PER_IP}/m/ip,5/m/key",
+    "reset_password_from_key": f"{PASSWORD_RESETS_PER_IP}/m/ip",
+}
 
 LANGUAGE_CODE = "es-co"
 LANGUAGES = [("es-co", _("Spanish")), ("en", _("English"))]
@@ -169,7 +201,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A page that queues a task never waits long for a broker that is down (the work stays recorded).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
@@ -189,7 +228,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "firms.tasks.provision_pending_companies_task",
         "schedule": timedelta(minutes=5),
     },
+    # Work whose queueing was lost (broker down) or whose worker died is queued again.
+    "resume-stalled-imports": {
+        "task": "bulk_import.tasks.import_jobs_resume_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "requeue-stalled-invitations": {
+        "task": "invitations.tasks.invitations_requeue_task",
+        "schedule": timedelta(minutes=2),
+    },
+    "requeue-stalled-emails": {
+        "task": "core.tasks.outgoing_emails_requeue_task",
+        "schedule": timedelta(minutes=2),
+    },
 }
+# Queued work without news for this long is queued again by the beat jobs above.
+QUEUE_STALLED_AFTER = timedelta(minutes=5)
+# An import whose worker gave no sign of progress for this long is resumed (its worker died).
+IMPORT_STALLED_AFTER = timedelta(minutes=2)
+# Queued e-mails not sent within this time are given up (the links in them expire in 3 days).
+OUTBOX_MAX_AGE = timedelta(days=3)
 
 CELERY_TIMEZONE = TIME_ZONE
 

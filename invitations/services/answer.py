@@ -22,6 +22,7 @@ from firms.services import (
 
 from ..models import Invitation, InvitationToken
 from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
+from .deliver import renewal_request_queue
 
 
 class LinkState(StrEnum):
@@ -33,6 +34,7 @@ class LinkState(StrEnum):
     EXPIRED = "expired"
     USED = "used"  # answered or revoked
     WRONG_ACCOUNT = "wrong_account"  # someone else is logged in
+    REPLACED = "replaced"  # a newer e-mail carries the link that works now
     DEACTIVATED = "deactivated"  # the recipient's account was switched off: the link does not revive it
 
 
@@ -45,8 +47,9 @@ REFUSALS = {
 }
 
 
-def invitation_for_token(raw_token: str) -> Invitation:
-    """The invitation behind a link, or InvalidLink for a tampered or unknown one."""
+def invitation_link_for_token(raw_token: str) -> InvitationToken:
+    """The e-mailed link (with its invitation) behind a raw token, or InvalidLink for a tampered or
+    unknown one."""
     found = (
         InvitationToken.objects.filter(token_hash=token_hash(raw_token))
         .select_related(
@@ -56,15 +59,23 @@ def invitation_for_token(raw_token: str) -> Invitation:
     )
     if found is None:
         raise InvalidLink
-    return found.invitation
+    return found
 
 
-def invitation_state(*, invitation: Invitation, user) -> LinkState:
-    """The one answer to "what can this user (maybe anonymous) do with this invitation now"."""
+def invitation_for_token(raw_token: str) -> Invitation:
+    """The invitation behind a link, or InvalidLink for a tampered or unknown one."""
+    return invitation_link_for_token(raw_token).invitation
+
+
+def invitation_state(*, invitation: Invitation, user, link: InvitationToken | None = None) -> LinkState:
+    """The one answer to "what can this user (maybe anonymous) do with this invitation now", opened
+    through `link` (a link replaced by a newer e-mail's no longer answers an open invitation)."""
     if invitation.is_expired:
         return LinkState.EXPIRED
     if not invitation.is_open:
         return LinkState.USED
+    if link is not None and link.replaced_at is not None:
+        return LinkState.REPLACED
     recipient = invitation.recipient
     logged_in = user is not None and user.is_authenticated
     if logged_in and user.pk != recipient.pk:
@@ -210,7 +221,11 @@ def link_request_answer(
 def invitation_request_renewal(*, invitation: Invitation) -> bool:
     """The recipient of an expired link asks the accountant for a new one (at most once a day)."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("invited_by", "company", "workspace")
+            .get(pk=invitation.pk)
+        )
         if not invitation.is_expired:
             return False
         recent = (
@@ -222,9 +237,7 @@ def invitation_request_renewal(*, invitation: Invitation) -> bool:
         invitation.renewal_requested_at = timezone.now()
         invitation.save(update_fields=["renewal_requested_at"])
         record_event(invitation, Event.RENEWAL_REQUESTED)
-        from ..tasks import renewal_request_send_task
-
-        renewal_request_send_task.delay_on_commit(invitation.pk)
+        renewal_request_queue(invitation=invitation)
     return True
 
 

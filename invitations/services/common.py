@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.queue import enqueue_on_commit
 from firms.services import DomainError, access_set_invitation_status
 
 from ..models import Invitation, InvitationEvent
@@ -63,9 +64,11 @@ def set_status(invitation: Invitation, status: str, event: str, detail: str = ""
 
 
 def queue_send(invitation: Invitation, purpose: Purpose) -> None:
+    """Queue the e-mail once the transaction commits. If the broker is down the invitation stays
+    "pending sending" and invitations_requeue queues it again."""
     from ..tasks import invitation_send_task
 
-    invitation_send_task.delay_on_commit(invitation.pk, str(purpose))
+    enqueue_on_commit(invitation_send_task, invitation.pk, str(purpose))
 
 
 def invitation_requeue(invitation: Invitation, detail: str = "") -> None:

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create_inactive
+from core.queue import enqueue, enqueue_on_commit
 from firms.models import Company, CompanyAccess, CompanyMember, Workspace
 from firms.services import (
     access_request,
@@ -43,9 +44,31 @@ def client_link_request(
 
 
 def queue_dispatch(access: CompanyAccess, *, resend: bool = False) -> None:
+    """Queue the worker's part of a link request once the transaction commits. The access says it waits
+    (dispatch_queued_at), so that if the broker is down the beat job (link_requests_requeue) queues it."""
     from ..tasks import link_request_dispatch_task
 
-    link_request_dispatch_task.delay_on_commit(access.pk, resend)
+    CompanyAccess.objects.filter(pk=access.pk).update(dispatch_queued_at=timezone.now())
+    enqueue_on_commit(link_request_dispatch_task, access.pk, resend)
+
+
+def link_requests_requeue() -> int:
+    """Beat: queue again the link requests whose worker has not run for QUEUE_STALLED_AFTER (their
+    queueing was lost while the broker was down). Returns how many were queued. They are queued as a
+    resend: for a request whose worker never ran that invites the admins all the same."""
+    from ..tasks import link_request_dispatch_task
+
+    now = timezone.now()
+    stalled = CompanyAccess.objects.filter(dispatch_queued_at__lt=now - settings.QUEUE_STALLED_AFTER)
+    queued = 0
+    for access_id in stalled.values_list("pk", flat=True):
+        if enqueue(link_request_dispatch_task, access_id, True):
+            # Not again before another QUEUE_STALLED_AFTER: the worker runs it and clears the mark.
+            CompanyAccess.objects.filter(pk=access_id, dispatch_queued_at__isnull=False).update(
+                dispatch_queued_at=now
+            )
+            queued += 1
+    return queued
 
 
 def link_request_dispatch(*, access_id: int, resend: bool = False) -> int:
@@ -55,7 +78,11 @@ def link_request_dispatch(*, access_id: int, resend: bool = False) -> int:
     """
     with transaction.atomic():
         access = CompanyAccess.objects.select_for_update().filter(pk=access_id).first()
-        if access is None or access.status != CompanyAccess.Status.PENDING:
+        if access is None:
+            return 0
+        if access.dispatch_queued_at is not None:
+            CompanyAccess.objects.filter(pk=access.pk).update(dispatch_queued_at=None)
+        if access.status != CompanyAccess.Status.PENDING:
             return 0
         company = access.matched_company or (
             Company.objects.filter(country=access.country, tax_id=access.tax_id).first()
@@ -146,8 +173,14 @@ def company_owner_invite(
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = user_create_inactive(email=email, password=password)
-        company_member_add(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
+        try:
+            with transaction.atomic():
+                user = user_create_inactive(email=email, password=password)
+        except IntegrityError:
+            # Another request made this account meanwhile: invite it like any existing one.
+            user = User.objects.get(email__iexact=email)
+        else:
+            company_member_add(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
     access_request_touch(access=access)
     return _invitation_create(
         kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by

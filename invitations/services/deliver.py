@@ -11,6 +11,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.emails import DeliveryFailed, email_message
+from core.queue import enqueue
+from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
 from firms.models import CompanyAccess
@@ -39,13 +41,17 @@ def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> 
             elif invitation.status not in (Status.QUEUED, Status.FAILED) or invitation.is_expired:
                 return False
             raw_token = token_new()
-            InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
+            link = InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
             message = _invitation_email(invitation, raw_token, reminder=purpose == Purpose.REMINDER)
             Invitation.objects.filter(pk=invitation.pk).update(attempts=F("attempts") + 1)
             try:
                 message.send()
             except Exception as exc:  # any backend error: SMTP, network, timeouts
                 raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
+            # The e-mail just sent has the one link that works: the older ones say they were replaced.
+            InvitationToken.objects.filter(invitation=invitation, replaced_at__isnull=True).exclude(
+                pk=link.pk
+            ).update(replaced_at=timezone.now())
             if purpose == Purpose.REMINDER:
                 invitation.reminder_sent_at = timezone.now()
                 invitation.save(update_fields=["reminder_sent_at"])
@@ -111,7 +117,9 @@ def invitations_remind() -> int:
 def access_resend(*, access: CompanyAccess) -> int:
     """The list's "Send again": a link request goes again to the company's admins (if a company has its
     tax ID: the worker finds out, as the first time); an account's invitation goes again with a new link
-    valid for another INVITATION_VALID_DAYS. At most once every INVITATION_RESEND_MINUTES per access.
+    valid for another INVITATION_VALID_DAYS. Limited per access (CompanyAccess.resend_available_at): a link
+    request once every INVITATION_RESEND_MINUTES; an invitation INVITATION_RESEND_MINUTES after an e-mail
+    actually went out, at once when nothing was sent yet (pending sending, or failing).
     Returns how many invitations were queued now (0 for a link request: its worker queues them).
     """
     with transaction.atomic():
@@ -145,24 +153,45 @@ def access_resend(*, access: CompanyAccess) -> int:
     return len(invitations)
 
 
-def renewal_request_deliver(*, invitation_id: int) -> None:
-    """Tell the accountant that the recipient of an expired link asked for a new one.
+def invitations_requeue() -> int:
+    """Beat: queue again the invitations pending sending for QUEUE_STALLED_AFTER (their queueing was
+    lost while the broker was down). Returns how many were queued."""
+    from ..tasks import invitation_send_task
+
+    now = timezone.now()
+    stalled = Invitation.objects.filter(
+        status=Status.QUEUED, status_changed_at__lt=now - settings.QUEUE_STALLED_AFTER, expires_at__gt=now
+    )
+    queued = 0
+    for invitation_id in stalled.values_list("pk", flat=True):
+        if enqueue(invitation_send_task, invitation_id, str(Purpose.INVITE)):
+            # Not again before another QUEUE_STALLED_AFTER: the task sends it, or says why not.
+            Invitation.objects.filter(pk=invitation_id, status=Status.QUEUED).update(status_changed_at=now)
+            queued += 1
+    return queued
+
+
+def renewal_request_queue(*, invitation: Invitation) -> None:
+    """Tell the accountant (through the outbox) that the recipient of an expired link asked for a new one.
 
     For a link request the e-mail names the company as the accountant typed it, and not who asked:
     who administers a company is never shown to an accountant it has not accepted.
     """
     invitation = Invitation.objects.select_related("invited_by", "company", "workspace", "access").get(
-        pk=invitation_id
+        pk=invitation.pk
     )
-    email_message(
-        template="invitation_renewal_request",
-        to=[invitation.invited_by.email],
-        language=invitation.invited_by.language,
-        context={
-            "invitation": invitation,
-            "access": invitation.access,
-            "is_link_request": invitation.kind == Invitation.Kind.LINK,
-            "company": invitation.company,
-            "workspace_url": absolute_url(reverse("firms:workspace_home")),
-        },
-    ).send()
+    outgoing_email_queue(
+        kind="invitation_renewal_request",
+        message=email_message(
+            template="invitation_renewal_request",
+            to=[invitation.invited_by.email],
+            language=invitation.invited_by.language,
+            context={
+                "invitation": invitation,
+                "access": invitation.access,
+                "is_link_request": invitation.kind == Invitation.Kind.LINK,
+                "company": invitation.company,
+                "workspace_url": absolute_url(reverse("firms:workspace_home")),
+            },
+        ),
+    )

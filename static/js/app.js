@@ -66,3 +66,11 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-person-form]").forEach(showPersonFields);
 });
+// An address to copy is selected whole on a click; "Go back" links go back when there is a page to go to.
+document.addEventListener("click", (event) => {
+  if (event.target.matches("[data-select-on-click]")) event.target.select();
+  if (event.target.closest("[data-history-back]") && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

@@ -1,13 +1,17 @@
 """Bulk registration in Chromium: template, upload, preview with a bad row, confirm, progress, enter."""
 
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from openpyxl import load_workbook
 
 from accountant_portal.celery import app
+from bulk_import.services import import_confirm, import_preview
 from firms.models import Company
+from tests.bulk_import.files import csv_bytes
 from tests.factories import UserFactory, WorkspaceMemberFactory, valid_nit
 from tests.schemas import drop_schema
 
@@ -67,4 +71,43 @@ def test_download_fill_upload_preview_confirm_progress_and_enter(live_server, ne
                 company.schema_name
                 for company in Company.objects.filter(tax_id__in=["905000001", "905000002"])
             ]
+        )
+
+
+def test_a_stalled_import_says_so_and_resumes_from_its_page(live_server, new_page, shot, settings):
+    accountant = WorkspaceMemberFactory(user=UserFactory(full_name="Laura Peña")).user
+    workspace = accountant.workspace_memberships.get().workspace
+    nits = [f"{n}-{valid_nit(n)[1]}" for n in (908000001, 908000002)]
+    job = import_preview(
+        workspace=workspace,
+        user=accountant,
+        file_name="clientes.csv",
+        data=csv_bytes(
+            [["Café del Quindío S.A.S.", nits[0], "", ""], ["Flores de la Sabana", nits[1], "", ""]]
+        ),
+    )
+    import_confirm(job=job)
+    app.control.purge()  # the queued task is lost, as when Redis restarts without persistence
+    settings.IMPORT_STALLED_AFTER = timedelta(seconds=1)  # minutes in production
+    time.sleep(1.2)
+
+    page = new_page()
+    page.goto(f"{live_server.url}/cuentas/login/?next=/contador/clientes/importar/{job.pk}/")
+    page.locator("#id_login").fill(accountant.email)
+    page.locator("#id_password").fill("clave-segura-123")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_text("La carga todavía no empezó.").wait_for()
+    assert page.get_by_text("Empezará sola apenas el servicio vuelva", exact=False).is_visible()
+    shot(page, "import-06-stalled")
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
+            page.get_by_role("button", name="Reanudar ahora").click()
+            page.get_by_role("heading", name="Resultado de la carga").wait_for(timeout=30_000)
+        shot(page, "import-07-resumed-result")
+        assert Company.objects.filter(tax_id__in=["908000001", "908000002"]).count() == 2
+    finally:
+        drop_schema(
+            *Company.objects.filter(tax_id__in=["908000001", "908000002"]).values_list(
+                "schema_name", flat=True
+            )
         )

@@ -1,25 +1,23 @@
-"""A worker process killed in the middle of an import: the task comes back and creates exactly N companies."""
+"""Workers killed mid-import (real Celery workers, SIGKILL): exactly N companies, within minutes."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.test import Client
 
 from bulk_import.models import ImportJob
-from bulk_import.services import import_confirm, import_preview
+from bulk_import.services import import_confirm, import_jobs_resume, import_preview
 from firms.models import Company
-from tests.factories import WorkspaceMemberFactory, valid_nit
-from tests.schemas import subprocess_database_url
+from tests.factories import WorkspaceMemberFactory, valid_nits
+from tests.outages import kill_worker, start_worker_process, stop_worker, wait_for
 
 from .files import csv_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1000
 
 
@@ -36,63 +34,26 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _worker_env() -> dict:
-    url = subprocess_database_url()
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "accountant_portal.settings.test",
-        "DATABASE_URL": url,
-        "TEST_REDIS_URL": settings.REDIS_URL,
-    }
-
-
-def _wait(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
-
-
-def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_companies(tmp_path):
+def _confirmed_import(first_nit: int):
+    """An accountant's import of ROWS new companies, confirmed: queued in Redis on commit."""
     accountant = WorkspaceMemberFactory().user
-    workspace = accountant.workspace_memberships.get().workspace
-    nits = [f"{n}-{valid_nit(n)[1]}" for n in range(904_000_000, 904_000_000 + ROWS)]
+    nits = valid_nits(first_nit, ROWS)
     job = import_preview(
-        workspace=workspace,
+        workspace=accountant.workspace_memberships.get().workspace,
         user=accountant,
         file_name="mil.csv",
         data=csv_bytes([[f"Empresa {i} S.A.S.", nit, "", ""] for i, nit in enumerate(nits)]),
     )
-    import_confirm(job=job)  # queued in Redis on commit
+    return import_confirm(job=job), nits
 
-    log = (tmp_path / "worker.log").open("w+")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "accountant_portal",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=_worker_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+
+def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_companies(tmp_path):
+    job, nits = _confirmed_import(904_000_000)
+
+    log_path = tmp_path / "worker.log"
+    worker = start_worker_process(log_path)
     try:
-        assert _wait(lambda: ImportJob.objects.get(pk=job.pk).processed_rows > 0, 60), (
+        assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).processed_rows > 0, 60), (
             "the worker never started"
         )
         child = _children(worker.pid)
@@ -100,16 +61,53 @@ def test_import_redelivered_after_its_worker_process_died_creates_exactly_n_comp
         os.kill(child[0], signal.SIGKILL)  # the process running the task dies mid-job
         at_kill = ImportJob.objects.get(pk=job.pk).processed_rows
         assert 0 < at_kill < ROWS, "killed too late to test a redelivery"
-        assert _wait(lambda: ImportJob.objects.get(pk=job.pk).status == "done", 120), (
+        assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", 120), (
             "the task did not come back"
         )
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
-    log.close()
-    worker_log = (tmp_path / "worker.log").read_text()
+        stop_worker(worker)
+    worker_log = log_path.read_text()
     assert "signal 9" in worker_log or "WorkerLostError" in worker_log, worker_log[-2000:]
     job.refresh_from_db()
     assert Company.objects.filter(tax_id__in=[nit[:9] for nit in nits]).count() == ROWS
     assert job.created_count == ROWS and job.processed_rows == ROWS
+    assert set(job.rows.values_list("outcome", flat=True)) == {"created"}
+
+
+def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settings):
+    """The worker's main process and its child are killed (SIGKILL): nobody gives the task back, and
+    Redis would redeliver it only after the visibility timeout (an hour). The heartbeat tells."""
+    job, nits = _confirmed_import(906_000_000)
+    log = tmp_path / "worker.log"
+    worker = start_worker_process(log)
+    try:
+        assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).processed_rows > 0, 60), log.read_text()
+        kill_worker(worker)
+    finally:
+        stop_worker(worker)
+    at_kill = ImportJob.objects.get(pk=job.pk)
+    assert at_kill.status == "running" and 0 < at_kill.processed_rows < ROWS, "killed too late"
+
+    browser = Client()
+    browser.force_login(job.created_by)
+    job_url = f"/contador/clientes/importar/{job.pk}/"
+    settings.IMPORT_STALLED_AFTER = timedelta(seconds=2)  # minutes in production
+    assert "se detuvo" not in browser.get(job_url).content.decode()  # a heartbeat ago: still fine
+    time.sleep(2.2)
+    page = browser.get(job_url).content.decode()
+    assert f"La carga se detuvo en la fila {at_kill.processed_rows} de {ROWS}" in page
+    assert "Se reanudará sola en pocos minutos" in page and "Reanudar ahora" in page
+
+    assert import_jobs_resume() == 1  # the beat job
+    assert import_jobs_resume() == 0  # just queued: not again until it stalls anew
+    second = start_worker_process(log)
+    try:
+        assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", 120), log.read_text()[
+            -3000:
+        ]
+    finally:
+        stop_worker(second)
+    job.refresh_from_db()
+    assert job.created_count == ROWS and job.processed_rows == ROWS and job.resumed_count == 1
+    assert Company.objects.filter(tax_id__in=[nit[:9] for nit in nits]).count() == ROWS
     assert set(job.rows.values_list("outcome", flat=True)) == {"created"}

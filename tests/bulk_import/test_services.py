@@ -116,6 +116,58 @@ def test_preview_reads_the_country_column(workspace, accountant):
     assert [(r.country, r.plan) for r in job.rows.all()] == [("PE", "add"), ("CO", "add")]
 
 
+@pytest.mark.parametrize(
+    ("written", "country"),
+    [
+        ("Colombia", "CO"),
+        ("colombia", "CO"),
+        ("CO", "CO"),
+        ("co", "CO"),
+        ("Col", "CO"),
+        ("COLOMBIA ", "CO"),
+        ("Perú", "PE"),
+        ("PERU", "PE"),
+        ("Mexico", "MX"),
+        ("méxico", "MX"),
+        ("EE. UU.", "US"),
+        ("United States", "US"),
+        ("España", "ES"),
+        ("Spain", "ES"),
+        ("Rep. Dominicana", "DO"),
+    ],
+)
+def test_preview_matches_country_names_and_codes_loosely(workspace, accountant, written, country):
+    job = _preview(workspace, accountant, [["Andina", NITS[0], "", "", written]], headers=[*HEADERS, "País"])
+    row = job.rows.get()
+    assert row.country == country
+    assert not any("versión de país" in message for message in row.messages)
+
+
+@pytest.mark.parametrize("written", ["Ecuador", "Venezuela", "Colombiaa", "C", "X" * 300])
+def test_preview_refuses_an_unsupported_country_naming_the_supported_ones(workspace, accountant, written):
+    job = _preview(
+        workspace,
+        accountant,
+        [["Andina", NITS[0], "", "", written], ["Otra", NITS[1], "", "", "Colombia"]],
+        headers=[*HEADERS, "País"],
+    )
+    bad, good = job.rows.all()
+    assert (bad.plan, bad.country) == ("error", "")
+    (message,) = bad.messages
+    assert message.startswith("Fila 2, columna “País”: ")
+    assert "no es una versión de país del producto" in message
+    assert "Argentina, Chile, Colombia, Costa Rica, España" in message and "México, Panamá, Perú" in message
+    assert (good.plan, good.country) == ("add", "CO")
+
+
+def test_preview_refuses_an_e_mail_longer_than_the_column(workspace, accountant):
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".co"
+    job = _preview(workspace, accountant, [["Andina", NITS[0], "", email]])
+    assert (
+        job.rows.get().plan == "error" and "no es un correo electrónico válido" in job.rows.get().messages[0]
+    )
+
+
 def test_processing_creates_links_and_skips(
     workspace, accountant, company_andes, client_member, linked_company
 ):

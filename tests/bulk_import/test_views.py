@@ -90,7 +90,7 @@ def test_confirm_queues_the_job_and_the_page_follows_it_to_the_result(accountant
     job.refresh_from_db()
     assert job.status == "queued"
     progress = accountant_client.get(f"{job_url}progreso/", headers={"HX-Request": "true"})
-    assert "progressbar" in progress.content.decode() and "HX-Refresh" not in progress.headers
+    assert "<progress" in progress.content.decode() and "HX-Refresh" not in progress.headers
     import_process(job_id=job.pk)  # what the worker does
     progress = accountant_client.get(f"{job_url}progreso/", headers={"HX-Request": "true"})
     assert progress.headers["HX-Refresh"] == "true"

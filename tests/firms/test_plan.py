@@ -54,6 +54,7 @@ NOT_PAGES = {
     "clients:resend",
     "clients:revoke",
     "clients:import_confirm",
+    "clients:import_resume",
     "company:filing",
     "company:accountants",
     "company:accountant_revoke",

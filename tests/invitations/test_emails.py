@@ -18,6 +18,19 @@ def _html(message):
     )
 
 
+def _company_for_client(workspace, accountant, *, email, name):
+    """The accountant creates a company for a client (temporary password "Temporal-123-x")."""
+    client_account_create(
+        workspace=workspace,
+        invited_by=accountant,
+        email=email,
+        password="Temporal-123-x",
+        name=name,
+        country="CO",
+        tax_id=TaxId("901234567", "7"),
+    )
+
+
 def test_link_request_email_in_spanish_names_who_what_and_until_when(link_request, accountant, workspace):
     invitation, token = link_request
     message = mail.outbox[-1]
@@ -50,15 +63,7 @@ def test_link_request_email_in_english_for_an_english_speaking_admin(
 
 
 def test_activation_email_asks_the_new_client_to_choose_a_password_and_never_shows_one(workspace, accountant):
-    client_account_create(
-        workspace=workspace,
-        invited_by=accountant,
-        email="nuevo@example.com",
-        password="Temporal-123-x",
-        name="Café Macondo S.A.S.",
-        country="CO",
-        tax_id=TaxId("901234567", "7"),
-    )
+    _company_for_client(workspace, accountant, email="nuevo@example.com", name="Café Macondo S.A.S.")
     deliver_all()
     message = mail.outbox[-1]
     assert message.to == ["nuevo@example.com"]
@@ -71,15 +76,7 @@ def test_activation_email_asks_the_new_client_to_choose_a_password_and_never_sho
 
 def test_ownership_offer_to_an_existing_english_speaking_user(workspace, accountant):
     UserFactory(email="owner@example.com", language="en")
-    client_account_create(
-        workspace=workspace,
-        invited_by=accountant,
-        email="owner@example.com",
-        password="Temporal-123-x",
-        name="Café Macondo S.A.S.",
-        country="CO",
-        tax_id=TaxId("901234567", "7"),
-    )
+    _company_for_client(workspace, accountant, email="owner@example.com", name="Café Macondo S.A.S.")
     deliver_all()
     message = mail.outbox[-1]
     assert (
@@ -104,3 +101,18 @@ def test_make_run_gives_the_worker_the_same_port_as_the_web_server():
     run = (Path(__file__).resolve().parents[2] / "scripts" / "run.sh").read_text()
     assert 'export PORT="${PORT:-8000}"' in run
     assert run.index("export PORT") < run.index("celery -A accountant_portal worker")
+
+
+def test_subjects_and_text_bodies_keep_ampersands_and_quotes_unescaped(workspace, accountant):
+    accountant.full_name = "Ana O'Neil"
+    accountant.save(update_fields=["full_name"])
+    _company_for_client(
+        workspace, accountant, email="nuevo@example.com", name='Pérez & Cía "La Esquina" S.A.S.'
+    )
+    deliver_all()
+    message = mail.outbox[-1]
+    assert (
+        message.subject == 'Ana O\'Neil creó la cuenta de Pérez & Cía "La Esquina" S.A.S. en Portal Contador'
+    )
+    assert 'Pérez & Cía "La Esquina" S.A.S.' in message.body and "&amp;" not in message.body
+    assert "Pérez &amp; Cía &quot;La Esquina&quot; S.A.S." in _html(message)  # HTML stays escaped

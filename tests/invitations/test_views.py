@@ -10,6 +10,7 @@ from invitations.models import Invitation
 from invitations.services.answer import invitation_accept, invitation_decline
 from invitations.services.create import link_request_dispatch
 from tests.factories import CompanyAccessFactory, CompanyMemberFactory, WorkspaceFactory
+from tests.outbox import send_outbox
 from tests.queries import page_queries
 
 from .conftest import deliver_all
@@ -209,9 +210,7 @@ def test_expired_link_says_so_and_lets_the_recipient_ask_for_a_new_one(client, l
     client.post(_url(token) + "nuevo-enlace/")  # once a day at most
     requests = [m for m in mail.outbox if m.to == [accountant.email]]
     assert len(requests) == 0  # queued on commit: sent by the worker
-    from invitations.services.deliver import renewal_request_deliver
-
-    renewal_request_deliver(invitation_id=invitation.pk)
+    assert len(send_outbox()) == 1
     message = mail.outbox[-1]
     assert message.to == [accountant.email] and "Distribuidora Los Andes (860.002.964-4)" in message.body
     # who administers the company is never shown to an accountant it has not accepted
@@ -504,3 +503,53 @@ def test_a_persona_natural_needs_names_and_a_cedula_has_no_check_digit(accountan
     body = accountant_client.post(CREATE, {**data, "document_type": "cc", "tax_id": "79123456-1"}).content
     body = body.decode()
     assert "Obligatorio para una persona natural" in body and "sin dígito de verificación" in body
+
+
+def test_an_old_link_after_resend_says_it_was_replaced_and_accepts_nothing(
+    recipient_client, link_request, accountant_client
+):
+    invitation, old_token = link_request
+    CompanyAccess.objects.filter(pk=invitation.access_id).update(
+        requested_at=timezone.now() - timedelta(minutes=11)
+    )
+    accountant_client.post(f"/contador/clientes/vinculos/{invitation.access_id}/reenviar/")
+    link_request_dispatch(access_id=invitation.access_id, resend=True)  # what the worker does
+    (new_token,) = deliver_all()
+    recipient_client.force_login(invitation.recipient)
+    response = recipient_client.post(_url(old_token), {"action": "accept"})
+    assert response.status_code == 410 and "reemplazado por uno más reciente" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
+    recipient_client.post(_url(new_token), {"action": "accept"})
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted"
+    assert "ya se usó" in recipient_client.get(_url(old_token)).content.decode()  # answered beats replaced
+
+
+def test_new_link_page_on_an_answered_invitation_says_so_and_sends_nothing(client, link_request):
+    invitation, token = link_request
+    client.force_login(invitation.recipient)
+    client.post(_url(token), {"action": "accept"})
+    client.logout()
+    sent_before = len(mail.outbox)
+    response = client.post(_url(token) + "nuevo-enlace/")
+    body = response.content.decode()
+    assert response.status_code == 410 and "ya se usó" in body and "Pedimos un nuevo enlace" not in body
+    assert not invitation.events.filter(kind="renewal").exists() and len(mail.outbox) == sent_before
+
+
+def test_new_link_page_on_a_valid_link_goes_back_to_the_link(client, link_request):
+    invitation, token = link_request
+    response = client.post(_url(token) + "nuevo-enlace/")
+    assert response.status_code == 302 and response.url == _url(token)
+    assert not invitation.events.filter(kind="renewal").exists()
+
+
+def test_new_link_asked_twice_says_it_was_already_asked(client, link_request):
+    invitation, token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    first = client.post(_url(token) + "nuevo-enlace/").content.decode()
+    assert "Pedimos un nuevo enlace" in first
+    second = client.post(_url(token) + "nuevo-enlace/").content.decode()
+    assert "Ya pediste un enlace nuevo" in second and "no se envió nada más" in second
+    assert invitation.events.filter(kind="renewal").count() == 1

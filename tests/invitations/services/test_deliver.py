@@ -5,13 +5,16 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from core.emails import DeliveryFailed
 from core.tokens import token_hash
 from firms.models import CompanyAccess
 from firms.tax_ids import TaxId
 from invitations.models import Invitation, InvitationEvent
 from invitations.services.answer import (
-    invitation_accept,
+    LinkState,
     invitation_for_token,
+    invitation_link_for_token,
+    invitation_state,
     invitations_expire,
 )
 from invitations.services.common import InvitationError
@@ -19,7 +22,7 @@ from invitations.services.create import client_link_request, link_request_dispat
 from invitations.services.deliver import access_resend, invitation_deliver, invitations_remind
 from tests.factories import CompanyMemberFactory
 
-from ..conftest import deliver_all, request_link
+from ..conftest import TOKEN_IN_URL, deliver_all, request_link
 
 
 def _access(invitation):
@@ -119,7 +122,9 @@ def test_resending_a_request_reaches_a_company_registered_since(workspace, accou
 def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
     invitation, old_token = link_request
     Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timedelta(days=1), created_at=timezone.now() - timedelta(days=8)
+        expires_at=timezone.now() - timedelta(days=1),
+        created_at=timezone.now() - timedelta(days=8),
+        sent_at=timezone.now() - timedelta(days=8),
     )
     CompanyAccess.objects.filter(pk=invitation.access_id).update(
         requested_at=timezone.now() - timedelta(days=8)
@@ -129,9 +134,37 @@ def test_resend_revives_an_expired_invitation_with_a_new_link(link_request):
     _resend(_access(invitation))
     (new_token,) = deliver_all()
     assert invitation_for_token(new_token) == invitation
-    invitation_accept(
-        invitation=invitation_for_token(old_token), user=invitation.recipient
-    )  # old links still work
+    assert invitation_state(invitation=invitation, user=None, link=invitation_link_for_token(new_token)) == (
+        LinkState.LOGIN
+    )
+    old_link = invitation_link_for_token(old_token)
+    assert old_link.replaced_at is not None  # the new e-mail's link replaced it
+    assert invitation_state(invitation=invitation, user=invitation.recipient, link=old_link) == (
+        LinkState.REPLACED
+    )
+
+
+def test_each_e_mail_replaces_the_links_sent_before_and_a_failed_one_replaces_nothing(link_request, settings):
+    invitation, first = link_request
+    CompanyAccess.objects.filter(pk=invitation.access_id).update(
+        requested_at=timezone.now() - timedelta(minutes=11)
+    )
+    _resend(_access(invitation))
+    settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
+    with pytest.raises(DeliveryFailed):
+        invitation_deliver(invitation_id=invitation.pk)
+    assert invitation_link_for_token(first).replaced_at is None  # nothing new went out: the link still works
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert invitation_deliver(invitation_id=invitation.pk) is True  # the task's retry
+    second = TOKEN_IN_URL.search(mail.outbox[-1].body).group(1)
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=4))
+    invitation_deliver(invitation_id=invitation.pk, purpose="reminder")
+    third = TOKEN_IN_URL.search(mail.outbox[-1].body).group(1)
+    assert [invitation_link_for_token(t).replaced_at is not None for t in (first, second, third)] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_daily_job_expires_and_reminds_once(link_request, django_capture_on_commit_callbacks):
