@@ -333,6 +333,27 @@ class AccountBalance(models.Model):
         return f"{self.account_id} {self.period:%Y-%m}"
 
 
+class AccountDayBalance(models.Model):
+    """Debits and credits per account × day, kept by the same trigger: the trial balance reads it for the
+    days of the months a period's edges cut, instead of the lines of those days."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    debit = models.DecimalField(**MONEY, default=ZERO)
+    credit = models.DecimalField(**MONEY, default=ZERO)
+
+    class Meta:
+        verbose_name = _("account day balance")
+        verbose_name_plural = _("account day balances")
+        # (day, account): the one index serves both the trigger's upsert and the reports' day ranges.
+        constraints = [
+            models.UniqueConstraint(fields=["day", "account"], name="account_day_balance_key_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.day:%Y-%m-%d}"
+
+
 class BooksSettings(models.Model):
     """The company's one row of book settings: the lock date ("bloquear hasta") and who signs the financial
     statements."""

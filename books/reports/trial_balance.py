@@ -1,5 +1,6 @@
-"""The trial balance (balance de prueba). It reads the monthly balances for whole months and the posted lines
-only for the days of a month cut by the period's edges, so it stays fast at a million lines."""
+"""The trial balance (balance de prueba). It reads the monthly balances for whole months and the daily ones
+(or, by tercero or cost center, the posted lines) only for the days of a month cut by the period's edges,
+so it stays fast at a million lines."""
 
 import calendar
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ ACCOUNT_BALANCES = (
     "credit FROM books_accountbalance) AS b"
 )
 POSTED_LINES = "books_entryline l JOIN books_entry e ON e.id = l.entry_id AND e.status = 'posted'"
+# The account × day balances, shaped like the posted lines for the days a period's edges cut.
+ACCOUNT_DAYS = (
+    "(SELECT account_id, NULL::bigint AS third_party_id, NULL::bigint AS cost_center_id, day AS date, debit, "
+    "credit FROM books_accountdaybalance) AS l"
+)
 # A code and every code under it: "1105" up to "1105999…" (codes are digits).
 CODE_CEILING = "99999999999999999999"
 
@@ -90,14 +96,15 @@ def movements_sql(
 ) -> tuple[str, list]:
     """A query of (account_id, third_party_id, cost_center_id, opening, debit, credit) rows whose sums are the
     opening balance before `start` and the movements of [start, end]: monthly balances for whole months,
-    posted lines for the days of the months the period's edges cut. The balances per account × month serve
-    unless a tercero or a cost center matters; then the balances per account × tercero × cost center."""
+    posted lines for the days of the months the period's edges cut. Unless a tercero or a cost center
+    matters, the balances per account × month and per account × day serve instead; if one does, the
+    balances per account × tercero × cost center × month and the lines."""
     balances, balance_params = scope.where()
     lines, line_params = scope.where("l")
     if by_third_party or scope.third_party or scope.cost_center:
-        table = "books_balance"
+        table, days = "books_balance", POSTED_LINES
     else:
-        table = ACCOUNT_BALANCES
+        table, days = ACCOUNT_BALANCES, ACCOUNT_DAYS
     parts = [
         (
             f"SELECT account_id, third_party_id, cost_center_id, debit - credit, 0, 0 FROM {table} "  # noqa: S608
@@ -106,7 +113,7 @@ def movements_sql(
         ),
         (
             "SELECT l.account_id, l.third_party_id, l.cost_center_id, l.debit - l.credit, 0, 0 "  # noqa: S608
-            f"FROM {POSTED_LINES} WHERE l.date >= %s AND l.date < %s{lines}",
+            f"FROM {days} WHERE l.date >= %s AND l.date < %s{lines}",
             [month_start(start), start, *line_params],
         ),
     ]
@@ -127,7 +134,7 @@ def movements_sql(
             parts.append(
                 (
                     "SELECT l.account_id, l.third_party_id, l.cost_center_id, 0, l.debit, l.credit "  # noqa: S608
-                    f"FROM {POSTED_LINES} WHERE l.date BETWEEN %s AND %s{lines}",
+                    f"FROM {days} WHERE l.date BETWEEN %s AND %s{lines}",
                     [first, last, *line_params],
                 )
             )

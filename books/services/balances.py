@@ -1,4 +1,5 @@
-"""The nightly check: the balances kept on posting must equal the sums of the posted lines."""
+"""The nightly check: the balances kept on posting (per account × tercero × cost center × month, per
+account × month, per account × day) must equal the sums of the posted lines."""
 
 import logging
 
@@ -45,7 +46,24 @@ SELECT coalesce(b.account_id, l.account_id), NULL, NULL, coalesce(b.period, l.pe
  ORDER BY 1, 4
 """
 
+# Per account × day: the table the trial balance reads for the days a period's edges cut.
+ACCOUNT_DAY_DIFFERENCES_SQL = """
+WITH lines AS (
+    SELECT l.account_id, l.date AS day, sum(l.debit) AS debit, sum(l.credit) AS credit
+      FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
+     WHERE e.status = 'posted'
+     GROUP BY 1, 2
+)
+SELECT coalesce(b.account_id, l.account_id), NULL, NULL, coalesce(b.day, l.day),
+       coalesce(b.debit, 0), coalesce(b.credit, 0), coalesce(l.debit, 0), coalesce(l.credit, 0)
+  FROM books_accountdaybalance b
+  FULL JOIN lines l ON l.account_id = b.account_id AND l.day = b.day
+ WHERE coalesce(b.debit, 0) <> coalesce(l.debit, 0) OR coalesce(b.credit, 0) <> coalesce(l.credit, 0)
+ ORDER BY 1, 4
+"""
+
 REBUILD_SQL = """
+DELETE FROM books_accountdaybalance;
 DELETE FROM books_accountbalance;
 DELETE FROM books_balance;
 INSERT INTO books_balance (account_id, third_party_id, cost_center_id, period, debit, credit)
@@ -56,6 +74,11 @@ SELECT l.account_id, l.third_party_id, l.cost_center_id, date_trunc('month', l.d
  GROUP BY 1, 2, 3, 4;
 INSERT INTO books_accountbalance (account_id, period, debit, credit)
 SELECT account_id, period, sum(debit), sum(credit) FROM books_balance GROUP BY 1, 2;
+INSERT INTO books_accountdaybalance (day, account_id, debit, credit)
+SELECT l.date, l.account_id, sum(l.debit), sum(l.credit)
+  FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
+ WHERE e.status = 'posted'
+ GROUP BY 1, 2;
 """
 
 
@@ -64,9 +87,16 @@ def balances_check(*, repair: bool = True) -> BalanceCheck:
     differences (there must never be any) and, with `repair`, rebuild the balances from the lines."""
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE books_balance, books_accountbalance IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(
+                "LOCK TABLE books_balance, books_accountbalance, books_accountdaybalance "
+                "IN SHARE ROW EXCLUSIVE MODE"
+            )
             rows = []
-            for sql, table in ((DIFFERENCES_SQL, "balance"), (ACCOUNT_DIFFERENCES_SQL, "account_balance")):
+            for sql, table in (
+                (DIFFERENCES_SQL, "balance"),
+                (ACCOUNT_DIFFERENCES_SQL, "account_balance"),
+                (ACCOUNT_DAY_DIFFERENCES_SQL, "account_day_balance"),
+            ):
                 cursor.execute(sql)
                 rows += [(table, *row) for row in cursor.fetchall()]
             differences = [

@@ -65,3 +65,27 @@ def test_the_account_balances_follow_postings_and_a_planted_difference_there_is_
         ("account_balance", "413595", ["0.00", "53.00"])
     ]
     assert AccountBalance.objects.get(account_id="413595").credit == 50
+
+
+def test_the_day_balances_follow_postings_and_a_planted_difference_there_is_found(books, bookkeeper):
+    from books.models import AccountDayBalance
+    from books.services.entries import entry_annul
+
+    entry = post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 3, 10))
+    post(bookkeeper, [("110505", 50, 0), ("413595", 0, 50)], day=date(2026, 3, 10))
+    post(bookkeeper, [("110505", 7, 0), ("413595", 0, 7)], day=date(2026, 3, 12))
+    days = AccountDayBalance.objects.filter(account_id="110505").order_by("day")
+    assert [(d.day.day, d.debit) for d in days] == [(10, 150), (12, 7)]
+    entry_annul(entry=entry, user=bookkeeper, reason="duplicado")
+    assert [(d.day.day, d.debit) for d in days.all()] == [(10, 50), (12, 7)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE books_accountdaybalance SET debit = debit + 1 "
+            "WHERE account_id = '110505' AND day = '2026-03-12'"
+        )
+    check = balances_check()
+    assert [(d["table"], d["account"], d["period"], d["kept"]) for d in check.differences] == [
+        ("account_day_balance", "110505", "2026-03-12", ["8.00", "0.00"])
+    ]
+    assert days.get(day=date(2026, 3, 12)).debit == 7  # repaired from the lines
+    assert balances_check().differences == []
