@@ -8,6 +8,7 @@ Importing the same file again creates nothing new: an identical comprobante alre
 different one refused.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -73,7 +74,11 @@ def parse_day(value: Cell) -> date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return EXCEL_EPOCH + timedelta(days=int(value)) if 1 <= value < 2_958_466 else None
-    text = str(value).strip().split(" ")[0]
+    return _parse_day_text(str(value).strip().split(" ")[0])
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats its dates: strptime once per distinct text
+def _parse_day_text(text: str) -> date | None:
     if re.fullmatch(r"\d{5}", text):
         return EXCEL_EPOCH + timedelta(days=int(text))
     for pattern in DATE_FORMATS:

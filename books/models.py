@@ -334,13 +334,15 @@ class AccountBalance(models.Model):
 
 
 class AccountDayBalance(models.Model):
-    """Debits and credits per account × day, kept by the same trigger: the trial balance reads it for the
-    days of the months a period's edges cut, instead of the lines of those days."""
+    """Debits, credits and the number of posted lines per account × day, kept by the same trigger: the trial
+    balance reads it for the days of the months a period's edges cut, instead of the lines of those days,
+    and the libro auxiliar of an account counts its lines here."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
     debit = models.DecimalField(**MONEY, default=ZERO)
     credit = models.DecimalField(**MONEY, default=ZERO)
+    lines = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("account day balance")

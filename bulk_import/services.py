@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.queue import enqueue, enqueue_on_commit
+from core.tables import Row, Table
 from core.text import search_normalize
 from firms.models import Company, CompanyAccess, Country, Workspace
 from firms.services import (
@@ -32,7 +33,7 @@ from firms.tax_ids import TaxId, tax_id_parse
 from invitations.services.create import client_link_request, company_owner_invite
 
 from .models import ImportJob, ImportRow
-from .parsing import Spreadsheet, SpreadsheetRow, parse_spreadsheet
+from .parsing import parse_spreadsheet
 
 Plan = ImportRow.Plan
 Outcome = ImportRow.Outcome
@@ -81,7 +82,7 @@ def country_from_text(text: str) -> str | None:
 def import_preview(
     *, workspace: Workspace, user: User, file_name: str, data: bytes, sheet_name: str = ""
 ) -> ImportJob:
-    """Read and check every row; nothing is written to companies. Raises parsing.FileProblem."""
+    """Read and check every row; nothing is written to companies. Raises core.tables.FileProblem."""
     spreadsheet = parse_spreadsheet(file_name=file_name, data=data, sheet_name=sheet_name)
     rows = _plan_rows(workspace, spreadsheet)
     with transaction.atomic():
@@ -98,7 +99,7 @@ def import_preview(
     return job
 
 
-def _plan_rows(workspace: Workspace, spreadsheet: Spreadsheet) -> list[ImportRow]:
+def _plan_rows(workspace: Workspace, spreadsheet: Table) -> list[ImportRow]:
     rows = [_check_row(workspace, spreadsheet.columns, raw) for raw in spreadsheet.rows]
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -158,7 +159,7 @@ def _error(row: ImportRow, column: str, problem: str) -> None:
     )
 
 
-def _check_row(workspace: Workspace, columns: dict[str, str], raw: SpreadsheetRow) -> ImportRow:
+def _check_row(workspace: Workspace, columns: dict[str, str], raw: Row) -> ImportRow:
     values = raw.values
     row = ImportRow(
         row_number=raw.number,

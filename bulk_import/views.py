@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.responses import CSV, XLSX, download
+from core.tables import FileProblem
 from firms.access import workspace_view
 
 from .forms import ImportUploadForm
 from .models import ImportJob, ImportRow
-from .parsing import FileProblem
 from .services import import_confirm, import_preview, import_resume, import_summary
 from .spreadsheets import report_xlsx, template_csv, template_xlsx
 

@@ -54,6 +54,7 @@ class TableSpec:
     max_rows: int  # rows with data, the header not counted
     max_bytes: int
     typed_cells: bool = False  # XLSX numbers and dates stay numbers and dates
+    no_rows: str = ""  # what a file with headers and no row below them is told (lazy text); generic if empty
 
     @property
     def header_keys(self) -> dict[str, str]:
@@ -128,7 +129,7 @@ def _xlsx_rows(spec: TableSpec, data: bytes, sheet_name: str) -> list[tuple[int,
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except Exception:  # zipfile raises BadZipFile, NotImplementedError, ValueError... on damaged archives
         raise _damaged_workbook() from None
     total = sum(entry.file_size for entry in entries)
     too_compressed = any(entry.file_size > MAX_XLSX_RATIO * max(entry.compress_size, 1) for entry in entries)
@@ -332,7 +333,7 @@ def _read_table(spec: TableSpec, table: list[tuple[int, list[Cell]]]) -> Table:
         if any(value != "" for value in values.values()):
             result.rows.append(Row(number=number, values=values))
     if not result.rows:
-        raise FileProblem(_("The file has the headers but no rows below them."))
+        raise FileProblem(str(spec.no_rows) or _("The file has the headers but no rows below them."))
     return result
 
 

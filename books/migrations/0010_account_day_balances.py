@@ -14,7 +14,8 @@ LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     WITH changed AS (
         SELECT l.account_id, l.third_party_id, l.cost_center_id, l.date AS day,
-               sum(l.debit * moved.sign) AS debit, sum(l.credit * moved.sign) AS credit
+               sum(l.debit * moved.sign) AS debit, sum(l.credit * moved.sign) AS credit,
+               sum(moved.sign) AS lines
           FROM (SELECT n.id, CASE WHEN n.status = 'posted' THEN 1 ELSE -1 END AS sign
                   FROM new_entries n JOIN old_entries o ON o.id = n.id
                  WHERE (o.status = 'draft' AND n.status = 'posted')
@@ -37,16 +38,17 @@ BEGIN
                credit = books_accountbalance.credit + EXCLUDED.credit
         RETURNING 1
     )
-    INSERT INTO books_accountdaybalance (day, account_id, debit, credit)
-    SELECT day, account_id, sum(debit), sum(credit) FROM changed GROUP BY 1, 2 ORDER BY 1, 2
+    INSERT INTO books_accountdaybalance (day, account_id, debit, credit, lines)
+    SELECT day, account_id, sum(debit), sum(credit), sum(lines) FROM changed GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (day, account_id) DO UPDATE
        SET debit = books_accountdaybalance.debit + EXCLUDED.debit,
-           credit = books_accountdaybalance.credit + EXCLUDED.credit;
+           credit = books_accountdaybalance.credit + EXCLUDED.credit,
+           lines = books_accountdaybalance.lines + EXCLUDED.lines;
     RETURN NULL;
 END
 $$;
-INSERT INTO books_accountdaybalance (day, account_id, debit, credit)
-SELECT l.date, l.account_id, sum(l.debit), sum(l.credit)
+INSERT INTO books_accountdaybalance (day, account_id, debit, credit, lines)
+SELECT l.date, l.account_id, sum(l.debit), sum(l.credit), count(*)
   FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id AND e.status = 'posted'
  GROUP BY 1, 2;
 """
@@ -72,6 +74,7 @@ class Migration(migrations.Migration):
                 ("day", models.DateField()),
                 ("debit", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=18)),
                 ("credit", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=18)),
+                ("lines", models.IntegerField(default=0)),
                 (
                     "account",
                     models.ForeignKey(

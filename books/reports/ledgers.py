@@ -86,11 +86,15 @@ def auxiliary(
     balance before `start`, one page of lines with their running balance, and the period's totals."""
     opening, debit, credit = scope_totals(start, end, scope)
     where, params = scope.where("l")
+    if scope.third_party or scope.cost_center:
+        count_sql = f"SELECT count(*) FROM {POSTED_LINES} WHERE l.date BETWEEN %s AND %s{where}"  # noqa: S608
+    else:  # an account range: its lines are counted per day as they are posted
+        count_sql = (
+            "SELECT coalesce(sum(l.lines), 0) FROM books_accountdaybalance l "  # noqa: S608
+            f"WHERE l.day BETWEEN %s AND %s{where}"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {POSTED_LINES} WHERE l.date BETWEEN %s AND %s{where}",  # noqa: S608
-            [start, end, *params],
-        )  # noqa: S608
+        cursor.execute(count_sql, [start, end, *params])
         (count,) = cursor.fetchone()
     lines = list(
         auxiliary_lines(

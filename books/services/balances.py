@@ -46,19 +46,22 @@ SELECT coalesce(b.account_id, l.account_id), NULL, NULL, coalesce(b.period, l.pe
  ORDER BY 1, 4
 """
 
-# Per account × day: the table the trial balance reads for the days a period's edges cut.
+# Per account × day (with the number of lines): the table the trial balance reads for the days a period's
+# edges cut, and the libro auxiliar counts lines in.
 ACCOUNT_DAY_DIFFERENCES_SQL = """
 WITH lines AS (
-    SELECT l.account_id, l.date AS day, sum(l.debit) AS debit, sum(l.credit) AS credit
+    SELECT l.account_id, l.date AS day, sum(l.debit) AS debit, sum(l.credit) AS credit, count(*) AS lines
       FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
      WHERE e.status = 'posted'
      GROUP BY 1, 2
 )
 SELECT coalesce(b.account_id, l.account_id), NULL, NULL, coalesce(b.day, l.day),
-       coalesce(b.debit, 0), coalesce(b.credit, 0), coalesce(l.debit, 0), coalesce(l.credit, 0)
+       coalesce(b.debit, 0), coalesce(b.credit, 0), coalesce(l.debit, 0), coalesce(l.credit, 0),
+       coalesce(b.lines, 0), coalesce(l.lines, 0)
   FROM books_accountdaybalance b
   FULL JOIN lines l ON l.account_id = b.account_id AND l.day = b.day
  WHERE coalesce(b.debit, 0) <> coalesce(l.debit, 0) OR coalesce(b.credit, 0) <> coalesce(l.credit, 0)
+    OR coalesce(b.lines, 0) <> coalesce(l.lines, 0)
  ORDER BY 1, 4
 """
 
@@ -74,8 +77,8 @@ SELECT l.account_id, l.third_party_id, l.cost_center_id, date_trunc('month', l.d
  GROUP BY 1, 2, 3, 4;
 INSERT INTO books_accountbalance (account_id, period, debit, credit)
 SELECT account_id, period, sum(debit), sum(credit) FROM books_balance GROUP BY 1, 2;
-INSERT INTO books_accountdaybalance (day, account_id, debit, credit)
-SELECT l.date, l.account_id, sum(l.debit), sum(l.credit)
+INSERT INTO books_accountdaybalance (day, account_id, debit, credit, lines)
+SELECT l.date, l.account_id, sum(l.debit), sum(l.credit), count(*)
   FROM books_entryline l JOIN books_entry e ON e.id = l.entry_id
  WHERE e.status = 'posted'
  GROUP BY 1, 2;
@@ -99,28 +102,7 @@ def balances_check(*, repair: bool = True) -> BalanceCheck:
             ):
                 cursor.execute(sql)
                 rows += [(table, *row) for row in cursor.fetchall()]
-            differences = [
-                {
-                    "table": table,
-                    "account": account,
-                    "third_party": third_party,
-                    "cost_center": cost_center,
-                    "period": period.isoformat(),
-                    "kept": [str(kept_debit), str(kept_credit)],
-                    "lines": [str(debit), str(credit)],
-                }
-                for (
-                    table,
-                    account,
-                    third_party,
-                    cost_center,
-                    period,
-                    kept_debit,
-                    kept_credit,
-                    debit,
-                    credit,
-                ) in rows
-            ]
+            differences = [_difference(table, *row) for table, *row in rows]
             if differences and repair:
                 cursor.execute(REBUILD_SQL)
         if differences:
@@ -131,3 +113,23 @@ def balances_check(*, repair: bool = True) -> BalanceCheck:
                 differences[:20],
             )
         return BalanceCheck.objects.create(differences=differences)
+
+
+def _difference(
+    table, account, third_party, cost_center, period, kept_debit, kept_credit, debit, credit, *counts
+) -> dict:
+    """One place where a kept balance differs from the lines: debit, credit (and, per day, the number of
+    lines) as kept and as the lines add up."""
+    kept, found = [kept_debit, kept_credit], [debit, credit]
+    if counts:
+        kept.append(counts[0])
+        found.append(counts[1])
+    return {
+        "table": table,
+        "account": account,
+        "third_party": third_party,
+        "cost_center": cost_center,
+        "period": period.isoformat(),
+        "kept": [str(value) for value in kept],
+        "lines": [str(value) for value in found],
+    }

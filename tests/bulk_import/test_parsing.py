@@ -1,7 +1,8 @@
 import pytest
 from django.utils import translation
 
-from bulk_import.parsing import FileProblem, parse_spreadsheet
+from bulk_import.parsing import parse_spreadsheet
+from core.tables import FileProblem
 
 from .files import (
     GOOD_ROW,

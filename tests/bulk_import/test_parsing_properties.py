@@ -5,8 +5,9 @@ import time
 import pytest
 from django.utils import translation
 
-from bulk_import.parsing import MAX_ROWS, FileProblem, parse_spreadsheet
+from bulk_import.parsing import MAX_ROWS, parse_spreadsheet
 from bulk_import.services import import_preview
+from core.tables import FileProblem
 from tests.fuzzing import deterministic_zip, fuzz_parser, mutated_files
 
 from .files import GOOD_ROW, HEADERS, ROWS, csv_bytes, xlsx_bytes, xlsx_with_shared_strings

@@ -295,7 +295,8 @@ def test_job_counts_and_progress(workspace, accountant):
 
 
 def test_blank_rows_do_not_count_toward_the_row_limit_and_too_many_is_refused():
-    from bulk_import.parsing import FileProblem, parse_spreadsheet
+    from bulk_import.parsing import parse_spreadsheet
+    from core.tables import FileProblem
 
     rows = [[f"Empresa {i}", NITS[0], "", ""] if i % 2 else ["", "", "", ""] for i in range(6001)]
     assert len(parse_spreadsheet(file_name="a.csv", data=csv_bytes(rows)).rows) == 3000

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bulk_import.models import ImportRow
-from bulk_import.parsing import MAX_BYTES, FileProblem
+from bulk_import.parsing import MAX_BYTES
 from bulk_import.services import import_preview, import_run_now, import_summary
+from core.tables import FileProblem
 from firms.access import workspace_for_user
 
 

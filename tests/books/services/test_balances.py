@@ -75,17 +75,21 @@ def test_the_day_balances_follow_postings_and_a_planted_difference_there_is_foun
     post(bookkeeper, [("110505", 50, 0), ("413595", 0, 50)], day=date(2026, 3, 10))
     post(bookkeeper, [("110505", 7, 0), ("413595", 0, 7)], day=date(2026, 3, 12))
     days = AccountDayBalance.objects.filter(account_id="110505").order_by("day")
-    assert [(d.day.day, d.debit) for d in days] == [(10, 150), (12, 7)]
+    assert [(d.day.day, d.debit, d.lines) for d in days] == [(10, 150, 2), (12, 7, 1)]
     entry_annul(entry=entry, user=bookkeeper, reason="duplicado")
-    assert [(d.day.day, d.debit) for d in days.all()] == [(10, 50), (12, 7)]
+    assert [(d.day.day, d.debit, d.lines) for d in days.all()] == [(10, 50, 1), (12, 7, 1)]
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE books_accountdaybalance SET debit = debit + 1 "
             "WHERE account_id = '110505' AND day = '2026-03-12'"
         )
+        cursor.execute(
+            "UPDATE books_accountdaybalance SET lines = 5 WHERE account_id = '413595' AND day = '2026-03-10'"
+        )
     check = balances_check()
-    assert [(d["table"], d["account"], d["period"], d["kept"]) for d in check.differences] == [
-        ("account_day_balance", "110505", "2026-03-12", ["8.00", "0.00"])
+    assert [(d["table"], d["account"], d["period"], d["kept"], d["lines"]) for d in check.differences] == [
+        ("account_day_balance", "110505", "2026-03-12", ["8.00", "0.00", "1"], ["7.00", "0.00", "1"]),
+        ("account_day_balance", "413595", "2026-03-10", ["0.00", "50.00", "5"], ["0.00", "50.00", "1"]),
     ]
     assert days.get(day=date(2026, 3, 12)).debit == 7  # repaired from the lines
     assert balances_check().differences == []
