@@ -114,6 +114,7 @@ def worker_env(**extra) -> dict:
         **extra,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("PYTEST_XDIST_WORKER", None)  # the Redis database is given as it is, not moved for a worker
     return env
 
 

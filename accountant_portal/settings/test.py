@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -6,8 +8,13 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production uses Argon2
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-# A Redis database of its own, flushed at the start of the test session.
+# A Redis database of its own, flushed at the start of the test session; with pytest-xdist each worker
+# (gw0, gw1, ...) takes the next database down, as each takes a test database of its own.
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and _worker[2:].isdigit():
+    _base, _, _db = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_base}/{(int(_db or 0) - int(_worker[2:])) % 16}"
 CACHES["default"]["LOCATION"] = REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = "portal-test"
 CELERY_BROKER_URL = REDIS_URL
