@@ -527,6 +527,8 @@ class ReportExport(models.Model):
     error = models.TextField(blank=True)
     created_by_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Last sign of life: queued, or rows written. Without one for QUEUE_STALLED_AFTER, it is queued again.
+    progress_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

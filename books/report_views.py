@@ -15,7 +15,7 @@ from firms.access import company_view
 from .forms import ReportForm, SignaturesForm
 from .models import BooksSettings, ReportExport
 from .reports.exports import INLINE_ROWS, TableReport, report_file
-from .reports.jobs import report_export_queue
+from .reports.jobs import report_export_queue, report_export_resume
 from .reports.ledgers import (
     auxiliary,
     general_ledger,
@@ -24,8 +24,7 @@ from .reports.ledgers import (
     journal_totals_by_type,
 )
 from .reports.statements import statements
-from .reports.tables import TABLES
-from .reports.trial_balance import trial_balance
+from .reports.tables import TABLES, trial_balance_rows
 from .services.periods import signatures_set
 
 CONTENT_TYPES = {"xlsx": XLSX, "csv": CSV}
@@ -65,18 +64,7 @@ def report_trial_balance(request, company):
     """Balance de prueba (and por tercero): every figure links to the lines behind it."""
     form = ReportForm(request.GET or None)
     params = form.params()
-    rows = (
-        []
-        if request.GET.get("formato")
-        else trial_balance(
-            start=params.start,
-            end=params.end,
-            level=params.level or None,
-            by_third_party=params.by_third_party,
-            scope=params.scope,
-            include_zero=params.include_zero,
-        )
-    )
+    rows = [] if request.GET.get("formato") else trial_balance_rows(params)
     totals = {
         key: sum(getattr(row, key) for row in rows) for key in ("opening", "debit", "credit", "closing")
     }
@@ -173,6 +161,7 @@ def report_statements(request, company):
 @company_view("GET")
 def report_export(request, company, export_id):
     export = get_object_or_404(ReportExport.objects.defer("content"), pk=export_id)
+    report_export_resume(export=export, company_id=company.pk)
     template = "books/reports/partials/export_progress.html" if request.htmx else "books/reports/export.html"
     response = render(request, template, {"company": company, "export": export})
     if request.htmx and export.is_finished:

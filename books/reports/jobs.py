@@ -1,8 +1,11 @@
 """Large report files, written by a Celery job that records its progress (the page polls it)."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from core.queue import enqueue, enqueue_on_commit
 
 from ..models import ReportExport
 from .exports import report_file
@@ -22,8 +25,26 @@ def report_export_queue(
         )
         from ..tasks import report_export_task
 
-        report_export_task.delay_on_commit(company_id, export.pk)
+        # If the broker is down the export waits as queued, and report_export_resume queues it again.
+        enqueue_on_commit(report_export_task, company_id, export.pk)
     return export
+
+
+def report_export_resume(*, export: ReportExport, company_id: int) -> bool:
+    """Queue again an export without a sign of life for QUEUE_STALLED_AFTER (its queueing was lost while
+    the broker was down, or its worker died); called as its page polls. Writing it again is safe."""
+    from ..tasks import report_export_task
+
+    now = timezone.now()
+    stalled = ReportExport.objects.filter(
+        pk=export.pk,
+        status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING],
+        progress_at__lt=now - settings.QUEUE_STALLED_AFTER,
+    )
+    if not stalled.exists() or not enqueue(report_export_task, company_id, export.pk):
+        return False
+    stalled.update(status=ReportExport.Status.QUEUED, progress_at=now)
+    return True
 
 
 def report_export_write(*, export_id: int, company) -> ReportExport:
@@ -31,11 +52,13 @@ def report_export_write(*, export_id: int, company) -> ReportExport:
     export = ReportExport.objects.get(pk=export_id)
     if export.status == ReportExport.Status.DONE:
         return export
-    ReportExport.objects.filter(pk=export_id).update(status=ReportExport.Status.RUNNING, done_rows=0)
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.RUNNING, done_rows=0, progress_at=timezone.now()
+    )
     report = TABLES[export.kind](ReportParams.from_json(export.params))
 
     def progress(count: int) -> None:
-        ReportExport.objects.filter(pk=export_id).update(done_rows=count)
+        ReportExport.objects.filter(pk=export_id).update(done_rows=count, progress_at=timezone.now())
 
     content = report_file(report, fmt=export.fmt, company=company, progress=progress)
     ReportExport.objects.filter(pk=export_id).update(

@@ -75,8 +75,9 @@ class ReportParams:
 MONEY = ["opening", "debit", "credit", "closing"]
 
 
-def trial_balance_table(params: ReportParams) -> TableReport:
-    rows = trial_balance(
+def trial_balance_rows(params: ReportParams) -> list:
+    """The trial balance the page's filters ask for (the page, its files and its print view)."""
+    return trial_balance(
         start=params.start,
         end=params.end,
         level=params.level or None,
@@ -84,6 +85,10 @@ def trial_balance_table(params: ReportParams) -> TableReport:
         scope=params.scope,
         include_zero=params.include_zero,
     )
+
+
+def trial_balance_table(params: ReportParams) -> TableReport:
+    rows = trial_balance_rows(params)
     columns = [Column(_("Code")), Column(_("Account"))]
     if params.by_third_party:
         columns += [Column(_("NIT")), Column(_("Tercero"))]

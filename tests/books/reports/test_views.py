@@ -203,3 +203,31 @@ def test_report_pages_run_a_fixed_number_of_queries(accountant_client, books_dat
             {"desde": "2026-01-01", "hasta": "2026-12-31", **params},
         )
         assert large == small, path
+
+
+def test_an_export_without_a_sign_of_life_is_queued_again_as_its_page_polls(accountant_client, books_data):
+    """Its queueing was lost (the broker was down) or its worker died: the page it polls queues it again,
+    once, not at every poll."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from books.models import ReportExport
+
+    company, _entry = books_data
+    with schema_context(company.schema_name):
+        export = ReportExport.objects.create(kind="auxiliary", fmt="csv", params={"start": "2026-01-01"})
+    page = f"/c/{company.slug}/informes/archivos/{export.pk}/"
+    with mock.patch("books.reports.jobs.enqueue", return_value=True) as queued:
+        accountant_client.get(page, HTTP_HX_REQUEST="true")
+        assert queued.call_count == 0  # a fresh export is left to its worker
+        with schema_context(company.schema_name):
+            ReportExport.objects.filter(pk=export.pk).update(
+                status="running", done_rows=40, progress_at=timezone.now() - timedelta(minutes=6)
+            )
+        accountant_client.get(page, HTTP_HX_REQUEST="true")
+        accountant_client.get(page, HTTP_HX_REQUEST="true")
+    assert [c.args[1:] for c in queued.call_args_list] == [(company.pk, export.pk)]
+    with schema_context(company.schema_name):
+        assert ReportExport.objects.get(pk=export.pk).status == "queued"
