@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 from django_tenants.admin import TenantAdminMixin
 
 from .admin_forms import CompanyAdminForm
-from .models import Company, CompanyAccess, CompanyMember, Notice, Workspace, WorkspaceMember
+from .models import AuditEvent, Company, CompanyAccess, CompanyMember, Notice, Workspace, WorkspaceMember
 from .services import (
     PROFILE_FIELDS,
     companies_create,
@@ -174,4 +174,25 @@ class NoticeAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Notice._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The activity log, read-only: PostgreSQL refuses to change or delete an event anyway."""
+
+    list_display = ["at", "actor_email", "workspace", "company_name", "action", "object_label", "summary"]
+    list_filter = ["action"]
+    search_fields = ["actor_email", "company_name", "object_label", "summary"]
+    list_select_related = ["workspace"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .access import company_grant_for_user, request_read_only, revoked_access_for_user, workspace_for_user
+from .audit import audit_actor
 from .services import CompanyProvisioningError, company_provision
 
 COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
@@ -95,3 +96,14 @@ class PlanWriteGuardMiddleware:
             else "firms/plan_consulta_refused.html"
         )
         return render(request, template, status=403)
+
+
+class AuditActorMiddleware:
+    """Events the request's services record name the request's user (read only if an event is recorded)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_actor(request):
+            return self.get_response(request)

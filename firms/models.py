@@ -521,3 +521,61 @@ class SchemaTemplate(models.Model):
 
     def __str__(self):
         return self.schema_name
+
+
+class AuditEvent(models.Model):
+    """One append-only record of who did what, where and when (PostgreSQL refuses UPDATE and DELETE).
+
+    Workspace, company and actor are kept as plain ids (no database constraint) and as names, so that an
+    event outlives what it speaks about and deleting a company never has to touch the log.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_email = models.CharField(_("who (e-mail)"), max_length=254, blank=True)
+    workspace = models.ForeignKey(
+        Workspace,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workspace"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("company"),
+    )
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activity event")
+        verbose_name_plural = _("activity log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-at"], name="audit_workspace_at"),
+            models.Index(fields=["company", "-at"], name="audit_company_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action} {self.object_label}"

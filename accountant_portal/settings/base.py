@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The activity log names the request's user as who did what.
+    "firms.middleware.AuditActorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Sets the company schema from /c/<slug>/ and checks access; then the plan guard.
     "firms.middleware.CompanyAreaMiddleware",
