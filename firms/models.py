@@ -454,6 +454,32 @@ class CompanyMember(models.Model):
         return f"{self.user} @ {self.company} ({self.role})"
 
 
+class CompanyAssignment(models.Model):
+    """A team member's work on one of the workspace's companies; at most one is the responsable."""
+
+    access = models.ForeignKey(
+        CompanyAccess, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("access")
+    )
+    member = models.ForeignKey(
+        WorkspaceMember, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("member")
+    )
+    is_responsible = models.BooleanField(_("responsable"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["access", "member"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["access"], condition=Q(is_responsible=True), name="assignment_single_responsible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.access}"
+
+
 class Notice(models.Model):
     """An in-app notice for one accountant of a workspace: a client answered a request or ended an access.
 
