@@ -139,7 +139,7 @@ def _workspace_activity(request, workspace):
 def workspace_activity(request, workspace):
     """What the workspace's people did, in its companies and in the workspace, newest first."""
     form, events = _workspace_activity(request, workspace)
-    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("actor"), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": None})
 
 
@@ -158,6 +158,6 @@ def company_activity(request, company):
     accountants included), newest first. Accountants read their own workspace's log instead: this one
     would show them other practices' people."""
     form = ActivityFilterForm(request.GET)
-    events = activity_events(company=company, filters=form.filters()).select_related("workspace")
+    events = activity_events(company=company, filters=form.filters()).select_related("workspace", "actor")
     page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": company})
