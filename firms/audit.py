@@ -1,7 +1,8 @@
 """The activity log: every service that writes calls `audit_record` inside its own transaction.
 
 Who acted comes from the argument or, while a request is served, from the request's user (set by
-AuditActorMiddleware through `audit_actor`); the company, when not given, from the connection's tenant;
+AuditActorMiddleware through `audit_actor`); the company, when not given (None is given), from the
+connection's tenant;
 the workspace, in a company, from the way the actor reaches it (the request's grant, else one query).
 """
 
@@ -134,6 +135,8 @@ def _workspace_in_company(actor, company: Company) -> Workspace | None:
     )
 
 
+# Default of `company`: the connection's tenant. An explicit None means "no company" (a link request).
+FROM_TENANT: Any = object()
 # Default of `workspace`: the one through which the actor works on the event's company (None outside one).
 IN_COMPANY: Any = object()
 
@@ -143,7 +146,7 @@ def audit_event(
     action: str,
     actor=None,
     workspace: Workspace | int | None = IN_COMPANY,
-    company: Company | None = None,
+    company: Company | None = FROM_TENANT,
     target: Any = None,
     object_type: str = "",
     object_label: str = "",
@@ -156,7 +159,7 @@ def audit_event(
     if action not in ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}: add it to firms.audit.ACTIONS.")
     actor = actor if actor is not None else _current_actor()
-    company = company if company is not None else _current_company()
+    company = _current_company() if company is FROM_TENANT else company
     if workspace is IN_COMPANY:
         workspace = _workspace_in_company(actor, company) if company is not None else None
     if target is not None:

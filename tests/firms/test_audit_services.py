@@ -909,3 +909,20 @@ def test_an_event_rolls_back_with_the_change_it_describes(world):
         raise RuntimeError
     assert not AuditEvent.objects.filter(action="workspace.updated").exists()
     connection.set_schema_to_public()
+
+
+@pytest.mark.parametrize("answer", ["aceptar", "rechazar"])
+def test_an_answer_from_the_company_area_names_the_company_only_when_accepted(client, world, answer):
+    """Through the client's page (tenant set to the company): a declined request stays without company,
+    so the workspace's log never learns which company has the NIT."""
+    access, _invitation = _link_invitation(world)
+    client.force_login(world.client)
+    response = client.post(
+        f"{world.andes.get_absolute_url()}contadores/{access.pk}/{answer}/", {"reason": "No"}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action__in=["access.accepted", "access.declined"])
+    expected = ("access.accepted", world.andes) if answer == "aceptar" else ("access.declined", None)
+    assert (event.action, event.company) == expected
+    assert (event.actor, event.workspace) == (world.client, world.workspace)
+    assert event.company_name == (world.andes.name if answer == "aceptar" else "")
