@@ -22,7 +22,7 @@ def workspace_for_user(user) -> Workspace | None:
     )
     if membership is None:
         return None
-    membership.workspace.member_role = membership.role  # the user's role in it (the menu, the log)
+    membership.workspace.viewer_role = membership.role  # the user's role in it (the menu, the log)
     return membership.workspace
 
 
@@ -173,4 +173,4 @@ ACTIVITY_LOG_ROLES = {WorkspaceMember.Role.OWNER, WorkspaceMember.Role.STAFF}
 def may_read_workspace_activity(*, workspace: Workspace) -> bool:
     """The one rule of who reads "Registro de actividad" of a workspace (its page, its export, the menu):
     `workspace` as workspace_for_user loaded it for the user."""
-    return getattr(workspace, "member_role", None) in ACTIVITY_LOG_ROLES
+    return getattr(workspace, "viewer_role", None) in ACTIVITY_LOG_ROLES

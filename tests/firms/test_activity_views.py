@@ -106,13 +106,16 @@ def test_the_export_is_the_filtered_log_with_formulas_written_as_text(
     assert [row[1] for row in everything.iter_rows(min_row=2, values_only=True)][0] == "Sistema"
 
 
-def test_only_workspace_roles_that_may_read_the_log_get_it(accountant_client, workspace):
-    from firms.access import may_read_workspace_activity
-
-    workspace.member_role = "someone-else"
-    assert not may_read_workspace_activity(workspace=workspace)
-    assert accountant_client.get(LOG).status_code == 200
-    assert 'href="/contador/actividad/"' in accountant_client.get("/contador/").content.decode()
+def test_only_the_workspace_roles_allowed_read_the_log_and_see_its_link(client, workspace, monkeypatch):
+    """The rule the team's roles will narrow: here only owners, and a staff member gets 404 and no link."""
+    monkeypatch.setattr("firms.access.ACTIVITY_LOG_ROLES", {"owner"})
+    staff = WorkspaceMemberFactory(workspace=workspace, role="staff").user
+    client.force_login(staff)
+    assert client.get(LOG).status_code == 404 and client.get(EXPORT).status_code == 404
+    assert 'href="/contador/actividad/"' not in client.get("/contador/").content.decode()
+    client.force_login(workspace.members.get(role="owner").user)
+    assert client.get(LOG).status_code == 200
+    assert 'href="/contador/actividad/"' in client.get("/contador/").content.decode()
 
 
 # The company's log -------------------------------------------------------------------------------------
