@@ -56,6 +56,7 @@ def test_the_owner_sees_the_accountants_posting_in_the_company_log(
     # The accountant's own workspace log has it too.
     page.goto(f"{live_server.url}/contador/actividad/")
     assert page.get_by_role("cell", name="Comprobante contabilizado").is_visible()
+    shot(page, "activity-00-workspace-log")
 
     owner_page = new_page()
     log_in(owner_page, live_server.url, owner.email, next_url=f"/c/{company.slug}/")
