@@ -11,6 +11,7 @@ company_patterns = (
         path("", firm_views.company_home, name="home"),
         path("datos/", firm_views.company_profile, name="profile"),
         path("contadores/", invitation_views.company_accountants, name="accountants"),
+        path("actividad/", firm_views.company_activity, name="activity"),
         path("invitar-cliente/", invitation_views.company_client_invite_view, name="client_invite"),
         path("calendario/", indicator_views.company_calendar, name="calendar"),
         path("calendario/presentada/", indicator_views.company_filing, name="filing"),

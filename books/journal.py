@@ -23,6 +23,7 @@ from stdnum.co import nit
 
 from core.tables import Cell, TableSpec, read_table
 from core.text import search_normalize
+from firms.audit import audit_record
 
 from .amounts import parse_amount
 from .models import CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType
@@ -367,6 +368,12 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
         job.status = JournalImport.Status.QUEUED
         job.confirmed_at = timezone.now()
         job.save(update_fields=["status", "confirmed_at"])
+        audit_record(
+            action="journal.confirmed",
+            target=job,
+            object_label=job.file_name,
+            summary=_("%(count)s comprobantes to post") % {"count": job.to_post},
+        )
         from .tasks import journal_import_task
 
         journal_import_task.delay_on_commit(company_id, job.pk)

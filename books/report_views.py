@@ -184,7 +184,7 @@ def signatures(request, company):
     """Who signs the financial statements: the legal representative, the accountant, the statutory auditor."""
     form = SignaturesForm(request.POST or None, instance=BooksSettings.objects.first())
     if request.method == "POST" and form.is_valid():
-        signatures_set(**form.cleaned_data)
+        signatures_set(user=request.user, **form.cleaned_data)
         messages.success(request, _("The signatures were saved."))
         return redirect("books:report_statements", company_slug=company.slug)
     return render(request, "books/reports/signatures.html", {"company": company, "form": form})

@@ -457,7 +457,11 @@ def entry_copy_view(request, company, entry_id):
 @company_view("POST")
 def entry_delete_view(request, company, entry_id):
     return _entry_action(
-        request, company, entry_id, lambda e: entry_delete_draft(entry=e), _("The draft was deleted.")
+        request,
+        company,
+        entry_id,
+        lambda e: entry_delete_draft(entry=e, user=request.user),
+        _("The draft was deleted."),
     )
 
 

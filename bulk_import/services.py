@@ -21,6 +21,7 @@ from accounts.models import User
 from core.queue import enqueue, enqueue_on_commit
 from core.tables import Row, Table
 from core.text import search_normalize
+from firms.audit import audit_record
 from firms.models import Company, CompanyAccess, Country, Workspace
 from firms.services import (
     AccessAlreadyActive,
@@ -245,11 +246,24 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
         job.status = ImportJob.Status.QUEUED
         job.confirmed_at = job.queued_at = timezone.now()
         job.save(update_fields=["status", "confirmed_at", "queued_at"])
+        _audit_job("import.confirmed", job)
         from .tasks import import_job_task
 
         # If the broker is down the job waits as queued, and import_jobs_resume queues it again.
         enqueue_on_commit(import_job_task, job.pk)
     return job
+
+
+def _audit_job(action: str, job: ImportJob, summary: str = "", actor=None) -> None:
+    """One event per job and step; each company it creates or asks for has its own event too."""
+    audit_record(
+        action=action,
+        actor=actor,
+        workspace=job.workspace_id,
+        target=job,
+        object_label=job.file_name,
+        summary=summary or _("%(rows)s rows to process") % {"rows": job.rows_to_process},
+    )
 
 
 def import_resume(*, job: ImportJob) -> bool:
@@ -278,17 +292,23 @@ def import_jobs_resume() -> int:
 
 def import_run_now(*, job: ImportJob) -> ImportJob:
     """Confirm and process in this process (the command line), without a Celery worker."""
-    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-        status=ImportJob.Status.QUEUED, confirmed_at=timezone.now()
-    )
+    with transaction.atomic():
+        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+            status=ImportJob.Status.QUEUED, confirmed_at=timezone.now()
+        ):
+            _audit_job("import.confirmed", job, actor=job.created_by)
     return import_process(job_id=job.pk)
 
 
 def import_fail(*, job_id: int, error: str) -> None:
     """The job gave up after its retries: the page stops waiting and says so; processed rows stay done."""
-    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
-        status=ImportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        job = ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).first()
+        if job is not None:
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+            )
+            _audit_job("import.failed", job, summary=error[:200], actor=job.created_by)
 
 
 def import_process(*, job_id: int) -> ImportJob:
@@ -306,9 +326,16 @@ def import_process(*, job_id: int) -> ImportJob:
         pass
     pending = ImportRow.objects.filter(job=job, outcome="").exclude(plan__in=[Plan.ERROR, Plan.SKIP])
     if not pending.exists():
-        ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
-            status=ImportJob.Status.DONE, finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            if (
+                ImportJob.objects.filter(pk=job_id)
+                .exclude(status=ImportJob.Status.DONE)
+                .update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+            ):
+                job = ImportJob.objects.get(pk=job_id)
+                done = import_summary(job)
+                summary = _("%(created)s created, %(linked)s asked, %(skipped)s skipped, %(errors)s errors")
+                _audit_job("import.finished", job, summary=summary % vars(done), actor=job.created_by)
     return ImportJob.objects.get(pk=job_id)
 
 

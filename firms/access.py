@@ -20,7 +20,10 @@ def workspace_for_user(user) -> Workspace | None:
         .order_by("role", "created_at")  # "owner" sorts before "staff"
         .first()
     )
-    return membership.workspace if membership else None
+    if membership is None:
+        return None
+    membership.workspace.viewer_role = membership.role  # the user's role in it (the menu, the log)
+    return membership.workspace
 
 
 def companies_for_user(user) -> QuerySet[Company]:
@@ -160,3 +163,14 @@ def company_view(*methods: str, only: str = ""):
         return wrapped
 
     return decorator
+
+
+# Workspace roles that may read the workspace's activity log. The team's roles narrow this (owner and
+# admins); until they land, every member of the workspace.
+ACTIVITY_LOG_ROLES = {WorkspaceMember.Role.OWNER, WorkspaceMember.Role.STAFF}
+
+
+def may_read_workspace_activity(*, workspace: Workspace) -> bool:
+    """The one rule of who reads "Registro de actividad" of a workspace (its page, its export, the menu):
+    `workspace` as workspace_for_user loaded it for the user."""
+    return getattr(workspace, "viewer_role", None) in ACTIVITY_LOG_ROLES

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .access import request_read_only
+from .access import may_read_workspace_activity, request_read_only
 
 
 def workspace(request):
@@ -26,6 +26,7 @@ def workspace(request):
     return {
         "has_colombian_companies": has_colombian_companies,
         "current_workspace": current,
+        "may_read_activity": current is not None and may_read_workspace_activity(workspace=current),
         "current_company": getattr(request, "company", None),
         "plan_read_only": request_read_only(request),
         "support_email": settings.SUPPORT_EMAIL,

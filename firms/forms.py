@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .audit import ACTIONS
 from .models import Company, CompanyAccess, Country, Workspace
 from .reference import (
     ciiu_division_choices,
@@ -8,7 +9,7 @@ from .reference import (
     rut_responsibility_choices,
     sector_choices,
 )
-from .selectors import DEFAULT_SORT, SORTS, CompanyFilters
+from .selectors import DEFAULT_SORT, SORTS, ActivityFilters, CompanyFilters
 from .services import COLOMBIAN_FIELDS, workspace_create
 
 
@@ -153,3 +154,41 @@ class CompanyProfileForm(PersonFieldsMixin, forms.Form):
     def changes(self) -> dict:
         """The cleaned fields, as company_update takes them."""
         return {name: self.cleaned_data[name] for name in self.fields}
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ActivityFilterForm(forms.Form):
+    """The activity log's filters (GET). A company's log has no company or member filter."""
+
+    empresa = forms.CharField(
+        label=_("Company"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Part of the name"), "type": "search"}),
+    )
+    miembro = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    accion = forms.ChoiceField(label=_("Action"), required=False)
+    desde = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    hasta = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, people: list[tuple[int, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accion"].choices = [("", _("All actions"))] + [
+            (code, label) for code, label in ACTIONS.items()
+        ]
+        if people is None:
+            del self.fields["empresa"], self.fields["miembro"]
+        else:
+            self.fields["miembro"].choices = [("", _("Everyone"))] + people
+
+    def filters(self) -> ActivityFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return ActivityFilters(
+            company=data.get("empresa", ""),
+            actor_id=data.get("miembro"),
+            action=data.get("accion", ""),
+            since=data.get("desde"),
+            until=data.get("hasta"),
+        )

@@ -605,3 +605,9 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action} {self.object_label}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label  # audit imports the models
+
+        return action_label(self.action)

@@ -2,13 +2,15 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.text import search_words
 
 from .access import companies_for_user
-from .models import Company, CompanyAccess, Notice, Workspace
+from .models import AuditEvent, Company, CompanyAccess, Notice, Workspace, WorkspaceMember
 
 TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
 
@@ -108,3 +110,54 @@ def company_by_reference(reference: str) -> Company | None:
         colombian.filter(tax_id=number).first()
         or colombian.filter(tax_id=number[:-1], check_digit=number[-1:]).first()
     )
+
+
+# The activity log ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    company: str = ""  # part of the company's name
+    actor_id: int | None = None
+    action: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def activity_events(
+    *, workspace: Workspace | None = None, company: Company | None = None, filters: ActivityFilters
+) -> QuerySet[AuditEvent]:
+    """The log of a workspace (what its people did) or of a company (what was done in it), newest first.
+    Dates are whole local days; each range is served by the (workspace|company, -at) index."""
+    if (workspace is None) == (company is None):
+        raise ValueError("The log of a workspace or of a company.")
+    events = (
+        AuditEvent.objects.filter(workspace=workspace)
+        if workspace
+        else AuditEvent.objects.filter(company=company)
+    )
+    if filters.company:
+        events = events.filter(company_name__icontains=filters.company)
+    if filters.actor_id:
+        events = events.filter(actor_id=filters.actor_id)
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.since:
+        events = events.filter(at__gte=_day_start(filters.since))
+    if filters.until:
+        events = events.filter(at__lt=_day_start(filters.until + timedelta(days=1)))
+    return events.order_by("-at", "-id")
+
+
+def workspace_people(*, workspace: Workspace) -> list[tuple[int, str]]:
+    """The workspace's members as (user id, name or e-mail), for the log's "who" filter."""
+    members = (
+        WorkspaceMember.objects.filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    return [(member.user_id, member.user.get_full_name() or member.user.email) for member in members]

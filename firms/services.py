@@ -17,6 +17,7 @@ from core.emails import DeliveryFailed, email_message
 from core.queue import enqueue_on_commit
 from core.urls import absolute_url
 
+from .audit import audit_event, audit_record, audit_record_many, changes
 from .models import Company, CompanyAccess, CompanyMember, Country, Notice, Workspace, WorkspaceMember
 from .provisioning import schema_replay, schema_seed, schema_template
 from .reference import ciiu_divisions_by_section
@@ -45,21 +46,36 @@ def workspace_create(*, owner, name: str, country: str = Country.CO) -> Workspac
             trial_ends_on=timezone.localdate() + timedelta(days=settings.TRIAL_DAYS),
         )
         WorkspaceMember.objects.create(workspace=workspace, user=owner, role=WorkspaceMember.Role.OWNER)
+        audit_record(action="workspace.created", actor=owner, workspace=workspace, target=workspace)
     return workspace
 
 
 def workspace_update(*, workspace: Workspace, name: str, country: str) -> Workspace:
+    before = {"name": workspace.name, "country": workspace.country}
     workspace.name = name.strip()
     workspace.country = country
-    workspace.save(update_fields=["name", "country"])
+    with transaction.atomic():
+        workspace.save(update_fields=["name", "country"])
+        was, now = changes(before, {"name": workspace.name, "country": workspace.country})
+        audit_record(action="workspace.updated", workspace=workspace, target=workspace, before=was, after=now)
     return workspace
 
 
 def workspace_set_plan(*, workspace: Workspace, plan: str) -> Workspace:
     """Admins mark a workspace as paid (or move it to consulta)."""
+    before = workspace.plan
     workspace.plan = plan
     workspace.paid_since = timezone.now() if plan == Workspace.Plan.PAID else None
-    workspace.save(update_fields=["plan", "paid_since"])
+    with transaction.atomic():
+        workspace.save(update_fields=["plan", "paid_since"])
+        audit_record(
+            action="plan.changed",
+            workspace=workspace,
+            target=workspace,
+            summary=f"{before} → {plan}",
+            before={"plan": before},
+            after={"plan": plan},
+        )
     return workspace
 
 
@@ -138,6 +154,20 @@ def companies_create(
             raise duplicate from None
         if workspace is not None:
             accesses = _accesses_for_new_companies(workspace, companies, access_status, created_by)
+        # One INSERT for the events too: an import creates up to a thousand companies at once.
+        audit_record_many(
+            [
+                audit_event(
+                    action="company.created",
+                    actor=created_by,
+                    workspace=workspace,
+                    company=company,
+                    target=company,
+                    summary=f"{company.country} {company.tax_id}",
+                )
+                for company in companies
+            ]
+        )
         if provision:
             company_provision_later(company_ids=[company.pk for company in companies])
     return accesses
@@ -249,6 +279,7 @@ def company_update(*, company: Company, **fields) -> Company:
         )
     with transaction.atomic():
         company = Company.objects.select_for_update().get(pk=company.pk)
+        before = {name: getattr(company, name) for name in PROFILE_FIELDS}
         for name, value in fields.items():
             setattr(company, name, value)
         if "tax_responsibilities" in fields:
@@ -273,6 +304,8 @@ def company_update(*, company: Company, **fields) -> Company:
         CompanyAccess.objects.filter(company=company).update(
             name=company.name, check_digit=company.check_digit, search_text=company.search_text
         )
+        was, now = changes(before, {name: getattr(company, name) for name in PROFILE_FIELDS})
+        audit_record(action="company.updated", company=company, target=company, before=was, after=now)
     return company
 
 
@@ -323,7 +356,22 @@ def access_request(
             raise AccessAlreadyRequested(
                 _("You already sent a request for this tax ID; it is waiting for an answer.")
             ) from None
+        _audit_access("access.requested", access, actor=invited_by)
     return access
+
+
+def _audit_access(action: str, access: CompanyAccess, actor=None) -> None:
+    """An event of the access's workspace; its company only once linked (a request never tells the
+    workspace whether a company has the tax ID, nor its name)."""
+    audit_record(
+        action=action,
+        actor=actor,
+        workspace=access.workspace_id,
+        company=access.company,
+        target=access,
+        object_label=access.name,
+        summary=f"{access.country} {access.tax_id}",
+    )
 
 
 def _refuse_request_again(access: CompanyAccess, now) -> None:
@@ -397,26 +445,32 @@ def access_request_accept(*, access: CompanyAccess) -> CompanyAccess:
         access = _pending(access)
         if access.matched_company is None:
             raise DomainError(_("This request is no longer waiting for an answer."))
-        return _set_status(
+        access = _set_status(
             access,
             CompanyAccess.Status.ACTIVE,
             company=access.matched_company,
             activated_at=access.activated_at or timezone.now(),
         )
+        _audit_access("access.accepted", access)
+        return access
 
 
 def access_request_decline(*, access: CompanyAccess, reason: str = "") -> CompanyAccess:
     """The company declined: the workspace sees the answer and the reason, still not the company."""
     with transaction.atomic():
-        return _set_status(
+        access = _set_status(
             _pending(access), CompanyAccess.Status.DECLINED, decline_reason=reason.strip()[:1000]
         )
+        _audit_access("access.declined", access)
+        return access
 
 
 def access_request_withdraw(*, access: CompanyAccess) -> CompanyAccess:
     """The accountant withdrew the request before an answer."""
     with transaction.atomic():
-        return _set_status(_pending(access), CompanyAccess.Status.WITHDRAWN)
+        access = _set_status(_pending(access), CompanyAccess.Status.WITHDRAWN)
+        _audit_access("access.withdrawn", access)
+        return access
 
 
 def access_revoke(*, access: CompanyAccess) -> CompanyAccess:
@@ -427,7 +481,9 @@ def access_revoke(*, access: CompanyAccess) -> CompanyAccess:
         )
         if access.status != CompanyAccess.Status.ACTIVE:
             raise DomainError(_("This accounting practice has no active access to revoke."))
-        return _set_status(access, CompanyAccess.Status.REVOKED)
+        access = _set_status(access, CompanyAccess.Status.REVOKED)
+        _audit_access("access.revoked", access)
+        return access
 
 
 def access_set_invitation_status(

@@ -10,4 +10,6 @@ urlpatterns = [
     path("contador/plan/", views.workspace_plan, name="plan"),
     path("contador/cambiar-empresa/", views.company_switcher, name="company_switcher"),
     path("contador/avisos/", views.notices, name="notices"),
+    path("contador/actividad/", views.workspace_activity, name="activity"),
+    path("contador/actividad/exportar/", views.workspace_activity_export, name="activity_export"),
 ]

@@ -2,15 +2,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import company_view, workspace_view
-from .forms import CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
+from .access import COMPANY_ADMIN, company_view, may_read_workspace_activity, workspace_view
+from .exports import activity_xlsx
+from .forms import ActivityFilterForm, CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
 from .middleware import RECENT_SESSION_KEY
 from .models import CompanyMember
-from .selectors import switcher_companies, workspace_company_list, workspace_notices
+from .selectors import (
+    activity_events,
+    switcher_companies,
+    workspace_company_list,
+    workspace_notices,
+    workspace_people,
+)
 from .services import DomainError, company_update, notices_mark_read, workspace_update
 
 
@@ -111,3 +120,44 @@ def notices(request, workspace):
     if unread:
         notices_mark_read(user=request.user, workspace=workspace)
     return render(request, "firms/notices.html", {"page": page, "unread": unread})
+
+
+# Registro de actividad -------------------------------------------------------------------------------
+
+ACTIVITY_PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workspace_activity(request, workspace):
+    if not may_read_workspace_activity(workspace=workspace):
+        raise Http404
+    form = ActivityFilterForm(request.GET, people=workspace_people(workspace=workspace))
+    return form, activity_events(workspace=workspace, filters=form.filters())
+
+
+@workspace_view("GET")
+def workspace_activity(request, workspace):
+    """What the workspace's people did, in its companies and in the workspace, newest first."""
+    form, events = _workspace_activity(request, workspace)
+    page = Paginator(events.select_related("actor"), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": None})
+
+
+@workspace_view("GET")
+def workspace_activity_export(request, workspace):
+    """The filtered log as an XLSX file."""
+    _form, events = _workspace_activity(request, workspace)
+    response = HttpResponse(activity_xlsx(events), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="actividad-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@company_view("GET", only=COMPANY_ADMIN)
+def company_activity(request, company):
+    """For the company's owners and administrators: what was done in their company, and by whom (its
+    accountants included), newest first. Accountants read their own workspace's log instead: this one
+    would show them other practices' people."""
+    form = ActivityFilterForm(request.GET)
+    events = activity_events(company=company, filters=form.filters()).select_related("workspace", "actor")
+    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": company})

@@ -11,6 +11,7 @@ from accounts.models import User
 from core.emails import email_message
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
+from firms.audit import audit_record
 from firms.models import Company
 
 from .models import CalendarFeed, DueDateReminder, ObligationFiling, Resource, ResourceRead
@@ -22,12 +23,23 @@ def resource_mark_read(*, resource: Resource, user: User) -> None:
 
 
 def obligation_mark_filed(*, company: Company, obligation: str, period: str, user: User, filed: bool) -> None:
-    if filed:
-        ObligationFiling.objects.get_or_create(
-            company=company, obligation=obligation, period=period, defaults={"filed_by": user}
-        )
-    else:
-        ObligationFiling.objects.filter(company=company, obligation=obligation, period=period).delete()
+    with transaction.atomic():
+        if filed:
+            _filing, changed = ObligationFiling.objects.get_or_create(
+                company=company, obligation=obligation, period=period, defaults={"filed_by": user}
+            )
+        else:
+            changed, _deleted = ObligationFiling.objects.filter(
+                company=company, obligation=obligation, period=period
+            ).delete()
+        if changed:  # ticking a box already ticked changes nothing
+            audit_record(
+                action="obligation.filed" if filed else "obligation.unfiled",
+                actor=user,
+                company=company,
+                object_type="obligationfiling",
+                object_label=f"{obligation} {period}",
+            )
 
 
 # The private ICS feed ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from stdnum.co import nit
 
 from core.tables import TableSpec, read_table
 from core.text import search_normalize
+from firms.audit import audit_record, changes
 
 from ..models import CostCenter, ThirdParty, VoucherType
 from .common import BooksError
@@ -93,6 +94,15 @@ def _search_text(third_party: ThirdParty) -> str:
 
 def third_party_create(*, document_type: str, number: str, check_digit: str = "", **fields) -> ThirdParty:
     """A new tercero; its document is validated (the NIT's check digit too) and unique per type."""
+    with transaction.atomic():
+        third_party = _third_party_create(
+            document_type=document_type, number=number, check_digit=check_digit, **fields
+        )
+        audit_record(action="third_party.created", target=third_party)
+    return third_party
+
+
+def _third_party_create(*, document_type: str, number: str, check_digit: str = "", **fields) -> ThirdParty:
     document = document_parse(document_type=document_type, raw=number, check_digit=check_digit)
     fields = {key: fields.get(key, "") for key in THIRD_PARTY_FIELDS}
     _third_party_names(fields)
@@ -113,6 +123,15 @@ def third_party_create(*, document_type: str, number: str, check_digit: str = ""
 
 def third_party_update(*, third_party: ThirdParty, **fields) -> ThirdParty:
     """Change a tercero's names and contact data; its document stays (it identifies it in the books)."""
+    before = {key: getattr(third_party, key) for key in THIRD_PARTY_FIELDS}
+    with transaction.atomic():
+        third_party = _third_party_update(third_party=third_party, **fields)
+        was, now = changes(before, {key: getattr(third_party, key) for key in THIRD_PARTY_FIELDS})
+        audit_record(action="third_party.updated", target=third_party, before=was, after=now)
+    return third_party
+
+
+def _third_party_update(*, third_party: ThirdParty, **fields) -> ThirdParty:
     values = {key: fields.get(key, getattr(third_party, key)) for key in THIRD_PARTY_FIELDS}
     _third_party_names(values)
     for key, value in values.items():
@@ -125,7 +144,11 @@ def third_party_update(*, third_party: ThirdParty, **fields) -> ThirdParty:
 def third_party_set_active(*, third_party: ThirdParty, active: bool) -> ThirdParty:
     """An inactive tercero keeps its history and takes no new postings."""
     third_party.is_active = active
-    third_party.save(update_fields=["is_active"])
+    with transaction.atomic():
+        third_party.save(update_fields=["is_active"])
+        audit_record(
+            action="third_party.activated" if active else "third_party.deactivated", target=third_party
+        )
     return third_party
 
 
@@ -133,15 +156,21 @@ def cost_center_create(*, code: str, name: str) -> CostCenter:
     code = code.strip().upper()
     try:
         with transaction.atomic():
-            return CostCenter.objects.create(code=code, name=name.strip())
+            cost_center = CostCenter.objects.create(code=code, name=name.strip())
+            audit_record(action="cost_center.created", target=cost_center)
+            return cost_center
     except IntegrityError:
         raise BooksError(_("A cost center with code %(code)s already exists.") % {"code": code}) from None
 
 
 def cost_center_update(*, cost_center: CostCenter, name: str, is_active: bool) -> CostCenter:
+    before = {"name": cost_center.name, "is_active": cost_center.is_active}
     cost_center.name = name.strip()
     cost_center.is_active = is_active
-    cost_center.save(update_fields=["name", "is_active"])
+    with transaction.atomic():
+        cost_center.save(update_fields=["name", "is_active"])
+        was, now = changes(before, {"name": cost_center.name, "is_active": is_active})
+        audit_record(action="cost_center.updated", target=cost_center, before=was, after=now)
     return cost_center
 
 
@@ -152,15 +181,21 @@ def voucher_type_create(*, code: str, name: str) -> VoucherType:
         raise BooksError(_("The code has 1 to 5 letters or digits, for example NM for payroll."))
     try:
         with transaction.atomic():
-            return VoucherType.objects.create(code=code, name=name.strip())
+            voucher_type = VoucherType.objects.create(code=code, name=name.strip())
+            audit_record(action="voucher_type.created", target=voucher_type)
+            return voucher_type
     except IntegrityError:
         raise BooksError(_("A voucher type with code %(code)s already exists.") % {"code": code}) from None
 
 
 def voucher_type_update(*, voucher_type: VoucherType, name: str, is_active: bool) -> VoucherType:
+    before = {"name": voucher_type.name, "is_active": voucher_type.is_active}
     voucher_type.name = name.strip()
     voucher_type.is_active = is_active
-    voucher_type.save(update_fields=["name", "is_active"])
+    with transaction.atomic():
+        voucher_type.save(update_fields=["name", "is_active"])
+        was, now = changes(before, {"name": voucher_type.name, "is_active": is_active})
+        audit_record(action="voucher_type.updated", target=voucher_type, before=was, after=now)
     return voucher_type
 
 
@@ -245,7 +280,7 @@ def third_parties_import(*, file_name: str, data: bytes) -> ThirdPartiesImport:
                     document_type=document_type, number=document.number
                 ).first()
                 if existing is None:
-                    third_party_create(
+                    _third_party_create(
                         document_type=document_type,
                         number=document.number,
                         check_digit=document.check_digit,
@@ -254,8 +289,17 @@ def third_parties_import(*, file_name: str, data: bytes) -> ThirdPartiesImport:
                     )
                     result.created += 1
                 else:
-                    third_party_update(third_party=existing, person_type=person_type, **fields)
+                    _third_party_update(third_party=existing, person_type=person_type, **fields)
                     result.updated += 1
         except BooksError as error:
             result.errors.append(_("Row %(row)s: %(problem)s") % {"row": row.number, "problem": error})
+    # One event for the file (up to 20,000 rows), recorded once its rows are in.
+    audit_record(
+        action="third_parties.imported",
+        object_type="thirdparty",
+        object_label=file_name[:200],
+        summary=_("%(created)s created, %(updated)s updated, %(errors)s errors")
+        % {"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+        after={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+    )
     return result

@@ -4,6 +4,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from core.text import search_normalize
+from firms.audit import audit_record, changes
 
 from ..models import Account, EntryLine
 from ..puc import code_level, parent_code, puc_natures, puc_rows
@@ -93,7 +94,7 @@ def account_create(
         )
     try:
         with transaction.atomic():
-            return Account.objects.create(
+            account = Account.objects.create(
                 code=code,
                 name=name.strip(),
                 level=code_level(code),
@@ -104,6 +105,8 @@ def account_create(
                 is_custom=True,
                 search_text=search_normalize(f"{code} {name}"),
             )
+            audit_record(action="account.created", target=account)
+            return account
     except IntegrityError:
         raise AccountError(_("An account with code %(code)s already exists.") % {"code": code}) from None
 
@@ -121,20 +124,16 @@ def account_update(
     name = name.strip()
     if name != account.name and not account.is_custom:
         raise AccountError(_("The PUC's own accounts keep their name; add a sub-account with yours."))
+    fields = ["name", "nature", "is_active", "requires_third_party", "requires_cost_center"]
+    before = {field: getattr(account, field) for field in fields}
     account.name = name
     account.nature = nature
     account.is_active = is_active
     account.requires_third_party = requires_third_party
     account.requires_cost_center = requires_cost_center
     account.search_text = search_normalize(f"{account.code} {name}")
-    account.save(
-        update_fields=[
-            "name",
-            "nature",
-            "is_active",
-            "requires_third_party",
-            "requires_cost_center",
-            "search_text",
-        ]
-    )
+    with transaction.atomic():
+        account.save(update_fields=[*fields, "search_text"])
+        was, now = changes(before, {field: getattr(account, field) for field in fields})
+        audit_record(action="account.updated", target=account, before=was, after=now)
     return account

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from firms.audit import audit_record
+
 from ..models import ZERO, Account, BooksSettings, CostCenter, Entry, EntryLine, ThirdParty, VoucherType
 from .common import BooksError, actor
 
@@ -182,6 +184,17 @@ def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, s
     return entry
 
 
+def _audit(action: str, entry: Entry, user, summary: str = "", **fields) -> None:
+    """One event of the company's log (the company and the workspace come from the request or tenant)."""
+    audit_record(
+        action=action,
+        actor=user,
+        target=entry,
+        summary=summary or f"{entry.date:%d/%m/%Y} · {money(entry.total)} · {entry.description[:120]}",
+        **fields,
+    )
+
+
 def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
     """Number and post a checked draft (the database checks it again and counts it in the balances)."""
     who = actor(user)
@@ -208,7 +221,7 @@ def entry_save_draft(
     if problems:
         raise EntryProblem(problems)
     with transaction.atomic():
-        return _save(
+        entry = _save(
             entry,
             voucher_type=voucher_type,
             day=day,
@@ -217,6 +230,8 @@ def entry_save_draft(
             user=user,
             source=source,
         )
+        _audit("entry.draft_saved", entry, user)
+        return entry
 
 
 def _lines_of(entry: Entry) -> list[LineInput]:
@@ -260,7 +275,9 @@ def entry_post(*, entry: Entry, user, number: int | None = None) -> Entry:
         problems = lines_check(_lines_of(entry), day=entry.date, for_posting=True)
         if problems:
             raise EntryProblem(problems)
-        return _post(entry, user=user, number=number)
+        entry = _post(entry, user=user, number=number)
+        _audit("entry.posted", entry, user)
+        return entry
 
 
 def entry_save_and_post(
@@ -278,7 +295,7 @@ def entry_save_and_post(
     if problems:
         raise EntryProblem(problems)
     with transaction.atomic():
-        entry = _save(
+        entry = _save_and_post(
             entry,
             voucher_type=voucher_type,
             day=day,
@@ -287,7 +304,13 @@ def entry_save_and_post(
             user=user,
             source=source,
         )
-        return _post(entry, user=user)
+        _audit("entry.posted", entry, user)
+        return entry
+
+
+def _save_and_post(entry: Entry | None, *, user, **fields) -> Entry:
+    """Save and post lines already checked for posting (the caller records the event)."""
+    return _post(_save(entry, user=user, **fields), user=user)
 
 
 def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
@@ -309,6 +332,14 @@ def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
         entry.annul_reason = reason
         entry.save(
             update_fields=["status", "annulled_at", "annulled_by_id", "annulled_by_name", "annul_reason"]
+        )
+        _audit(
+            "entry.annulled",
+            entry,
+            user,
+            summary=reason,
+            before={"status": Entry.Status.POSTED},
+            after={"status": Entry.Status.ANNULLED},
         )
     return entry
 
@@ -336,7 +367,8 @@ def entry_reverse(*, entry: Entry, day: date, user, description: str = "") -> En
         problems = lines_check(lines, day=day, for_posting=True)
         if problems:
             raise EntryProblem(problems)
-        reversal = entry_save_draft(
+        reversal = _save(
+            None,
             voucher_type=entry.voucher_type,
             day=day,
             description=description.strip() or _("Reversal of %(label)s") % {"label": entry.label},
@@ -346,7 +378,16 @@ def entry_reverse(*, entry: Entry, day: date, user, description: str = "") -> En
         )
         reversal.reversal_of = entry
         reversal.save(update_fields=["reversal_of"])
-        return entry_post(entry=reversal, user=user)
+        reversal = _post(reversal, user=user)
+        _audit(
+            "entry.reversed",
+            entry,
+            user,
+            summary=_("Reversed by %(label)s on %(date)s")
+            % {"label": reversal.label, "date": f"{day:%d/%m/%Y}"},
+            after={"reversal": reversal.label},
+        )
+        return reversal
 
 
 def entry_copy(*, entry: Entry, user, day: date | None = None) -> Entry:
@@ -360,11 +401,12 @@ def entry_copy(*, entry: Entry, user, day: date | None = None) -> Entry:
     )
 
 
-def entry_delete_draft(*, entry: Entry) -> None:
+def entry_delete_draft(*, entry: Entry, user=None) -> None:
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_draft:
             raise BooksError(_("A posted comprobante is never deleted: annul it or reverse it."))
+        _audit("entry.draft_deleted", entry, user)
         entry.delete()
 
 
@@ -471,4 +513,15 @@ def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int
                 "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, number) WHERE e.id = v.id",
                 [now, who["id"], who["name"], ids, numbers],
             )
+        # One event per batch (an import posts thousands): how many, of which source, which dates.
+        days = [entry.day for entry in entries]
+        audit_record(
+            action="entries.posted",
+            actor=user,
+            object_type="entry",
+            object_label=Entry.Source(source).label,
+            summary=_("%(count)s comprobantes dated %(first)s to %(last)s")
+            % {"count": len(ids), "first": f"{min(days):%d/%m/%Y}", "last": f"{max(days):%d/%m/%Y}"},
+            after={"count": len(ids), "source": source, "first_id": ids[0], "last_id": ids[-1]},
+        )
     return ids

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from firms.audit import audit_record, changes
+
 from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
 from .common import BooksError, actor
-from .entries import LineInput, entry_save_and_post
+from .entries import EntryProblem, LineInput, _save_and_post, lines_check
 
 RESULT_CLASSES = ("4", "5", "6", "7")
 PROFIT_ACCOUNT, LOSS_ACCOUNT = "3605", "3610"
@@ -47,6 +49,7 @@ def period_lock(*, until: date, user) -> BooksSettings:
                 % {"count": drafts, "date": until.strftime("%d/%m/%Y")}
             )
         _record(PeriodEvent.Kind.LOCK, settings.lock_date, until, user)
+        _audit_lock("period.locked", settings.lock_date, until, user)
         settings.lock_date = until
         settings.save(update_fields=["lock_date"])
     return settings
@@ -62,9 +65,26 @@ def period_unlock(*, until: date | None, reason: str, user) -> BooksSettings:
         if settings.lock_date is None or (until is not None and until >= settings.lock_date):
             raise BooksError(_("Choose a date before the current lock date, or none to open every period."))
         _record(PeriodEvent.Kind.UNLOCK, settings.lock_date, until, user, reason)
+        _audit_lock("period.unlocked", settings.lock_date, until, user, reason)
         settings.lock_date = until
         settings.save(update_fields=["lock_date"])
     return settings
+
+
+def _audit_lock(action: str, before: date | None, after: date | None, user, reason: str = "") -> None:
+    audit_record(
+        action=action,
+        actor=user,
+        object_type="bookssettings",
+        object_label=_("Lock date"),
+        summary=f"{_day(before)} → {_day(after)}" + (f" · {reason[:200]}" if reason else ""),
+        before={"lock_date": before.isoformat() if before else None},
+        after={"lock_date": after.isoformat() if after else None},
+    )
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def _result_account(code: str) -> Account:
@@ -131,13 +151,24 @@ def year_close(*, year: int, user) -> Entry:
                     % {"year": year},
                 )
             )
-        entry = entry_save_and_post(
+        problems = lines_check(lines, day=closing_day, for_posting=True)
+        if problems:
+            raise EntryProblem(problems)
+        entry = _save_and_post(
+            None,
             voucher_type=VoucherType.objects.get(code="CI"),
             day=closing_day,
             description=_("Year-end closing %(year)s") % {"year": year},
             lines=lines,
             user=user,
             source=Entry.Source.CLOSING,
+        )
+        audit_record(
+            action="year.closed",
+            actor=user,
+            target=entry,
+            summary=_("Closing %(year)s: %(label)s") % {"year": year, "label": entry.label},
+            after={"year": year, "entry": entry.label},
         )
         _record(
             PeriodEvent.Kind.CLOSE,
@@ -158,11 +189,21 @@ SIGNATURE_FIELDS = (
 )
 
 
-def signatures_set(**fields) -> BooksSettings:
+def signatures_set(*, user=None, **fields) -> BooksSettings:
     """Who signs the financial statements (kept with the lock date, in the company's book settings)."""
     with transaction.atomic():
         settings = _settings_locked()
+        before = {name: getattr(settings, name) for name in SIGNATURE_FIELDS}
         for name in SIGNATURE_FIELDS:
             setattr(settings, name, " ".join(str(fields.get(name, "")).split()))
         settings.save(update_fields=list(SIGNATURE_FIELDS))
+        was, now = changes(before, {name: getattr(settings, name) for name in SIGNATURE_FIELDS})
+        audit_record(
+            action="signatures.updated",
+            actor=user,
+            object_type="bookssettings",
+            object_label=_("Signatures"),
+            before=was,
+            after=now,
+        )
     return settings

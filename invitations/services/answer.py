@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.services import user_activate
 from core.tokens import token_hash
+from firms.audit import audit_actor, audit_record
 from firms.models import Company, CompanyAccess, CompanyMember, Notice
 from firms.services import (
     DomainError,
@@ -121,18 +122,30 @@ def _check_company_admin(company_id: int, user: User) -> None:
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
     """The recipient (logged in) accepts: the workspace's access starts, or the client takes the company."""
-    with transaction.atomic():
+    with transaction.atomic(), audit_actor(user):
         invitation = _lock(invitation, user, LinkState.OPEN)
         if invitation.kind == Invitation.Kind.LINK:
             _check_company_admin(invitation.company_id, user)
-            _accept_request(invitation.access)
+            _accept_request(invitation.access)  # recorded as the access's acceptance
         else:
             company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
+            _audit_invitation("invitation.accepted", invitation)
         set_status(
             invitation, Status.ACCEPTED, Event.ACCEPTED, responded_at=timezone.now(), responded_by=user
         )
         _close_siblings(invitation, Status.ACCEPTED, Event.ACCEPTED, user)
     return invitation
+
+
+def _audit_invitation(action: str, invitation: Invitation, summary: str = "") -> None:
+    audit_record(
+        action=action,
+        workspace=invitation.workspace_id,
+        company=invitation.company,
+        target=invitation,
+        object_label=invitation.email,
+        summary=summary,
+    )
 
 
 def _accept_request(access: CompanyAccess) -> None:
@@ -164,12 +177,14 @@ def invitation_activate(*, invitation: Invitation, password: str) -> User:
 
 
 def invitation_decline(*, invitation: Invitation, user: User, reason: str = "") -> Invitation:
-    with transaction.atomic():
+    with transaction.atomic(), audit_actor(user):
         invitation = _lock(invitation, user, LinkState.OPEN)
         reason = reason.strip()[:1000]
         if invitation.kind == Invitation.Kind.LINK:
             _check_company_admin(invitation.company_id, user)
-            _decline_request(invitation.access, reason)
+            _decline_request(invitation.access, reason)  # recorded as the access's answer
+        else:
+            _audit_invitation("invitation.declined", invitation, reason)
         set_status(
             invitation,
             Status.DECLINED,
@@ -191,7 +206,7 @@ def link_request_answer(
     The answer closes the request's invitations for every admin, as an answer by e-mail does.
     Raises CompanyAccess.DoesNotExist for a request that is not this company's.
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit_actor(user):
         open_invitations = list(
             Invitation.objects.select_for_update().filter(
                 access_id=access_id,
@@ -237,6 +252,15 @@ def invitation_request_renewal(*, invitation: Invitation) -> bool:
         invitation.renewal_requested_at = timezone.now()
         invitation.save(update_fields=["renewal_requested_at"])
         record_event(invitation, Event.RENEWAL_REQUESTED)
+        # A link request's company stays unknown to the workspace until accepted.
+        audit_record(
+            action="invitation.renewal_requested",
+            actor=invitation.recipient if invitation.kind == Invitation.Kind.ACTIVATION else None,
+            workspace=invitation.workspace_id,
+            company=invitation.company if invitation.kind == Invitation.Kind.ACTIVATION else None,
+            target=invitation,
+            object_label=invitation.email if invitation.kind == Invitation.Kind.ACTIVATION else "",
+        )
         renewal_request_queue(invitation=invitation)
     return True
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_create_inactive
 from core.queue import enqueue, enqueue_on_commit
+from firms.audit import audit_record
 from firms.models import Company, CompanyAccess, CompanyMember, Workspace
 from firms.services import (
     access_request,
@@ -182,9 +183,18 @@ def company_owner_invite(
         else:
             company_member_add(company_id=access.company_id, user=user, role=CompanyMember.Role.OWNER)
     access_request_touch(access=access)
-    return _invitation_create(
+    invitation = _invitation_create(
         kind=Invitation.Kind.ACTIVATION, access=access, recipient=user, invited_by=invited_by
     )
+    audit_record(
+        action="invitation.sent",
+        actor=invited_by,
+        workspace=access.workspace_id,
+        company=access.company,
+        target=invitation,
+        object_label=invitation.email,
+    )
+    return invitation
 
 
 def company_client_invite(

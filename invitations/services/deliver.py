@@ -15,6 +15,7 @@ from core.queue import enqueue
 from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
+from firms.audit import audit_record
 from firms.models import CompanyAccess
 from firms.services import access_request_touch
 
@@ -140,6 +141,7 @@ def access_resend(*, access: CompanyAccess) -> int:
             from .create import queue_dispatch
 
             queue_dispatch(access, resend=True)
+            _audit_resend(access)
             return 0
         invitations = list(
             Invitation.objects.select_for_update().filter(
@@ -150,7 +152,19 @@ def access_resend(*, access: CompanyAccess) -> int:
             raise InvitationError(_("There is no invitation to send again."))
         for invitation in invitations:
             invitation_requeue(invitation)
+        _audit_resend(access, ", ".join(invitation.email for invitation in invitations))
     return len(invitations)
+
+
+def _audit_resend(access: CompanyAccess, emails: str = "") -> None:
+    audit_record(
+        action="invitation.resent",
+        workspace=access.workspace_id,
+        company=access.company,
+        target=access,
+        object_label=access.name,
+        summary=emails,
+    )
 
 
 def invitations_requeue() -> int:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from firms.audit import audit_actor, audit_record
 from firms.models import Company, CompanyAccess, Notice
 from firms.services import access_notify, access_request_withdraw, access_revoke
 
@@ -23,9 +24,18 @@ def access_revoke_by_accountant(*, access: CompanyAccess) -> int:
         # Re-read under a lock: the client may have just accepted (invitations are locked first, as there).
         access = CompanyAccess.objects.select_for_update().get(pk=access.pk)
         if access.status == CompanyAccess.Status.PENDING:
-            access_request_withdraw(access=access)
+            access_request_withdraw(access=access)  # recorded as the request's withdrawal
         elif not invitations:
             raise InvitationError(_("There is no invitation to revoke."))
+        else:
+            audit_record(
+                action="invitation.revoked",
+                workspace=access.workspace_id,
+                company=access.company,
+                target=access,
+                object_label=access.name,
+                summary=", ".join(invitation.email for invitation in invitations),
+            )
         for invitation in invitations:
             set_status(invitation, Status.REVOKED, Event.REVOKED, _("revoked by the accountant"))
     return len(invitations)
@@ -36,7 +46,7 @@ def access_revoke_by_client(*, company: Company, access_id: int, by: User) -> Co
 
     Raises CompanyAccess.DoesNotExist for an access that is not this company's active one.
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit_actor(by):
         access = CompanyAccess.objects.select_for_update().get(
             pk=access_id, company=company, status=CompanyAccess.Status.ACTIVE
         )

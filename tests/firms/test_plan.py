@@ -57,6 +57,7 @@ NOT_PAGES = {
     "clients:import_resume",
     "company:filing",
     "company:accountants",
+    "company:activity",
     "company:accountant_revoke",
     "company:request_accept",
     "company:request_decline",
