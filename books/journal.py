@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 from stdnum.co import nit
 
+from core.queue import enqueue, enqueue_on_commit
 from core.tables import Cell, TableSpec, read_table
 from core.text import search_normalize
 
@@ -365,12 +368,37 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
         if job.status != JournalImport.Status.PREVIEW:
             return job
         job.status = JournalImport.Status.QUEUED
-        job.confirmed_at = timezone.now()
-        job.save(update_fields=["status", "confirmed_at"])
+        job.confirmed_at = job.queued_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at", "queued_at"])
         from .tasks import journal_import_task
 
-        journal_import_task.delay_on_commit(company_id, job.pk)
+        # If the broker is down the job waits as queued, and journal_resume queues it again.
+        enqueue_on_commit(journal_import_task, company_id, job.pk)
     return job
+
+
+def journal_resume(*, job: JournalImport, company_id: int) -> bool:
+    """Queue again a job queued or running without news for IMPORT_STALLED_AFTER (its queueing was lost
+    while the broker was down, or its worker died): the comprobantes posted stay posted, the rest follow.
+    Called as the job's page polls and by the beat job; False if not stalled or the broker is down."""
+    from .tasks import journal_import_task
+
+    if not job.is_stalled or not enqueue(journal_import_task, company_id, job.pk):
+        return False
+    # Not again before another IMPORT_STALLED_AFTER: the task runs, or the next resume finds it stalled.
+    JournalImport.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now(), resumed_count=F("resumed_count") + 1
+    )
+    return True
+
+
+def journal_imports_resume(*, company_id: int) -> int:
+    """Beat: resume the company's stalled imports (see journal_resume); run in the company's schema."""
+    cutoff = timezone.now() - settings.IMPORT_STALLED_AFTER
+    stalled = JournalImport.objects.filter(
+        status__in=[JournalImport.Status.QUEUED, JournalImport.Status.RUNNING]
+    ).alias(last_news=Greatest("heartbeat_at", "queued_at", "confirmed_at"))
+    return sum(journal_resume(job=job, company_id=company_id) for job in stalled.filter(last_news__lt=cutoff))
 
 
 def journal_fail(*, job_id: int, error: str) -> None:
