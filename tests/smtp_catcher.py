@@ -42,6 +42,12 @@ class Session(socketserver.StreamRequestHandler):
         self.wfile.write(text.encode("ascii") + b"\r\n")
 
     def handle(self) -> None:
+        try:
+            self.converse()
+        except ConnectionError:  # the client's process was killed
+            pass
+
+    def converse(self) -> None:
         self.reply("220 catcher ESMTP")
         while line := self.rfile.readline():
             verb = line[:4].decode("ascii", "replace").upper()
