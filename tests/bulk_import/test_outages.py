@@ -15,7 +15,11 @@ from tests.outages import broker_at, wait_for
 
 from .files import csv_bytes
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 UPLOAD = "/contador/clientes/importar/"
 
 

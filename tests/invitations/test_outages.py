@@ -16,7 +16,11 @@ from invitations.tasks import invitations_requeue_task
 from tests.factories import CompanyFactory, CompanyMemberFactory
 from tests.outages import broker_at, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 CREATE = "/contador/clientes/nueva-empresa/"
 
 
