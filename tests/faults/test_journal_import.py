@@ -21,7 +21,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("empty_queue"),
 ]
-BIG = 1500  # comprobantes: three chunks of books.journal.CHUNK, so that a kill lands mid-import
+BIG = 1200  # comprobantes: three chunks of books.journal.CHUNK, so that a kill lands mid-import
 
 
 def journal_file(voucher: str, count: int, month: int) -> tuple[bytes, Decimal]:
@@ -101,8 +101,11 @@ def test_an_import_whose_worker_died_is_resumed_by_its_page_and_posts_each_compr
     assert wait_for(
         lambda: browser.get(progress).status_code == 200 and job_now(company, job).resumed_count, 9
     )
+    resumed = job_now(company, job)
+    # Queued once, not at every poll: being queued is news, the next polls wait IMPORT_STALLED_AFTER again.
+    assert resumed.resumed_count == 1 and resumed.last_news_at == resumed.queued_at > at_kill.heartbeat_at
+    settings.IMPORT_STALLED_AFTER = timedelta(minutes=2)
     assert f"{at_kill.posted_count} de {BIG} comprobantes" in browser.get(progress).content.decode()
-    assert job_now(company, job).resumed_count == 1  # queued once, not at every poll
 
     workers.start()
     assert wait_for(lambda: job_now(company, job).status == "done", 120), workers.log()
@@ -132,8 +135,9 @@ def test_imports_go_on_through_a_redis_restart_and_the_one_whose_queueing_was_lo
         assert job_now(company, waiting).status == "queued"  # its task went down with Redis
 
         settings.IMPORT_STALLED_AFTER = timedelta(seconds=1)
-        assert wait_for(lambda: journal_imports_resume_task() == 1, 10)  # the beat job
-        assert journal_imports_resume_task() == 0  # just queued: not again until it stalls anew
+        assert journal_imports_resume_task() == 1  # the beat job; the finished one is left alone
+        queued = job_now(company, waiting)
+        assert queued.last_news_at == queued.queued_at > queued.confirmed_at  # not again before it stalls
         assert wait_for(lambda: job_now(company, waiting).status == "done", 60), workers.log()
     assert assert_posted_once(company, running, "FV", BIG).resumed_count == 0
     assert assert_posted_once(company, waiting, "RC", 40).resumed_count == 1
