@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 from stdnum.co import nit
@@ -283,24 +284,22 @@ def _existing(entries: list[FileEntry]) -> dict:
         .select_related("voucher_type")
         .prefetch_related("lines__third_party", "lines__cost_center")
     )
-    found = {}
-    for entry in posted:
-        lines = sorted(
-            (
-                line.account_id,
-                line.third_party.number if line.third_party else "",
-                line.cost_center.code if line.cost_center else "",
-                line.debit,
-                line.credit,
-            )
-            for line in entry.lines.all()
+    return {(entry.voucher_type.code, entry.number): _comparable(entry) for entry in posted}
+
+
+def _comparable(entry: Entry) -> dict:
+    """A posted comprobante as _same compares it with a file's (lines, third parties and centers loaded)."""
+    lines = sorted(
+        (
+            line.account_id,
+            line.third_party.number if line.third_party else "",
+            line.cost_center.code if line.cost_center else "",
+            line.debit,
+            line.credit,
         )
-        found[(entry.voucher_type.code, entry.number)] = {
-            "label": entry.label,
-            "date": entry.date,
-            "lines": lines,
-        }
-    return found
+        for line in entry.lines.all()
+    )
+    return {"label": entry.label, "date": entry.date, "lines": lines}
 
 
 def _same(found: dict, entry: FileEntry) -> bool:
@@ -653,6 +652,20 @@ def opening_balances_post(*, file_name: str, data: bytes, day: date, user, descr
     if _check(entry, catalog, existing={}) != JournalImportEntry.Plan.POST:
         raise OpeningRefused(entry.messages)
     with transaction.atomic():
+        # The same file sent twice (a double click, a retry after a lost answer) is posted once.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':opening'))")
+        posted = Entry.objects.filter(source=Entry.Source.OPENING, date=day, status=Entry.Status.POSTED)
+        for found in posted.select_related("voucher_type").prefetch_related(
+            "lines__third_party", "lines__cost_center"
+        ):
+            if _same(_comparable(found), entry):
+                raise OpeningRefused(
+                    [
+                        _("These opening balances are already in the books as %(label)s of %(date)s.")
+                        % {"label": found.label, "date": date_format(day, "SHORT_DATE_FORMAT")}
+                    ]
+                )
         _create_catalogs(
             new_third_parties=list(catalog.new_third_parties.values()),
             new_cost_centers=list(catalog.new_cost_centers),

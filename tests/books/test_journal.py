@@ -300,6 +300,26 @@ def test_opening_balances_become_one_balanced_si_comprobante(books, bookkeeper):
     assert Entry.objects.count() == 1
 
 
+def test_the_same_opening_balances_sent_twice_are_posted_once(books, bookkeeper):
+    """A double click, or the form sent again after an answer that never arrived."""
+    header = ["Cuenta", "NIT del tercero", "Nombre del tercero", "Centro de costo", "Débito", "Crédito"]
+    rows = [
+        ["130505", "900123456-8", "Cliente Uno", "", "2.000.000", ""],
+        ["311505", "", "", "", "", "2000000"],
+    ]
+    data = csv_file(rows, header)
+    first = opening_balances_post(file_name="saldos.csv", data=data, day=date(2025, 12, 31), user=bookkeeper)
+    with pytest.raises(OpeningRefused) as refused:
+        opening_balances_post(file_name="saldos.csv", data=data, day=date(2025, 12, 31), user=bookkeeper)
+    assert refused.value.messages == [
+        f"These opening balances are already in the books as {first.label} of 12/31/2025."
+    ]
+    other_day = opening_balances_post(
+        file_name="saldos.csv", data=data, day=date(2024, 12, 31), user=bookkeeper
+    )
+    assert Entry.objects.filter(source="opening").count() == 2 and other_day.pk != first.pk
+
+
 def test_template_and_report_files(books, bookkeeper):
     sheet = load_workbook(io.BytesIO(journal_template_xlsx())).worksheets[0]
     assert [cell.value for cell in sheet[1]] == HEADER
