@@ -418,9 +418,12 @@ def journal_process(*, job_id: int, user=None) -> JournalImport:
     _create_catalogs(new_third_parties=job.new_third_parties, new_cost_centers=job.new_cost_centers)
     while _post_chunk(job, user):
         pass
-    JournalImport.objects.filter(pk=job_id).exclude(status=JournalImport.Status.DONE).update(
-        status=JournalImport.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
-    )
+    # Rows left are a chunk another run of this job is posting (a resume while this one was slow): it
+    # finishes the job; if it died, the job stalls and is resumed.
+    if not job.entries.filter(outcome="", plan=JournalImportEntry.Plan.POST).exists():
+        JournalImport.objects.filter(pk=job_id).exclude(status=JournalImport.Status.DONE).update(
+            status=JournalImport.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+        )
     return JournalImport.objects.get(pk=job_id)
 
 

@@ -200,6 +200,16 @@ def test_processing_twice_posts_each_comprobante_once(books, bookkeeper):
     assert set(job.entries.values_list("outcome", flat=True)) == {"skipped"}
 
 
+def test_a_run_that_finds_the_rest_taken_by_another_run_leaves_the_job_to_it(books, bookkeeper, monkeypatch):
+    job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    # Another run of the job (a resume while this one was slow) holds the chunks: skip_locked finds none.
+    monkeypatch.setattr("books.journal._post_chunk", lambda job, user: False)
+    assert journal_process(job_id=job.pk).status == "running"  # not done while comprobantes wait
+    monkeypatch.undo()
+    job = journal_process(job_id=job.pk)
+    assert (job.status, job.posted_count, Entry.objects.count()) == ("done", 2, 2)
+
+
 def test_xlsx_with_real_dates_and_numbers(books, bookkeeper):
     day = datetime(2026, 3, 9)  # noqa: DTZ001 - a spreadsheet's date cell has no time zone
     rows = [
