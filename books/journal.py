@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 from stdnum.co import nit
 
+from core.queue import enqueue, enqueue_on_commit
 from core.tables import Cell, TableSpec, read_table
 from core.text import search_normalize
 from firms.audit import audit_record
@@ -281,24 +285,22 @@ def _existing(entries: list[FileEntry]) -> dict:
         .select_related("voucher_type")
         .prefetch_related("lines__third_party", "lines__cost_center")
     )
-    found = {}
-    for entry in posted:
-        lines = sorted(
-            (
-                line.account_id,
-                line.third_party.number if line.third_party else "",
-                line.cost_center.code if line.cost_center else "",
-                line.debit,
-                line.credit,
-            )
-            for line in entry.lines.all()
+    return {(entry.voucher_type.code, entry.number): _comparable(entry) for entry in posted}
+
+
+def _comparable(entry: Entry) -> dict:
+    """A posted comprobante as _same compares it with a file's (lines, third parties and centers loaded)."""
+    lines = sorted(
+        (
+            line.account_id,
+            line.third_party.number if line.third_party else "",
+            line.cost_center.code if line.cost_center else "",
+            line.debit,
+            line.credit,
         )
-        found[(entry.voucher_type.code, entry.number)] = {
-            "label": entry.label,
-            "date": entry.date,
-            "lines": lines,
-        }
-    return found
+        for line in entry.lines.all()
+    )
+    return {"label": entry.label, "date": entry.date, "lines": lines}
 
 
 def _same(found: dict, entry: FileEntry) -> bool:
@@ -366,8 +368,8 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
         if job.status != JournalImport.Status.PREVIEW:
             return job
         job.status = JournalImport.Status.QUEUED
-        job.confirmed_at = timezone.now()
-        job.save(update_fields=["status", "confirmed_at"])
+        job.confirmed_at = job.queued_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at", "queued_at"])
         audit_record(
             action="journal.confirmed",
             target=job,
@@ -376,8 +378,33 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
         )
         from .tasks import journal_import_task
 
-        journal_import_task.delay_on_commit(company_id, job.pk)
+        # If the broker is down the job waits as queued, and journal_resume queues it again.
+        enqueue_on_commit(journal_import_task, company_id, job.pk)
     return job
+
+
+def journal_resume(*, job: JournalImport, company_id: int) -> bool:
+    """Queue again a job queued or running without news for IMPORT_STALLED_AFTER (its queueing was lost
+    while the broker was down, or its worker died): the comprobantes posted stay posted, the rest follow.
+    Called as the job's page polls and by the beat job; False if not stalled or the broker is down."""
+    from .tasks import journal_import_task
+
+    if not job.is_stalled or not enqueue(journal_import_task, company_id, job.pk):
+        return False
+    # Not again before another IMPORT_STALLED_AFTER: the task runs, or the next resume finds it stalled.
+    JournalImport.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now(), resumed_count=F("resumed_count") + 1
+    )
+    return True
+
+
+def journal_imports_resume(*, company_id: int) -> int:
+    """Beat: resume the company's stalled imports (see journal_resume); run in the company's schema."""
+    cutoff = timezone.now() - settings.IMPORT_STALLED_AFTER
+    stalled = JournalImport.objects.filter(
+        status__in=[JournalImport.Status.QUEUED, JournalImport.Status.RUNNING]
+    ).alias(last_news=Greatest("heartbeat_at", "queued_at", "confirmed_at"))
+    return sum(journal_resume(job=job, company_id=company_id) for job in stalled.filter(last_news__lt=cutoff))
 
 
 def journal_fail(*, job_id: int, error: str) -> None:
@@ -398,9 +425,12 @@ def journal_process(*, job_id: int, user=None) -> JournalImport:
     _create_catalogs(new_third_parties=job.new_third_parties, new_cost_centers=job.new_cost_centers)
     while _post_chunk(job, user):
         pass
-    JournalImport.objects.filter(pk=job_id).exclude(status=JournalImport.Status.DONE).update(
-        status=JournalImport.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
-    )
+    # Rows left are a chunk another run of this job is posting (a resume while this one was slow): it
+    # finishes the job; if it died, the job stalls and is resumed.
+    if not job.entries.filter(outcome="", plan=JournalImportEntry.Plan.POST).exists():
+        JournalImport.objects.filter(pk=job_id).exclude(status=JournalImport.Status.DONE).update(
+            status=JournalImport.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+        )
     return JournalImport.objects.get(pk=job_id)
 
 
@@ -632,6 +662,20 @@ def opening_balances_post(*, file_name: str, data: bytes, day: date, user, descr
     if _check(entry, catalog, existing={}) != JournalImportEntry.Plan.POST:
         raise OpeningRefused(entry.messages)
     with transaction.atomic():
+        # The same file sent twice (a double click, a retry after a lost answer) is posted once.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':opening'))")
+        posted = Entry.objects.filter(source=Entry.Source.OPENING, date=day, status=Entry.Status.POSTED)
+        for found in posted.select_related("voucher_type").prefetch_related(
+            "lines__third_party", "lines__cost_center"
+        ):
+            if _same(_comparable(found), entry):
+                raise OpeningRefused(
+                    [
+                        _("These opening balances are already in the books as %(label)s of %(date)s.")
+                        % {"label": found.label, "date": date_format(day, "SHORT_DATE_FORMAT")}
+                    ]
+                )
         _create_catalogs(
             new_third_parties=list(catalog.new_third_parties.values()),
             new_cost_centers=list(catalog.new_cost_centers),

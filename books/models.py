@@ -8,6 +8,7 @@ same transaction.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -438,6 +439,10 @@ class JournalImport(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    # The last time a task was queued for the job: with heartbeat_at (each chunk), a job queued or running
+    # without news is queued again (its queueing was lost while the broker was down, or its worker died).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    resumed_count = models.PositiveIntegerField(default=0)
     total_entries = models.PositiveIntegerField(default=0)
     total_lines = models.PositiveIntegerField(default=0)
     to_post = models.PositiveIntegerField(default=0)
@@ -461,6 +466,18 @@ class JournalImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def last_news_at(self):
+        """When the job last moved: confirmed, queued, or a chunk posted."""
+        return max(filter(None, [self.heartbeat_at, self.queued_at, self.confirmed_at]), default=None)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running, but nothing happened for a while: no worker took it, or its worker died."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING) or self.last_news_at is None:
+            return False
+        return self.last_news_at < timezone.now() - settings.IMPORT_STALLED_AFTER
 
     @property
     def processed(self) -> int:

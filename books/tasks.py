@@ -52,6 +52,21 @@ def journal_import_task(self, company_id: int, job_id: int) -> None:
             raise self.retry(exc=exc) from exc
 
 
+@shared_task
+def journal_imports_resume_task() -> int:
+    """Beat: comprobante imports whose queueing was lost or whose worker died are queued again. One small
+    query per company; the page of a job being watched resumes it too (journal_job)."""
+    from .journal import journal_imports_resume
+
+    resumed = 0
+    for company_id, schema_name in Company.objects.filter(
+        provisioning_status=Company.Provisioning.READY
+    ).values_list("pk", "schema_name"):
+        with schema_context(schema_name):
+            resumed += journal_imports_resume(company_id=company_id)
+    return resumed
+
+
 @shared_task(bind=True, max_retries=3, default_retry_delay=10)
 def report_export_task(self, company_id: int, export_id: int) -> None:
     from .models import ReportExport

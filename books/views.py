@@ -34,7 +34,14 @@ from .forms import (
     VoucherTypeForm,
     line_inputs,
 )
-from .journal import OpeningRefused, journal_confirm, journal_preview, journal_summary, opening_balances_post
+from .journal import (
+    OpeningRefused,
+    journal_confirm,
+    journal_preview,
+    journal_resume,
+    journal_summary,
+    opening_balances_post,
+)
 from .models import (
     Account,
     BooksSettings,
@@ -595,6 +602,7 @@ def _journal(import_id) -> JournalImport:
 def journal_job(request, company, import_id):
     """The preview before confirming, the progress while the job posts, then the result."""
     job = _journal(import_id)
+    journal_resume(job=job, company_id=company.pk)  # a job without news for minutes is queued again
     entries = job.entries.all()
     only_errors = bool(request.GET.get("errores"))
     if only_errors:
@@ -621,6 +629,7 @@ def journal_confirm_view(request, company, import_id):
 def journal_progress(request, company, import_id):
     """Polled by htmx while the job runs; once finished the page reloads to show the result."""
     job = _journal(import_id)
+    journal_resume(job=job, company_id=company.pk)
     response = render(request, "books/partials/journal_progress.html", {"company": company, "job": job})
     if job.is_finished:
         response["HX-Refresh"] = "true"

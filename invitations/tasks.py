@@ -7,9 +7,12 @@ from .services.create import link_request_dispatch, link_requests_requeue
 from .services.deliver import invitation_deliver, invitations_remind, invitations_requeue
 
 
-@shared_task(**EMAIL_TASK_RETRY)
-def invitation_send_task(invitation_id: int, purpose: str = "invite") -> bool:
-    return invitation_deliver(invitation_id=invitation_id, purpose=purpose)
+@shared_task(bind=True, **EMAIL_TASK_RETRY)
+def invitation_send_task(self, invitation_id: int, purpose: str = "invite") -> bool:
+    """Pending sending while the mail server refuses and retries remain; failed after the last one."""
+    return invitation_deliver(
+        invitation_id=invitation_id, purpose=purpose, last_attempt=self.request.retries >= self.max_retries
+    )
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)

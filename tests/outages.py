@@ -1,6 +1,8 @@
 """Real faults for the outage tests: a Redis of the test's own that it can kill, and real workers."""
 
 import base64
+import email
+import email.policy
 import json
 import os
 import shutil
@@ -79,6 +81,49 @@ class RedisServer:
             args = json.loads(base64.b64decode(message["body"]))[0]
             found.append((message["headers"]["task"], args))
         return found
+
+
+class SmtpServer:
+    """tests/smtp_catcher.py on a free port of its own, in its own process: stop() takes the mail server
+    down (connections refused), start() brings it back on the same port; messages() are those it accepted."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self, hold: int | None = None) -> None:
+        """With `hold`, the message after the first `hold` gets no answer (see smtp_catcher)."""
+        command = [sys.executable, "-m", "tests.smtp_catcher", str(self.port), str(self.directory)]
+        self.process = subprocess.Popen([*command, *([str(hold)] if hold is not None else [])], cwd=ROOT)
+        assert wait_for(self._answers, 10), "the SMTP catcher did not start"
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                return connection.recv(3) == b"220"
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def is_holding(self) -> bool:
+        return (self.directory / "holding").exists()
+
+    def messages(self) -> list:
+        """The accepted messages, parsed, in the order they came."""
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(self.directory.glob("*.eml"))
+        ]
 
 
 @contextmanager

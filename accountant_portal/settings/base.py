@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bulk_import.tasks.import_jobs_resume_task",
         "schedule": timedelta(minutes=1),
     },
+    "resume-stalled-journal-imports": {
+        "task": "books.tasks.journal_imports_resume_task",
+        "schedule": timedelta(minutes=2),
+    },
     "requeue-stalled-invitations": {
         "task": "invitations.tasks.invitations_requeue_task",
         "schedule": timedelta(minutes=2),
@@ -246,7 +250,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Queued work without news for this long is queued again by the beat jobs above.
 QUEUE_STALLED_AFTER = timedelta(minutes=5)
-# An import whose worker gave no sign of progress for this long is resumed (its worker died).
+# An import (companies, comprobantes) whose worker gave no sign of progress for this long is resumed.
 IMPORT_STALLED_AFTER = timedelta(minutes=2)
 # Queued e-mails not sent within this time are given up (the links in them expire in 3 days).
 OUTBOX_MAX_AGE = timedelta(days=3)

@@ -19,6 +19,8 @@ CACHES["default"]["LOCATION"] = REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = "portal-test"
 CELERY_BROKER_URL = REDIS_URL
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env("TEST_EMAIL_URL", default=""):  # the fault tests' workers talk to a real SMTP server of the test's
+    vars().update(env.email_url("TEST_EMAIL_URL"))
 EMAIL_RETRY_BACKOFF = 1  # seconds: the retry tests wait for real back-off
 SITE_URL = "http://testserver"
 ACCOUNT_EMAIL_VERIFICATION = "optional"

@@ -23,11 +23,16 @@ from ..models import Invitation, InvitationToken
 from .common import Event, InvitationError, Purpose, Status, invitation_requeue, record_event, set_status
 
 
-def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> bool:
+def invitation_deliver(
+    *, invitation_id: int, purpose: str = Purpose.INVITE, last_attempt: bool = True
+) -> bool:
     """One attempt to e-mail an invitation with a new link. Marked sent only once the backend accepted it.
 
     Returns False when there is nothing to send (already sent, answered, revoked, expired). Raises
-    DeliveryFailed when the backend refuses: the failure is recorded and the link is discarded.
+    DeliveryFailed when the backend refuses: the failure is recorded and the link is discarded; the
+    invitation stays pending sending while the task will try again, and is failed after `last_attempt`.
+    Everything the sending changes is written before the backend is called and committed right after it
+    accepts, so that a worker killed in between leaves the smallest window for a second e-mail.
     """
     try:
         with transaction.atomic():
@@ -45,11 +50,7 @@ def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> 
             link = InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
             message = _invitation_email(invitation, raw_token, reminder=purpose == Purpose.REMINDER)
             Invitation.objects.filter(pk=invitation.pk).update(attempts=F("attempts") + 1)
-            try:
-                message.send()
-            except Exception as exc:  # any backend error: SMTP, network, timeouts
-                raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
-            # The e-mail just sent has the one link that works: the older ones say they were replaced.
+            # The e-mail about to go has the one link that works: the older ones say they were replaced.
             InvitationToken.objects.filter(invitation=invitation, replaced_at__isnull=True).exclude(
                 pk=link.pk
             ).update(replaced_at=timezone.now())
@@ -59,6 +60,10 @@ def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> 
                 record_event(invitation, Event.REMINDED)
             else:
                 set_status(invitation, Status.SENT, Event.SENT, sent_at=timezone.now(), last_error="")
+            try:
+                message.send()
+            except Exception as exc:  # any backend error (SMTP, network, timeouts): all the above rolls back
+                raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
             return True
     except DeliveryFailed as failure:
         # The new link was rolled back with the transaction; record the attempt and the error.
@@ -69,7 +74,11 @@ def invitation_deliver(*, invitation_id: int, purpose: str = Purpose.INVITE) -> 
                 record_event(invitation, Event.FAILED, str(failure))
             else:
                 set_status(
-                    invitation, Status.FAILED, Event.FAILED, str(failure), last_error=str(failure)[:2000]
+                    invitation,
+                    Status.FAILED if last_attempt else Status.QUEUED,
+                    Event.FAILED,
+                    str(failure),
+                    last_error=str(failure)[:2000],
                 )
         raise
 

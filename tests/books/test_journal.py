@@ -200,6 +200,16 @@ def test_processing_twice_posts_each_comprobante_once(books, bookkeeper):
     assert set(job.entries.values_list("outcome", flat=True)) == {"skipped"}
 
 
+def test_a_run_that_finds_the_rest_taken_by_another_run_leaves_the_job_to_it(books, bookkeeper, monkeypatch):
+    job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    # Another run of the job (a resume while this one was slow) holds the chunks: skip_locked finds none.
+    monkeypatch.setattr("books.journal._post_chunk", lambda job, user: False)
+    assert journal_process(job_id=job.pk).status == "running"  # not done while comprobantes wait
+    monkeypatch.undo()
+    job = journal_process(job_id=job.pk)
+    assert (job.status, job.posted_count, Entry.objects.count()) == ("done", 2, 2)
+
+
 def test_xlsx_with_real_dates_and_numbers(books, bookkeeper):
     day = datetime(2026, 3, 9)  # noqa: DTZ001 - a spreadsheet's date cell has no time zone
     rows = [
@@ -298,6 +308,26 @@ def test_opening_balances_become_one_balanced_si_comprobante(books, bookkeeper):
         )
     assert "differ by 1,000.00" in " ".join(refused.value.messages)
     assert Entry.objects.count() == 1
+
+
+def test_the_same_opening_balances_sent_twice_are_posted_once(books, bookkeeper):
+    """A double click, or the form sent again after an answer that never arrived."""
+    header = ["Cuenta", "NIT del tercero", "Nombre del tercero", "Centro de costo", "Débito", "Crédito"]
+    rows = [
+        ["130505", "900123456-8", "Cliente Uno", "", "2.000.000", ""],
+        ["311505", "", "", "", "", "2000000"],
+    ]
+    data = csv_file(rows, header)
+    first = opening_balances_post(file_name="saldos.csv", data=data, day=date(2025, 12, 31), user=bookkeeper)
+    with pytest.raises(OpeningRefused) as refused:
+        opening_balances_post(file_name="saldos.csv", data=data, day=date(2025, 12, 31), user=bookkeeper)
+    assert refused.value.messages == [
+        f"These opening balances are already in the books as {first.label} of 12/31/2025."
+    ]
+    other_day = opening_balances_post(
+        file_name="saldos.csv", data=data, day=date(2024, 12, 31), user=bookkeeper
+    )
+    assert Entry.objects.filter(source="opening").count() == 2 and other_day.pk != first.pk
 
 
 def test_template_and_report_files(books, bookkeeper):

@@ -350,6 +350,51 @@ def test_import_page_previews_then_confirms_and_shows_the_result(
         assert JournalImport.objects.get().status == "done"
 
 
+def test_an_import_confirmed_while_redis_is_down_waits_and_its_page_queues_it_again_once_redis_is_back(
+    accountant_client, company, redis_server, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from books.models import JournalImport
+    from books.tasks import journal_import_task
+    from tests.outages import broker_at
+
+    from .test_journal import GOOD, csv_file
+
+    upload = SimpleUploadedFile("diario.csv", csv_file(GOOD))
+    job_url = accountant_client.post(_url(company, "comprobantes/importar/"), {"file": upload}).url
+    progress = f"{job_url}progreso/"
+    with schema_context(company.schema_name):
+        job = JournalImport.objects.get()
+    with broker_at(redis_server.url):
+        redis_server.kill()
+        with django_capture_on_commit_callbacks(execute=True):
+            confirmed = accountant_client.post(f"{job_url}confirmar/")
+        assert confirmed.status_code == 302  # not a server error
+        settings.IMPORT_STALLED_AFTER = timedelta(0)  # minutes in production
+        assert (
+            "Esperando" in accountant_client.get(progress).content.decode()
+        )  # the resume failed: still down
+        with schema_context(company.schema_name):
+            assert JournalImport.objects.values_list("status", "resumed_count").get() == ("queued", 0)
+
+        redis_server.start()
+        assert accountant_client.get(progress).status_code == 200
+        assert redis_server.queued_task_args() == [("books.tasks.journal_import_task", [company.pk, job.pk])]
+    with schema_context(company.schema_name):
+        assert JournalImport.objects.get().resumed_count == 1
+    journal_import_task.apply(args=[company.pk, job.pk])  # what the worker does
+    with schema_context(company.schema_name):
+        job = JournalImport.objects.get()
+        assert (job.status, job.posted_count, Entry.objects.count()) == ("done", 2, 2)
+    settings.IMPORT_STALLED_AFTER = timedelta(seconds=0)
+    assert "Terminada" in accountant_client.get(progress).content.decode()  # a finished job is left alone
+    with schema_context(company.schema_name):
+        assert JournalImport.objects.get().resumed_count == 1
+
+
 def test_import_page_explains_a_file_problem(accountant_client, company):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -17,7 +17,11 @@ from tests.outages import kill_worker, start_worker_process, stop_worker, wait_f
 
 from .files import csv_bytes
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 ROWS = 1000
 
 

@@ -15,7 +15,11 @@ from tests.outages import broker_at, wait_for
 
 from .files import csv_bytes
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 UPLOAD = "/contador/clientes/importar/"
 
 
@@ -49,5 +53,6 @@ def test_confirming_while_redis_is_down_waits_then_resumes_and_finishes(
         with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
             assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "done", 60)
     job.refresh_from_db()
-    assert job.created_count == 3 and job.resumed_count == 1
+    assert (job.status, job.processed_rows, job.created_count, job.resumed_count) == ("done", 3, 3, 1)
+    assert list(job.rows.values_list("outcome", flat=True)) == ["created"] * 3
     assert Company.objects.filter(tax_id__in=[n[:9] for n in nits]).count() == 3

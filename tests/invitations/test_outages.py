@@ -16,7 +16,11 @@ from invitations.tasks import invitations_requeue_task
 from tests.factories import CompanyFactory, CompanyMemberFactory
 from tests.outages import broker_at, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_queue")]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_queue"),
+]
 CREATE = "/contador/clientes/nueva-empresa/"
 
 
@@ -53,6 +57,7 @@ def test_a_client_created_while_redis_is_down_gets_the_invitation_once_it_is_bac
         with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
             assert wait_for(lambda: Invitation.objects.get().status == "sent", 30)
     assert [m.to for m in mail.outbox] == [["cliente@example.com"]]
+    assert Invitation.objects.get().attempts == 1 and Invitation.objects.get().tokens.count() == 1
 
 
 def test_a_link_requested_while_redis_is_down_reaches_the_company_once_it_is_back(
@@ -79,3 +84,4 @@ def test_a_link_requested_while_redis_is_down_reaches_the_company_once_it_is_bac
             assert wait_for(lambda: Invitation.objects.filter(status="sent").exists(), 30)
     assert CompanyAccess.objects.get().dispatch_queued_at is None
     assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert Invitation.objects.values_list("status", "attempts").get() == ("sent", 1)

@@ -54,6 +54,24 @@ def test_failed_sending_is_recorded_and_nothing_is_marked_sent(
     assert [e.kind for e in invitation.events.all()] == ["queued", "failed"]
 
 
+def test_a_refused_sending_with_retries_left_stays_pending_and_the_last_one_fails(
+    workspace, accountant, company_andes, client_member, settings
+):
+    settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
+    request_link(workspace, accountant)
+    invitation = Invitation.objects.get()
+    with pytest.raises(DeliveryFailed):
+        invitation_deliver(invitation_id=invitation.pk, last_attempt=False)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts, invitation.sent_at) == ("queued", 1, None)
+    assert "550" in invitation.last_error and not invitation.tokens.exists()
+    with pytest.raises(DeliveryFailed):
+        invitation_deliver(invitation_id=invitation.pk, last_attempt=True)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("failed", 2)
+    assert [e.kind for e in invitation.events.all()] == ["queued", "failed", "failed"]
+
+
 def test_a_rolled_back_transaction_sends_nothing(
     workspace, accountant, company_andes, client_member, django_capture_on_commit_callbacks
 ):
