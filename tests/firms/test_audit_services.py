@@ -92,6 +92,8 @@ NOT_AUDITED = {
     "invitations.services.deliver.renewal_request_queue": "e-mail of a recorded renewal request",
     "bulk_import.services.import_resume": "queueing a stalled job again",
     "bulk_import.services.import_jobs_resume": "beat: queueing stalled jobs again",
+    "books.journal.journal_resume": "queueing a stalled job again",
+    "books.journal.journal_imports_resume": "beat: queueing stalled jobs again",
     "books.journal.journal_fail": "the job's status after its retries; nothing changes in the books",
     "books.services.balances.balances_check": "nightly check of derived balances against the posted lines",
     "books.services.chart.chart_seed": "provisioning a new company's chart",
