@@ -2,14 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .access import company_view, workspace_view
-from .forms import CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
+from .forms import AssignForm, CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
 from .middleware import RECENT_SESSION_KEY
-from .models import CompanyMember
+from .models import CompanyAssignment, CompanyMember
 from .selectors import switcher_companies, workspace_company_list, workspace_notices
 from .services import DomainError, company_update, notices_mark_read, workspace_update
 
@@ -28,10 +29,19 @@ def workspace_home(request):
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
     form = CompanyFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(
-        workspace_company_list(workspace=request.workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    # Each row names its responsable (one query for the page).
+    responsibles = Prefetch(
+        "assignments",
+        queryset=CompanyAssignment.objects.filter(is_responsible=True).select_related("member__user"),
+        to_attr="responsibles",
+    )
+    accesses = workspace_company_list(member=request.workspace_member, filters=filters)
+    page = Paginator(accesses.prefetch_related(responsibles), settings.WORKSPACE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    manager = request.workspace_member.is_manager
     context = {
+        "assign_form": AssignForm(workspace=request.workspace) if manager and not request.htmx else None,
         "form": form,
         "filters": filters,
         "page": page,
@@ -43,7 +53,7 @@ def workspace_home(request):
     return render(request, template, context)
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def workspace_settings(request, workspace):
     form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
     if request.method == "POST" and form.is_valid():

@@ -34,7 +34,7 @@ from .services.revoke import access_revoke_by_accountant, access_revoke_by_clien
 # The accountant ---------------------------------------------------------------------------------
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def client_add(request, workspace):
     """Clientes → Añadir cliente: a link request to a company that already has an account.
 
@@ -67,7 +67,7 @@ def client_add(request, workspace):
     return render(request, "invitations/client_add.html", {"form": form})
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def client_create(request, workspace):
     """Clientes → Crear empresa para el cliente: a new company and account for a client without one."""
     initial = {key: request.GET.get(key, "") for key in ("name", "tax_id", "email")}
@@ -122,7 +122,7 @@ def _access_action(request, access, action, success: str):
     return redirect_back(request, "firms:workspace_home")
 
 
-@workspace_view("POST", load=_access)
+@workspace_view("POST", load=_access, manage=True)
 def access_resend_view(request, workspace, access):
     success = (
         _("Your request for %(company)s was sent again.")
@@ -132,7 +132,7 @@ def access_resend_view(request, workspace, access):
     return _access_action(request, access, access_resend, success)
 
 
-@workspace_view("POST", load=_access)
+@workspace_view("POST", load=_access, manage=True)
 def access_revoke_view(request, workspace, access):
     success = (
         _("You withdrew your request for %(company)s.")

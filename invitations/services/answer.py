@@ -19,6 +19,7 @@ from firms.services import (
     access_request_decline,
     company_member_add,
 )
+from firms.team import TeamError, team_member_add
 
 from ..models import Invitation, InvitationToken
 from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
@@ -81,7 +82,9 @@ def invitation_state(*, invitation: Invitation, user, link: InvitationToken | No
     if logged_in and user.pk != recipient.pk:
         return LinkState.WRONG_ACCOUNT
     if not recipient.is_active:
-        if invitation.kind != Invitation.Kind.ACTIVATION or not recipient.awaiting_activation:
+        # An account made for the invitation (a client's, or a new team member's) is activated by its link.
+        activates = invitation.kind in (Invitation.Kind.ACTIVATION, Invitation.Kind.TEAM)
+        if not activates or not recipient.awaiting_activation:
             return LinkState.DEACTIVATED
         return LinkState.ACTIVATE
     return LinkState.OPEN if logged_in else LinkState.LOGIN
@@ -90,7 +93,9 @@ def invitation_state(*, invitation: Invitation, user, link: InvitationToken | No
 def _lock(invitation: Invitation, user, wanted: LinkState) -> Invitation:
     """The invitation, locked, if its state is `wanted`; otherwise the error that says why not."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("recipient", "access").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("recipient", "access", "workspace")
+        .get(pk=invitation.pk)
     )
     state = invitation_state(invitation=invitation, user=user)
     if state == wanted:
@@ -126,6 +131,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
         if invitation.kind == Invitation.Kind.LINK:
             _check_company_admin(invitation.company_id, user)
             _accept_request(invitation.access)
+        elif invitation.kind == Invitation.Kind.TEAM:
+            try:
+                team_member_add(workspace=invitation.workspace, user=user, role=invitation.role)
+            except TeamError as error:
+                raise InvitationError(str(error)) from None
         else:
             company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
         set_status(
