@@ -218,10 +218,10 @@ def workspace_view(*methods: str, load: Callable[..., dict] | None = None, manag
                 raise Http404
             if load is not None:
                 kwargs = load(workspace, **kwargs)
-            if request.method not in allowed:
-                return HttpResponseNotAllowed(allowed)
             if manage and not request_can_manage_team(request):
                 return _refused(request, "manager_only.html")
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
             return view(request, workspace, *args, **kwargs)
 
         wrapped.managers_only = manage

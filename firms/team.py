@@ -171,7 +171,7 @@ def assignment_set_responsible(*, assignment: CompanyAssignment) -> CompanyAssig
     """Make an assigned member the company's responsable (the previous one stays assigned)."""
     with transaction.atomic():
         access = (
-            CompanyAccess.objects.select_for_update()
+            CompanyAccess.objects.select_for_update(of=("self",))
             .select_related("company", "workspace")
             .get(pk=assignment.access_id)
         )
