@@ -132,6 +132,13 @@ class ActivationForm(forms.Form):
         return cleaned
 
 
+class TeamActivationForm(ActivationForm):
+    """A new team member's account: their name (the team sees it) and their password."""
+
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    field_order = ["full_name", "password1", "password2"]
+
+
 class ClientInviteForm(forms.Form):
     email = forms.EmailField(label=_("Client's e-mail"), help_text=_("The activation invitation goes here."))
 

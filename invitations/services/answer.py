@@ -161,14 +161,18 @@ def _decline_request(access: CompanyAccess, reason: str) -> None:
     access_notify(access=access, kind=Notice.Kind.DECLINED, detail=access.decline_reason)
 
 
-def invitation_activate(*, invitation: Invitation, password: str) -> User:
-    """A new client sets their own password (never the one the accountant typed) and owns the company."""
+def invitation_activate(*, invitation: Invitation, password: str, full_name: str = "") -> User:
+    """A new client sets their own password (never the one the accountant typed) and owns the company; a
+    new team member (with their name) joins the team."""
     with transaction.atomic():
         invitation = _lock(invitation, None, LinkState.ACTIVATE)
         user = User.objects.select_for_update().get(pk=invitation.recipient_id)
         if user.check_password(password):
             raise InvitationError(_("Choose a new password, different from the one your accountant typed."))
         user_activate(user=user, password=password)
+        if full_name.strip():
+            user.full_name = full_name.strip()[:150]
+            user.save(update_fields=["full_name"])
         invitation_accept(invitation=invitation, user=user)
     return user
 
