@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from .access import company_view, workspace_view
 from .forms import AssignForm, CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
 from .middleware import RECENT_SESSION_KEY
-from .models import CompanyAssignment, CompanyMember
+from .models import CompanyAccess, CompanyAssignment, CompanyMember
 from .selectors import switcher_companies, workspace_company_list, workspace_notices
 from .services import DomainError, company_update, notices_mark_read, workspace_update
 
@@ -92,7 +92,21 @@ def company_home(request, company):
     has_owner = CompanyMember.objects.filter(
         company=company, role=CompanyMember.Role.OWNER, user__is_active=True
     ).exists()
-    context = {"company": company, "grant": request.company_grant, "has_owner": has_owner}
+    member = request.workspace_member
+    # Owners and administrators assign the company's team from here too (one by one).
+    team_access_id = (
+        CompanyAccess.objects.filter(workspace_id=member.workspace_id, company=company)
+        .values_list("pk", flat=True)
+        .first()
+        if member is not None and member.is_manager
+        else None
+    )
+    context = {
+        "company": company,
+        "grant": request.company_grant,
+        "has_owner": has_owner,
+        "team_access_id": team_access_id,
+    }
     return render(request, "firms/company_home.html", context)
 
 

@@ -126,3 +126,17 @@ def test_the_menu_shows_team_and_clients_only_to_managers(client, workspace, rol
     page = client.get("/contador/").content.decode()
     assert TEAM not in page and "/contador/clientes/anadir/" not in page
     assert "Todavía no tienes empresas asignadas" in page
+
+
+def test_the_company_page_links_its_team_for_managers_only(
+    accountant_client, client, workspace, linked_company
+):
+    access = CompanyAccess.objects.get(workspace=workspace, company=linked_company)
+    assert (
+        f"{TEAM}empresas/{access.pk}/"
+        in accountant_client.get(linked_company.get_absolute_url()).content.decode()
+    )
+    contador = WorkspaceMemberFactory(workspace=workspace, role="accountant")
+    CompanyAssignment.objects.create(access=access, member=contador)
+    client.force_login(contador.user)
+    assert TEAM not in client.get(linked_company.get_absolute_url()).content.decode()
