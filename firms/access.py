@@ -23,7 +23,7 @@ def membership_for_user(user) -> WorkspaceMember | None:
     """The user's place in the workspace they work in: the one they own, else the first they joined."""
     if not user.is_authenticated:
         return None
-    return (
+    membership = (
         WorkspaceMember.objects.filter(user=user)
         .select_related("workspace")
         .annotate(
@@ -36,6 +36,9 @@ def membership_for_user(user) -> WorkspaceMember | None:
         .order_by("owned", "created_at", "pk")
         .first()
     )
+    if membership is not None:
+        membership.workspace.viewer_role = membership.role  # the user's role in it (the menu, the log)
+    return membership
 
 
 def workspace_for_user(user) -> Workspace | None:
