@@ -7,6 +7,7 @@ from indicators.urls import resource_patterns, tax_patterns
 from indicators.views import calendar_feed
 
 from .client_urls import client_patterns
+from .team_urls import team_patterns
 
 # The admin logs in through allauth, so its login is rate-limited like every other.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("firms.urls")),
     path("contador/clientes/", include(client_patterns)),
+    path("contador/equipo/", include(team_patterns)),
     path("invitaciones/", include("invitations.urls")),
     path("contador/", include(resource_patterns)),
     path("contador/calendario/", include(tax_patterns)),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.responses import CSV, XLSX, download
 from core.tables import FileProblem
-from firms.access import company_view
+from firms.access import POSTING_REFUSED, company_view
 
 from .forms import (
     AccountCreateForm,
@@ -326,9 +326,12 @@ def _entry_form(request, company, entry: Entry | None):
     if request.method == "POST":
         form = EntryForm(request.POST)
         formset = LineFormSet(request.POST, prefix="lines")
-        if form.is_valid() and formset.is_valid():
+        posting = request.POST.get("action") == "post"
+        if posting and not request.company_grant.can_post:
+            form.add_error(None, POSTING_REFUSED)
+        elif form.is_valid() and formset.is_valid():
             lines = line_inputs(formset)
-            save = entry_save_and_post if request.POST.get("action") == "post" else entry_save_draft
+            save = entry_save_and_post if posting else entry_save_draft
             try:
                 entry = save(
                     voucher_type=form.cleaned_data["voucher_type"],
@@ -439,7 +442,7 @@ def _entry_action(request, company, entry_id, action, success: str):
     return _to("entry_detail", company, entry_id=result.pk)
 
 
-@company_view("POST")
+@company_view("POST", posting=True)
 def entry_post_view(request, company, entry_id):
     return _entry_action(
         request,
@@ -472,7 +475,7 @@ def entry_delete_view(request, company, entry_id):
     )
 
 
-@company_view("POST")
+@company_view("POST", posting=True)
 def entry_annul_view(request, company, entry_id):
     form = AnnulForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -485,7 +488,7 @@ def entry_annul_view(request, company, entry_id):
     )
 
 
-@company_view("POST")
+@company_view("POST", posting=True)
 def entry_reverse_view(request, company, entry_id):
     form = ReverseForm(request.POST)
     if not form.is_valid():
@@ -508,7 +511,7 @@ def entry_reverse_view(request, company, entry_id):
 # Periods ----------------------------------------------------------------------------------------
 
 
-@company_view("GET", "POST")
+@company_view("GET", "POST", posting=True)
 def periods(request, company):
     """Bloquear hasta, desbloquear (recorded, with a reason) and the year-end closing."""
     lock_form, unlock_form, closing_form = (
@@ -619,7 +622,7 @@ def journal_job(request, company, import_id):
     return render(request, "books/journal_job.html", context)
 
 
-@company_view("POST")
+@company_view("POST", posting=True)
 def journal_confirm_view(request, company, import_id):
     job = journal_confirm(job=_journal(import_id), company_id=company.pk)
     return _to("journal_job", company, import_id=job.pk)
@@ -642,7 +645,7 @@ def journal_report(request, company, import_id):
     return download(journal_report_xlsx(job), XLSX, _("comprobantes-import-%(id)s.xlsx") % {"id": job.pk})
 
 
-@company_view("GET", "POST")
+@company_view("GET", "POST", posting=True)
 def opening_balances(request, company):
     """Saldos iniciales: a file of balances becomes one SI comprobante, balanced, or refused with why."""
     form = OpeningBalancesForm(request.POST or None, request.FILES or None)

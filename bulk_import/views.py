@@ -17,7 +17,7 @@ def _job(workspace, job_id) -> dict:
     return {"job": get_object_or_404(ImportJob, pk=job_id, workspace=workspace)}
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def import_upload(request, workspace):
     """Clientes → Añadir múltiples clientes: download the template, upload it filled in."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -39,7 +39,7 @@ def import_upload(request, workspace):
     return render(request, "bulk_import/upload.html", {"form": form, "jobs": jobs})
 
 
-@workspace_view("GET")
+@workspace_view("GET", manage=True)
 def import_template(request, workspace, fmt):
     if fmt == "xlsx":
         return download(template_xlsx(), XLSX, "plantilla-empresas.xlsx")
@@ -48,7 +48,7 @@ def import_template(request, workspace, fmt):
     raise Http404
 
 
-@workspace_view("GET", load=_job)
+@workspace_view("GET", load=_job, manage=True)
 def import_job(request, workspace, job):
     """The preview before confirming, the progress while the job runs, then the result."""
     rows = job.rows.select_related("company")
@@ -63,7 +63,7 @@ def import_job(request, workspace, job):
     return render(request, "bulk_import/job.html", context)
 
 
-@workspace_view("GET", load=_job)
+@workspace_view("GET", load=_job, manage=True)
 def import_progress(request, workspace, job):
     """Polled by htmx while the job runs; once finished the page reloads to show the result."""
     response = render(request, "bulk_import/partials/progress.html", {"job": job})
@@ -72,13 +72,13 @@ def import_progress(request, workspace, job):
     return response
 
 
-@workspace_view("POST", load=_job)
+@workspace_view("POST", load=_job, manage=True)
 def import_confirm_view(request, workspace, job):
     job = import_confirm(job=job)
     return redirect("clients:import_job", job_id=job.pk)
 
 
-@workspace_view("POST", load=_job)
+@workspace_view("POST", load=_job, manage=True)
 def import_resume_view(request, workspace, job):
     """The "Resume now" button of a stalled job's page (the beat job would resume it within minutes)."""
     if import_resume(job=job):
@@ -94,6 +94,6 @@ def import_resume_view(request, workspace, job):
     return redirect("clients:import_job", job_id=job.pk)
 
 
-@workspace_view("GET", load=_job)
+@workspace_view("GET", load=_job, manage=True)
 def import_report(request, workspace, job):
     return download(report_xlsx(job), XLSX, _("import-%(id)s-result.xlsx") % {"id": job.pk})

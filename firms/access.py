@@ -4,33 +4,80 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from .models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
+from .models import (
+    Company,
+    CompanyAccess,
+    CompanyAssignment,
+    CompanyMember,
+    Workspace,
+    WorkspaceMember,
+)
 
 
-def workspace_for_user(user) -> Workspace | None:
-    """The workspace the user works in: the one they own, else the first they joined."""
+def membership_for_user(user) -> WorkspaceMember | None:
+    """The user's place in the workspace they work in: the one they own, else the first they joined."""
     if not user.is_authenticated:
         return None
     membership = (
         WorkspaceMember.objects.filter(user=user)
         .select_related("workspace")
-        .order_by("role", "created_at")  # "owner" sorts before "staff"
+        .annotate(
+            owned=Case(
+                When(role=WorkspaceMember.Role.OWNER, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("owned", "created_at", "pk")
         .first()
     )
-    if membership is None:
-        return None
-    membership.workspace.viewer_role = membership.role  # the user's role in it (the menu, the log)
-    return membership.workspace
+    if membership is not None:
+        membership.workspace.viewer_role = membership.role  # the user's role in it (the menu, the log)
+    return membership
+
+
+def workspace_for_user(user) -> Workspace | None:
+    """The workspace the user works in: the one they own, else the first they joined."""
+    membership = membership_for_user(user)
+    return membership.workspace if membership else None
+
+
+def _sees_access(user) -> Q:
+    """On CompanyAccess: the user is an owner or administrator of its workspace, or assigned to it."""
+    managers = WorkspaceMember.objects.filter(
+        workspace=OuterRef("workspace"), user=user, role__in=WorkspaceMember.MANAGER_ROLES
+    )
+    assigned = CompanyAssignment.objects.filter(access=OuterRef("pk"), member__user=user)
+    return Q(Exists(managers)) | Q(Exists(assigned))
+
+
+def member_accesses(member: WorkspaceMember) -> QuerySet[CompanyAccess]:
+    """The one rule for the workspace's lists of companies (home, searches, exports, calendars): owners
+    and administrators see every access of the workspace, contadores and auxiliares those assigned to them."""
+    accesses = CompanyAccess.objects.filter(workspace_id=member.workspace_id)
+    if member.is_manager:
+        return accesses
+    return accesses.filter(Exists(CompanyAssignment.objects.filter(access=OuterRef("pk"), member=member)))
+
+
+def member_companies(member: WorkspaceMember) -> QuerySet[Company]:
+    """The companies the member may enter through the workspace (its active accesses they see)."""
+    return Company.objects.filter(
+        Exists(member_accesses(member).filter(company=OuterRef("pk"), status=CompanyAccess.Status.ACTIVE))
+    )
 
 
 def companies_for_user(user) -> QuerySet[Company]:
-    """Every company the user may enter: through an active workspace access, or as a member."""
+    """Every company the user may enter: through an active access of a workspace where they are owner or
+    administrator or are assigned to it, or as a member of the company."""
     via_workspace = CompanyAccess.objects.filter(
-        company=OuterRef("pk"), status=CompanyAccess.Status.ACTIVE, workspace__members__user=user
-    )
+        company=OuterRef("pk"), status=CompanyAccess.Status.ACTIVE
+    ).filter(_sees_access(user))
     via_membership = CompanyMember.objects.filter(company=OuterRef("pk"), user=user)
     return Company.objects.filter(Q(Exists(via_workspace)) | Q(Exists(via_membership)))
 
@@ -41,12 +88,20 @@ ACCOUNTANT = "accountant"
 
 
 class CompanyGrant:
-    """How a user reaches a company: as a member, and/or through workspaces with an active access."""
+    """How a user reaches a company: as a member, and/or through workspaces with an active access (with
+    their role in each: the roles of `memberships`)."""
 
-    def __init__(self, company: Company, member_role: str | None, workspaces: list[Workspace]):
+    def __init__(
+        self,
+        company: Company,
+        member_role: str | None,
+        workspaces: list[Workspace],
+        memberships: list[WorkspaceMember] | None = None,
+    ):
         self.company = company
         self.member_role = member_role
         self.workspaces = workspaces
+        self.memberships = memberships or []
 
     @property
     def is_company_admin(self) -> bool:
@@ -58,23 +113,39 @@ class CompanyGrant:
         """Writes are refused when the user comes only through workspaces that are all in plan consulta."""
         return self.member_role is None and all(ws.is_read_only for ws in self.workspaces)
 
+    @property
+    def can_post(self) -> bool:
+        """Post, annul, reverse, lock, unlock and close the year: everyone who enters but an auxiliar
+        (a member of the company, or a workspace role other than assistant)."""
+        return self.member_role is not None or any(m.can_post for m in self.memberships)
+
 
 def company_grant_for_user(*, user, slug: str) -> CompanyGrant:
-    """The company at `slug` if `user` may enter it; Http404 otherwise (the same for a missing slug)."""
+    """The company at `slug` if `user` may enter it; Http404 otherwise (the same for a missing slug).
+
+    Through a workspace: an owner or administrator enters all its active companies, a contador or auxiliar
+    those assigned to them (read on every request: a removed assignment closes the company at once)."""
     company = Company.objects.filter(slug=slug).first()
     if company is None or not user.is_authenticated:
         raise Http404
     member_role = (
         CompanyMember.objects.filter(company=company, user=user).values_list("role", flat=True).first()
     )
-    workspaces = list(
-        Workspace.objects.filter(
-            members__user=user, accesses__company=company, accesses__status=CompanyAccess.Status.ACTIVE
-        ).distinct()
+    active = CompanyAccess.objects.filter(
+        company=company, status=CompanyAccess.Status.ACTIVE, workspace=OuterRef("workspace")
     )
-    if member_role is None and not workspaces:
+    assigned = CompanyAssignment.objects.filter(
+        member=OuterRef("pk"), access__company=company, access__status=CompanyAccess.Status.ACTIVE
+    )
+    memberships = list(
+        WorkspaceMember.objects.filter(user=user)
+        .filter(Exists(active))
+        .filter(Q(role__in=WorkspaceMember.MANAGER_ROLES) | Q(Exists(assigned)))
+        .select_related("workspace")
+    )
+    if member_role is None and not memberships:
         raise Http404
-    return CompanyGrant(company, member_role, workspaces)
+    return CompanyGrant(company, member_role, [m.workspace for m in memberships], memberships)
 
 
 def revoked_access_for_user(*, user, slug: str) -> CompanyAccess | None:
@@ -83,9 +154,8 @@ def revoked_access_for_user(*, user, slug: str) -> CompanyAccess | None:
     if not user.is_authenticated:
         return None
     return (
-        CompanyAccess.objects.filter(
-            company__slug=slug, status=CompanyAccess.Status.REVOKED, workspace__members__user=user
-        )
+        CompanyAccess.objects.filter(company__slug=slug, status=CompanyAccess.Status.REVOKED)
+        .filter(_sees_access(user))
         .select_related("company", "workspace")
         .order_by("-status_changed_at")
         .first()
@@ -110,13 +180,35 @@ def _allowed_methods(methods: tuple[str, ...]) -> tuple[str, ...]:
     return (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
 
 
-def workspace_view(*methods: str, load: Callable[..., dict] | None = None):
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# What an auxiliar is told when they try to post (the refusal page and the entry form).
+POSTING_REFUSED = _(
+    "As an assistant (auxiliar) you save comprobantes as drafts: posting, annulling, reversing, locking "
+    "periods and closing the year are for the team's accountants."
+)
+
+
+def _refused(request, template: str):
+    """403 with a page (or, for htmx, a partial) that says why and who can do it."""
+    if getattr(request, "htmx", False):
+        return render(request, f"firms/partials/{template}", status=403)
+    return render(request, f"firms/{template}", status=403)
+
+
+def request_can_manage_team(request) -> bool:
+    """Owners and administrators manage the team and the assignments, and the workspace's clients."""
+    member = getattr(request, "workspace_member", None)
+    return member is not None and member.is_manager
+
+
+def workspace_view(*methods: str, load: Callable[..., dict] | None = None, manage: bool = False):
     """Login, then the user's workspace (404 for anyone without one), then the objects of the URL, then
     the allowed methods. The view gets the workspace: `view(request, workspace, **kwargs)`.
 
     `load(workspace, **url_kwargs)` turns the URL's ids into the workspace's objects (404 for another
     workspace's) and returns the view's keyword arguments. Access comes before the method check, so that
-    an outsider gets 404 whatever the method.
+    an outsider gets 404 whatever the method. `manage`: only the owner and administrators (403 for the
+    workspace's contadores and auxiliares, who are told who can do it).
     """
     allowed = _allowed_methods(methods)
 
@@ -129,20 +221,24 @@ def workspace_view(*methods: str, load: Callable[..., dict] | None = None):
                 raise Http404
             if load is not None:
                 kwargs = load(workspace, **kwargs)
+            if manage and not request_can_manage_team(request):
+                return _refused(request, "manager_only.html")
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
             return view(request, workspace, *args, **kwargs)
 
+        wrapped.managers_only = manage
         return wrapped
 
     return decorator
 
 
-def company_view(*methods: str, only: str = ""):
+def company_view(*methods: str, only: str = "", posting: bool = False):
     """A page of the company area, /c/<slug>/...: CompanyAreaMiddleware has checked the access and set
     the tenant. `only` narrows who may use it (404 for others): COMPANY_ADMIN, the company's own owners
-    and administrators; ACCOUNTANT, the workspaces that work on it. Then the allowed methods. The view
-    gets the company: `view(request, company, **kwargs)`.
+    and administrators; ACCOUNTANT, the workspaces that work on it. Then the allowed methods. `posting`:
+    its writes post, annul, reverse, lock or close the books, refused (403) to auxiliares (grant.can_post).
+    The view gets the company: `view(request, company, **kwargs)`.
     """
     allowed = _allowed_methods(methods)
 
@@ -158,16 +254,18 @@ def company_view(*methods: str, only: str = ""):
                 raise Http404
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
+            if posting and request.method not in SAFE_METHODS and not grant.can_post:
+                return _refused(request, "posting_refused.html")
             return view(request, grant.company, *args, **kwargs)
 
+        wrapped.posting = posting
         return wrapped
 
     return decorator
 
 
-# Workspace roles that may read the workspace's activity log. The team's roles narrow this (owner and
-# admins); until they land, every member of the workspace.
-ACTIVITY_LOG_ROLES = {WorkspaceMember.Role.OWNER, WorkspaceMember.Role.STAFF}
+# Workspace roles that may read the workspace's activity log: the owner and the administrators.
+ACTIVITY_LOG_ROLES = set(WorkspaceMember.MANAGER_ROLES)
 
 
 def may_read_workspace_activity(*, workspace: Workspace) -> bool:

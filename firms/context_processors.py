@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .access import may_read_workspace_activity, request_read_only
+from .access import may_read_workspace_activity, request_can_manage_team, request_read_only
 
 
 def workspace(request):
@@ -12,6 +12,7 @@ def workspace(request):
     "firms/partials/read_only_note.html" once.
     """
     current = getattr(request, "workspace", None)
+    grant = getattr(request, "company_grant", None)
 
     def has_colombian_companies():  # evaluated only by the templates that ask (the menu)
         from .models import CompanyAccess, Country
@@ -29,6 +30,9 @@ def workspace(request):
         "may_read_activity": current is not None and may_read_workspace_activity(workspace=current),
         "current_company": getattr(request, "company", None),
         "plan_read_only": request_read_only(request),
+        # Auxiliares draft but never post: templates hide the post, annul, reverse, lock and close controls.
+        "can_post": grant.can_post if grant is not None else True,
+        "can_manage_team": request_can_manage_team(request),
         "support_email": settings.SUPPORT_EMAIL,
     }
 

@@ -117,6 +117,7 @@ class DemoLogin:
     password: str
     companies: int
     workspace: Workspace
+    number: int
 
 
 def seed_demo(*, workspaces: int, companies: int, password: str, provision: bool = False) -> list[DemoLogin]:
@@ -133,6 +134,7 @@ def seed_demo(*, workspaces: int, companies: int, password: str, provision: bool
                 else workspace_create(owner=user, name=f"Contadores Demo {number}", country=Country.CO)
             )
         _seed_companies(workspace, number, companies)
+        _seed_team(workspace, number, password)
         if provision:
             active = CompanyAccess.objects.filter(
                 workspace=workspace,
@@ -140,8 +142,38 @@ def seed_demo(*, workspaces: int, companies: int, password: str, provision: bool
                 company__provisioning_status=Company.Provisioning.PENDING,
             ).order_by("company_id")
             company_provision_later(company_ids=active.values_list("company_id", flat=True))
-        logins.append(DemoLogin(email, password, companies, workspace))
+        logins.append(DemoLogin(email, password, companies, workspace, number))
     return logins
+
+
+def demo_team_emails(number: int) -> dict[str, str]:
+    """The demo team of workspace `number`: a contador and an auxiliar (same password as the owner)."""
+    return {
+        WorkspaceMember.Role.ACCOUNTANT: f"contador.demo{number}@example.com",
+        WorkspaceMember.Role.ASSISTANT: f"auxiliar.demo{number}@example.com",
+    }
+
+
+def _seed_team(workspace: Workspace, number: int, password: str) -> None:
+    """A contador, responsable of the first two active companies, and an auxiliar on the first one."""
+    from .team import assignment_add
+
+    active = list(
+        CompanyAccess.objects.filter(workspace=workspace, status=CompanyAccess.Status.ACTIVE).order_by(
+            "company_id"
+        )[:2]
+    )
+    names = {WorkspaceMember.Role.ACCOUNTANT: "Contadora", WorkspaceMember.Role.ASSISTANT: "Auxiliar"}
+    with transaction.atomic():
+        for role, email in demo_team_emails(number).items():
+            user = demo_user(email=email, full_name=f"{names[role]} Demo {number}", password=password)
+            member, _created = WorkspaceMember.objects.get_or_create(
+                workspace=workspace, user=user, defaults={"role": role}
+            )
+            for access in active[: 2 if role == WorkspaceMember.Role.ACCOUNTANT else 1]:
+                assignment_add(
+                    access=access, member=member, responsible=role == WorkspaceMember.Role.ACCOUNTANT
+                )
 
 
 def _seed_companies(workspace: Workspace, number: int, count: int, batch: int = 2000) -> None:

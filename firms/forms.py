@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .audit import ACTIONS
-from .models import Company, CompanyAccess, Country, Workspace
+from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 from .reference import (
     ciiu_division_choices,
     ciiu_divisions_by_section,
@@ -192,3 +192,52 @@ class ActivityFilterForm(forms.Form):
             since=data.get("desde"),
             until=data.get("hasta"),
         )
+
+
+def _member_label(member) -> str:
+    name = member.user.get_full_name()
+    return f"{name} ({member.user.email})" if name else member.user.email
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{_member_label(obj)} · {obj.get_role_display()}"
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in WorkspaceMember.INVITABLE_ROLES],
+    )
+
+
+class AssignForm(forms.Form):
+    """Assign a member of the team to one company, or (BulkAssignForm) to the companies selected."""
+
+    member = MemberChoiceField(label=_("Team member"), queryset=WorkspaceMember.objects.none())
+    responsible = forms.BooleanField(label=_("As responsable"), required=False)
+
+    def __init__(self, *args, workspace: Workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            WorkspaceMember.objects.filter(workspace=workspace)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+
+
+class BulkAssignForm(AssignForm):
+    access = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": _("Select at least one company in the list."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id: the service keeps only the workspace's companies.
+        self.fields["access"].choices = [
+            (value, value) for value in self.data.getlist("access") if value.isdigit()
+        ]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import Http404
 from django.shortcuts import render
 
-from .access import company_grant_for_user, request_read_only, revoked_access_for_user, workspace_for_user
+from .access import company_grant_for_user, membership_for_user, request_read_only, revoked_access_for_user
 from .audit import audit_actor
 from .services import CompanyProvisioningError, company_provision
 
@@ -13,7 +13,7 @@ COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 RECENT_SESSION_KEY = "recent_companies"
 RECENT_MAX = 8
 # URL namespaces whose writes the plan guard refuses in plan consulta.
-GUARDED_NAMESPACES = {"firms", "clients", "company", "books", "resources", "tax"}
+GUARDED_NAMESPACES = {"firms", "clients", "team", "company", "books", "resources", "tax"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -30,7 +30,9 @@ class CompanyAreaMiddleware:
 
     def __call__(self, request):
         connection.set_schema_to_public()
-        request.workspace = workspace_for_user(request.user)
+        # Read on every request: a member removed from the team loses the workspace on their next request.
+        request.workspace_member = membership_for_user(request.user)
+        request.workspace = request.workspace_member.workspace if request.workspace_member else None
         request.company = None
         request.company_grant = None
         match = COMPANY_PATH.match(request.path_info)

@@ -71,9 +71,18 @@ class Workspace(models.Model):
 
 
 class WorkspaceMember(models.Model):
+    """A person of the workspace's team ("Equipo") and their role in it."""
+
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")
-        STAFF = "staff", _("Staff")
+        ADMIN = "admin", _("Administrator")
+        ACCOUNTANT = "accountant", _("Accountant")
+        ASSISTANT = "assistant", _("Assistant")
+
+    # Who sees every company of the workspace and manages the team; the others see their assignments.
+    MANAGER_ROLES = (Role.OWNER, Role.ADMIN)
+    # Roles the team page offers (the owner is the one who created the workspace).
+    INVITABLE_ROLES = (Role.ADMIN, Role.ACCOUNTANT, Role.ASSISTANT)
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="members", verbose_name=_("workspace")
@@ -84,7 +93,7 @@ class WorkspaceMember(models.Model):
         related_name="workspace_memberships",
         verbose_name=_("user"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ACCOUNTANT)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -95,10 +104,24 @@ class WorkspaceMember(models.Model):
             models.UniqueConstraint(
                 fields=["workspace"], condition=Q(role="owner"), name="workspace_single_owner"
             ),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "admin", "accountant", "assistant"]),
+                name="workspace_member_role_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} @ {self.workspace}"
+
+    @property
+    def is_manager(self) -> bool:
+        """Owner or administrator: sees every company of the workspace and manages the team."""
+        return self.role in self.MANAGER_ROLES
+
+    @property
+    def can_post(self) -> bool:
+        """Auxiliares draft comprobantes; posting, annulling, locking and closing are for the others."""
+        return self.role != self.Role.ASSISTANT
 
 
 def access_search_text(name: str, tax_id: str, check_digit: str) -> str:
@@ -475,6 +498,8 @@ class CompanyAssignment(models.Model):
                 fields=["access"], condition=Q(is_responsible=True), name="assignment_single_responsible"
             ),
         ]
+        # A member's companies (the access check of contadores and auxiliares) start from the member.
+        indexes = [models.Index(fields=["member", "access"], name="assignment_member_idx")]
 
     def __str__(self):
         return f"{self.member} → {self.access}"

@@ -4,13 +4,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from core.text import search_words
 
-from .access import companies_for_user
-from .models import AuditEvent, Company, CompanyAccess, Notice, Workspace, WorkspaceMember
+from .access import companies_for_user, member_accesses
+from .models import AuditEvent, Company, CompanyAccess, CompanyAssignment, Notice, Workspace, WorkspaceMember
 
 TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
 
@@ -57,15 +57,15 @@ class CompanyFilters:
     sort: str = DEFAULT_SORT
 
 
-def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
-    """The workspace's linked companies and requests ("Empresas vinculadas"), filtered and sorted.
+def workspace_company_list(*, member: WorkspaceMember, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
+    """The workspace's linked companies and requests ("Empresas vinculadas") the member may see (all for
+    owners and administrators, their assignments for the others: firms.access.member_accesses), filtered
+    and sorted.
 
     Only the access's own columns are searched, filtered and sorted: a request (which has no company)
     answers every filter the same way whether or not a company has its tax ID.
     """
-    accesses = _matching(
-        CompanyAccess.objects.filter(workspace=workspace).select_related("company"), filters.query
-    )
+    accesses = _matching(member_accesses(member).select_related("company"), filters.query)
     if filters.status:
         accesses = accesses.filter(status=filters.status)
     if filters.provisioning:
@@ -161,3 +161,26 @@ def workspace_people(*, workspace: Workspace) -> list[tuple[int, str]]:
         .order_by("user__full_name", "user__email")
     )
     return [(member.user_id, member.user.get_full_name() or member.user.email) for member in members]
+
+
+def team_members(*, workspace: Workspace) -> QuerySet[WorkspaceMember]:
+    """Equipo: the workspace's members, owner first, with how many companies each one is assigned to."""
+    return (
+        WorkspaceMember.objects.filter(workspace=workspace)
+        .select_related("user")
+        .annotate(
+            companies=Count("assignments", distinct=True),
+            responsible_for=Count("assignments", filter=Q(assignments__is_responsible=True), distinct=True),
+            owner_first=Case(When(role=WorkspaceMember.Role.OWNER, then=Value(0)), default=Value(1)),
+        )
+        .order_by("owner_first", "user__full_name", "user__email", "pk")
+    )
+
+
+def access_assignments(*, access: CompanyAccess) -> QuerySet[CompanyAssignment]:
+    """Who works on one company of the workspace, the responsable first."""
+    return (
+        CompanyAssignment.objects.filter(access=access)
+        .select_related("member__user")
+        .order_by("-is_responsible", "member__user__full_name", "member__user__email")
+    )

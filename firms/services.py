@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -500,12 +501,20 @@ def access_set_invitation_status(
 
 
 def access_notify(*, access: CompanyAccess, kind: str, detail: str = "") -> list[Notice]:
-    """Tell the workspace's accountants, in the app, that a client answered or ended an access; the one
-    who sent the request (else the owner) also gets an e-mail, sent by a task once this commits."""
+    """Tell the workspace's accountants who see the company (owner, administrators, those assigned to it),
+    in the app, that a client answered or ended an access; the one who sent the request (else the owner)
+    also gets an e-mail, sent by a task once this commits."""
     members = list(
         WorkspaceMember.objects.filter(workspace_id=access.workspace_id, user__is_active=True)
+        .filter(
+            Q(role__in=WorkspaceMember.MANAGER_ROLES)
+            | Q(user_id=access.invited_by_id)
+            | Q(assignments__access=access)
+        )
+        .distinct()
         .select_related("user")
-        .order_by("role", "created_at")  # the owner first
+        .annotate(owner_first=Case(When(role=WorkspaceMember.Role.OWNER, then=Value(0)), default=Value(1)))
+        .order_by("owner_first", "created_at")
     )
     if not members:
         return []

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,9 +11,15 @@ from django.views.decorators.http import require_GET
 
 from .access import COMPANY_ADMIN, company_view, may_read_workspace_activity, workspace_view
 from .exports import activity_xlsx
-from .forms import ActivityFilterForm, CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
+from .forms import (
+    AssignForm,
+    ActivityFilterForm,
+    CompanyFilterForm,
+    CompanyProfileForm,
+    WorkspaceSettingsForm,
+)
 from .middleware import RECENT_SESSION_KEY
-from .models import CompanyMember
+from .models import CompanyAccess, CompanyAssignment, CompanyMember
 from .selectors import (
     activity_events,
     switcher_companies,
@@ -37,10 +44,19 @@ def workspace_home(request):
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
     form = CompanyFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(
-        workspace_company_list(workspace=request.workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    # Each row names its responsable (one query for the page).
+    responsibles = Prefetch(
+        "assignments",
+        queryset=CompanyAssignment.objects.filter(is_responsible=True).select_related("member__user"),
+        to_attr="responsibles",
+    )
+    accesses = workspace_company_list(member=request.workspace_member, filters=filters)
+    page = Paginator(accesses.prefetch_related(responsibles), settings.WORKSPACE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    manager = request.workspace_member.is_manager
     context = {
+        "assign_form": AssignForm(workspace=request.workspace) if manager and not request.htmx else None,
         "form": form,
         "filters": filters,
         "page": page,
@@ -52,7 +68,7 @@ def workspace_home(request):
     return render(request, template, context)
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def workspace_settings(request, workspace):
     form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +107,21 @@ def company_home(request, company):
     has_owner = CompanyMember.objects.filter(
         company=company, role=CompanyMember.Role.OWNER, user__is_active=True
     ).exists()
-    context = {"company": company, "grant": request.company_grant, "has_owner": has_owner}
+    member = request.workspace_member
+    # Owners and administrators assign the company's team from here too (one by one).
+    team_access_id = (
+        CompanyAccess.objects.filter(workspace_id=member.workspace_id, company=company)
+        .values_list("pk", flat=True)
+        .first()
+        if member is not None and member.is_manager
+        else None
+    )
+    context = {
+        "company": company,
+        "grant": request.company_grant,
+        "has_owner": has_owner,
+        "team_access_id": team_access_id,
+    }
     return render(request, "firms/company_home.html", context)
 
 

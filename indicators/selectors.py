@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.tokens import token_hash
-from firms.access import companies_for_user
-from firms.models import Company, CompanyAccess, Country, Workspace
+from firms.access import companies_for_user, member_companies
+from firms.models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 
 from .models import (
     Benefit,
@@ -152,10 +152,9 @@ def calendar_window(days: int) -> tuple[date, date]:
     return today - timedelta(days=OVERDUE_DAYS), today + timedelta(days=days)
 
 
-def workspace_calendar_companies(workspace: Workspace) -> QuerySet[Company]:
-    return Company.objects.filter(
-        accesses__workspace=workspace, accesses__status=CompanyAccess.Status.ACTIVE, country=Country.CO
-    ).order_by("name")
+def workspace_calendar_companies(member: WorkspaceMember) -> QuerySet[Company]:
+    """The Colombian companies of the workspace the member sees (firms.access.member_companies)."""
+    return member_companies(member).filter(country=Country.CO).order_by("name")
 
 
 def upcoming_only(due_dates: list[CompanyDueDate]) -> list[CompanyDueDate]:

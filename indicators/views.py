@@ -98,7 +98,7 @@ def benefits_list(request, workspace):
 
 
 def _workspace_due_dates(request, workspace):
-    companies = list(workspace_calendar_companies(workspace))
+    companies = list(workspace_calendar_companies(request.workspace_member))
     # Unbound without parameters, so that the form shows its initial 30 days.
     form = CalendarFilterForm(request.GET or None, companies=companies)
     days = form.value("dias", 30)
@@ -175,7 +175,9 @@ def _month_links(month: date) -> dict:
 def calendar_month(request, workspace):
     month = _month(request)
     last = month.replace(day=calendar_module.monthrange(month.year, month.month)[1])
-    due = due_dates_for(companies=workspace_calendar_companies(workspace), start=month, end=last)
+    due = due_dates_for(
+        companies=workspace_calendar_companies(request.workspace_member), start=month, end=last
+    )
     return render(
         request, "indicators/calendar_month.html", {"weeks": _month_grid(month, due), **_month_links(month)}
     )

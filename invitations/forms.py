@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from firms.forms import PersonFieldsMixin
-from firms.models import Company, Country
+from firms.models import Company, Country, WorkspaceMember
 from firms.reference import rut_responsibility_choices, sector_choices
 from firms.tax_ids import tax_id_parse
 
@@ -132,5 +132,21 @@ class ActivationForm(forms.Form):
         return cleaned
 
 
+class TeamActivationForm(ActivationForm):
+    """A new team member's account: their name (the team sees it) and their password."""
+
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    field_order = ["full_name", "password1", "password2"]
+
+
 class ClientInviteForm(forms.Form):
     email = forms.EmailField(label=_("Client's e-mail"), help_text=_("The activation invitation goes here."))
+
+
+class TeamInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The invitation goes here; they log in with it."))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in WorkspaceMember.INVITABLE_ROLES],
+        initial=WorkspaceMember.Role.ACCOUNTANT,
+    )

@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from firms.models import Company, CompanyAccess, Workspace
+from firms.models import Company, CompanyAccess, Workspace, WorkspaceMember
 
 
 class Invitation(models.Model):
-    """A one-time e-mailed offer: link a workspace to an existing company, or activate a client's account."""
+    """A one-time e-mailed offer: link a workspace to an existing company, activate a client's account, or
+    join a workspace's team (with a role; no company)."""
 
     class Kind(models.TextChoices):
         LINK = "link", _("Link request to an existing company")
         ACTIVATION = "activation", _("Activation of an account created by the accountant")
+        TEAM = "team", _("Join a workspace team")
 
     # The access's list shows its latest invitation with the same statuses (CompanyAccess.invitation_status).
     Status = CompanyAccess.InvitationStatus
@@ -24,11 +27,23 @@ class Invitation(models.Model):
         Workspace, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("workspace")
     )
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("company"),
     )
     access = models.ForeignKey(
-        CompanyAccess, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company access")
+        CompanyAccess,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("company access"),
     )
+    # A team invitation's role in the workspace, given on accepting.
+    role = models.CharField(_("role"), max_length=10, choices=WorkspaceMember.Role.choices, blank=True)
     email = models.EmailField(_("recipient e-mail"))
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,10 +84,26 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="invitation_status_expiry_idx"),
             models.Index(fields=["access", "status"], name="invitation_access_status_idx"),
+            models.Index(fields=["workspace", "kind", "status"], name="invitation_ws_kind_idx"),
+        ]
+        constraints = [
+            # A team invitation has a role and no company; the others have a company and its access.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="team", company__isnull=True, access__isnull=True)
+                    & Q(role__in=["admin", "accountant", "assistant"])
+                )
+                | (~Q(kind="team") & Q(company__isnull=False, access__isnull=False, role="")),
+                name="invitation_team_or_company",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.email} ({self.status})"
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind == self.Kind.TEAM
 
     @property
     def is_open(self) -> bool:

@@ -14,7 +14,14 @@ from firms.access import ACCOUNTANT, COMPANY_ADMIN, company_view, workspace_view
 from firms.models import CompanyAccess
 from firms.services import DomainError
 
-from .forms import ActivationForm, ClientAddForm, ClientCreateForm, ClientInviteForm, InvitationDeclineForm
+from .forms import (
+    ActivationForm,
+    ClientAddForm,
+    ClientCreateForm,
+    ClientInviteForm,
+    InvitationDeclineForm,
+    TeamActivationForm,
+)
 from .models import Invitation
 from .services.answer import (
     LinkState,
@@ -34,7 +41,7 @@ from .services.revoke import access_revoke_by_accountant, access_revoke_by_clien
 # The accountant ---------------------------------------------------------------------------------
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def client_add(request, workspace):
     """Clientes → Añadir cliente: a link request to a company that already has an account.
 
@@ -67,7 +74,7 @@ def client_add(request, workspace):
     return render(request, "invitations/client_add.html", {"form": form})
 
 
-@workspace_view("GET", "POST")
+@workspace_view("GET", "POST", manage=True)
 def client_create(request, workspace):
     """Clientes → Crear empresa para el cliente: a new company and account for a client without one."""
     initial = {key: request.GET.get(key, "") for key in ("name", "tax_id", "email")}
@@ -122,7 +129,7 @@ def _access_action(request, access, action, success: str):
     return redirect_back(request, "firms:workspace_home")
 
 
-@workspace_view("POST", load=_access)
+@workspace_view("POST", load=_access, manage=True)
 def access_resend_view(request, workspace, access):
     success = (
         _("Your request for %(company)s was sent again.")
@@ -132,7 +139,7 @@ def access_resend_view(request, workspace, access):
     return _access_action(request, access, access_resend, success)
 
 
-@workspace_view("POST", load=_access)
+@workspace_view("POST", load=_access, manage=True)
 def access_revoke_view(request, workspace, access):
     success = (
         _("You withdrew your request for %(company)s.")
@@ -196,14 +203,21 @@ def invitation_respond(request, token):
 
 
 def _activate(request, invitation: Invitation, context: dict):
-    form = ActivationForm(request.POST or None, user=invitation.recipient)
+    form_class = TeamActivationForm if invitation.is_team else ActivationForm
+    form = form_class(request.POST or None, user=invitation.recipient)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invitation_activate(invitation=invitation, password=form.cleaned_data["password1"])
+            user = invitation_activate(
+                invitation=invitation,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data.get("full_name", ""),
+            )
         except InvitationError as error:
             form.add_error("password1", str(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if invitation.is_team:
+                return _joined_team(request, invitation)
             messages.success(
                 request,
                 _("Your account is active. Welcome to %(company)s!") % {"company": invitation.company.name},
@@ -213,7 +227,20 @@ def _activate(request, invitation: Invitation, context: dict):
     return render(request, "invitations/activate.html", context)
 
 
+def _joined_team(request, invitation: Invitation):
+    messages.success(
+        request,
+        end_sentence(
+            _("You are now part of the team of %(workspace)s, as %(role)s.")
+            % {"workspace": invitation.workspace.name, "role": invitation.get_role_display()}
+        ),
+    )
+    return redirect("firms:workspace_home")
+
+
 def _accepted(request, invitation: Invitation):
+    if invitation.is_team:
+        return _joined_team(request, invitation)
     if invitation.kind == Invitation.Kind.LINK:
         messages.success(
             request,

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-WORKSPACE_NAMESPACES = {"firms", "clients", "resources", "tax"}
+WORKSPACE_NAMESPACES = {"firms", "clients", "team", "resources", "tax"}
 COMPANY_NAMESPACES = {"company", "books"}
-OBJECT_KWARGS = {"access_id", "job_id"}
+OBJECT_KWARGS = {"access_id", "job_id", "member_id", "invitation_id", "assignment_id"}
+TEAM_OBJECTS = {"member_id", "invitation_id", "assignment_id"}
 BOOKS_OBJECTS = {"third_party_id", "cost_center_id", "voucher_type_id", "entry_id", "import_id", "export_id"}
 
 
@@ -42,6 +43,8 @@ class AppUrl:
                 values[key] = "110505"
             elif key in BOOKS_OBJECTS:
                 values[key] = _books_object(company, key)
+            elif key in TEAM_OBJECTS:
+                values[key] = _team_object(company, key)
             elif key == "access_id":
                 values[key] = (
                     CompanyAccess.objects.filter(company=company)
@@ -88,6 +91,39 @@ def _import_job_for(company):
     workspace = CompanyAccess.objects.filter(company=company).order_by("pk").first().workspace
     job = ImportJob.objects.filter(workspace=workspace).first()
     return job or ImportJob.objects.create(workspace=workspace, file_name="prueba.csv")
+
+
+def _team_object(company, key):
+    """A team member, team invitation or assignment of the workspace that works on `company` (made for the
+    URL tests): an assistant assigned to the company, invited first."""
+    from firms.models import CompanyAccess, CompanyAssignment, WorkspaceMember
+    from invitations.models import Invitation
+    from tests.factories import UserFactory
+
+    access = CompanyAccess.objects.filter(company=company).order_by("pk").first()
+    if key == "invitation_id":
+        invitation = Invitation.objects.filter(workspace=access.workspace, kind="team").first()
+        if invitation is None:
+            from django.utils import timezone
+
+            user = UserFactory()
+            invitation = Invitation.objects.create(
+                kind="team",
+                workspace=access.workspace,
+                role="assistant",
+                email=user.email,
+                recipient=user,
+                expires_at=timezone.now() + timezone.timedelta(days=7),
+            )
+        return invitation.pk
+    member = WorkspaceMember.objects.filter(workspace=access.workspace, role="assistant").first()
+    if member is None:
+        member = WorkspaceMember.objects.create(
+            workspace=access.workspace, user=UserFactory(), role="assistant"
+        )
+    if key == "member_id":
+        return member.pk
+    return CompanyAssignment.objects.get_or_create(access=access, member=member)[0].pk
 
 
 def _resource():

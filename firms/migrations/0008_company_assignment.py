@@ -5,6 +5,15 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def staff_to_admin(apps, schema_editor):
+    # Staff saw every company of the workspace: administrador keeps that.
+    apps.get_model("firms", "WorkspaceMember").objects.filter(role="staff").update(role="admin")
+
+
+def admin_to_staff(apps, schema_editor):
+    apps.get_model("firms", "WorkspaceMember").objects.exclude(role="owner").update(role="staff")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,5 +35,19 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'assignments',
                 'constraints': [models.UniqueConstraint(fields=('access', 'member'), name='assignment_unique'), models.UniqueConstraint(condition=models.Q(('is_responsible', True)), fields=('access',), name='assignment_single_responsible')],
             },
+        ),
+        migrations.AlterField(
+            model_name='workspacemember',
+            name='role',
+            field=models.CharField(choices=[('owner', 'Owner'), ('admin', 'Administrator'), ('accountant', 'Accountant'), ('assistant', 'Assistant')], default='accountant', max_length=10, verbose_name='role'),
+        ),
+        migrations.RunPython(staff_to_admin, admin_to_staff),
+        migrations.AddConstraint(
+            model_name='workspacemember',
+            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['owner', 'admin', 'accountant', 'assistant'])), name='workspace_member_role_valid'),
+        ),
+        migrations.AddIndex(
+            model_name='companyassignment',
+            index=models.Index(fields=['member', 'access'], name='assignment_member_idx'),
         ),
     ]

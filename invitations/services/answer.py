@@ -20,6 +20,7 @@ from firms.services import (
     access_request_decline,
     company_member_add,
 )
+from firms.team import TeamError, team_member_add
 
 from ..models import Invitation, InvitationToken
 from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
@@ -82,7 +83,9 @@ def invitation_state(*, invitation: Invitation, user, link: InvitationToken | No
     if logged_in and user.pk != recipient.pk:
         return LinkState.WRONG_ACCOUNT
     if not recipient.is_active:
-        if invitation.kind != Invitation.Kind.ACTIVATION or not recipient.awaiting_activation:
+        # An account made for the invitation (a client's, or a new team member's) is activated by its link.
+        activates = invitation.kind in (Invitation.Kind.ACTIVATION, Invitation.Kind.TEAM)
+        if not activates or not recipient.awaiting_activation:
             return LinkState.DEACTIVATED
         return LinkState.ACTIVATE
     return LinkState.OPEN if logged_in else LinkState.LOGIN
@@ -91,7 +94,9 @@ def invitation_state(*, invitation: Invitation, user, link: InvitationToken | No
 def _lock(invitation: Invitation, user, wanted: LinkState) -> Invitation:
     """The invitation, locked, if its state is `wanted`; otherwise the error that says why not."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("recipient", "access").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("recipient", "access", "workspace")
+        .get(pk=invitation.pk)
     )
     state = invitation_state(invitation=invitation, user=user)
     if state == wanted:
@@ -127,6 +132,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
         if invitation.kind == Invitation.Kind.LINK:
             _check_company_admin(invitation.company_id, user)
             _accept_request(invitation.access)  # recorded as the access's acceptance
+        elif invitation.kind == Invitation.Kind.TEAM:
+            try:
+                team_member_add(workspace=invitation.workspace, user=user, role=invitation.role)
+            except TeamError as error:
+                raise InvitationError(str(error)) from None
         else:
             company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
             _audit_invitation("invitation.accepted", invitation)
@@ -164,14 +174,18 @@ def _decline_request(access: CompanyAccess, reason: str) -> None:
     access_notify(access=access, kind=Notice.Kind.DECLINED, detail=access.decline_reason)
 
 
-def invitation_activate(*, invitation: Invitation, password: str) -> User:
-    """A new client sets their own password (never the one the accountant typed) and owns the company."""
+def invitation_activate(*, invitation: Invitation, password: str, full_name: str = "") -> User:
+    """A new client sets their own password (never the one the accountant typed) and owns the company; a
+    new team member (with their name) joins the team."""
     with transaction.atomic():
         invitation = _lock(invitation, None, LinkState.ACTIVATE)
         user = User.objects.select_for_update().get(pk=invitation.recipient_id)
         if user.check_password(password):
             raise InvitationError(_("Choose a new password, different from the one your accountant typed."))
         user_activate(user=user, password=password)
+        if full_name.strip():
+            user.full_name = full_name.strip()[:150]
+            user.save(update_fields=["full_name"])
         invitation_accept(invitation=invitation, user=user)
     return user
 

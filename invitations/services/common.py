@@ -44,6 +44,8 @@ def record_event(invitation: Invitation, kind: str, detail: str = "") -> None:
     """One line of the invitation's history; the access shows the invitation's status from now on
     (a link request's, only once answered)."""
     InvitationEvent.objects.create(invitation=invitation, kind=kind, detail=detail[:2000])
+    if invitation.access_id is None:  # a team invitation: the team page reads it directly
+        return
     if invitation.kind == Invitation.Kind.LINK and invitation.status not in LINK_STATUSES_SHOWN:
         return
     access_set_invitation_status(

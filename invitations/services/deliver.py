@@ -89,7 +89,10 @@ def invitation_url(raw_token: str) -> str:
 
 def _invitation_email(invitation: Invitation, raw_token: str, *, reminder: bool):
     inviter = invitation.invited_by
-    template = "invitation_link" if invitation.kind == Invitation.Kind.LINK else "invitation_activation"
+    template = {
+        Invitation.Kind.LINK: "invitation_link",
+        Invitation.Kind.TEAM: "invitation_team",
+    }.get(invitation.kind, "invitation_activation")
     return email_message(
         template=template,
         to=[invitation.email],
@@ -103,6 +106,7 @@ def _invitation_email(invitation: Invitation, raw_token: str, *, reminder: bool)
             "expires_at": invitation.expires_at,
             "reminder": reminder,
             "needs_password": not invitation.recipient.is_active,
+            "role": invitation.get_role_display(),
         },
     )
 
@@ -214,7 +218,9 @@ def renewal_request_queue(*, invitation: Invitation) -> None:
                 "access": invitation.access,
                 "is_link_request": invitation.kind == Invitation.Kind.LINK,
                 "company": invitation.company,
-                "workspace_url": absolute_url(reverse("firms:workspace_home")),
+                "workspace_url": absolute_url(
+                    reverse("team:page" if invitation.is_team else "firms:workspace_home")
+                ),
             },
         ),
     )

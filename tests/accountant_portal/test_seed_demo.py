@@ -41,7 +41,7 @@ def test_seed_demo_is_idempotent(db):
     assert CompanyAccess.objects.count() == 10
     demo_companies = Company.objects.filter(tax_id__in=[a.tax_id for a in demo])
     assert demo_companies.count() == demo.exclude(status="pending").count()
-    assert WorkspaceMember.objects.count() == 2
+    assert WorkspaceMember.objects.count() == 6  # each workspace: the owner, a contador and an auxiliar
 
 
 def test_demo_login_works(client, db):
@@ -90,3 +90,17 @@ def test_seed_demo_gives_the_first_companies_a_year_of_books(db):
         with schema_context(company.schema_name):
             with_books.append(Entry.objects.filter(status="posted").count())
     assert len(with_books) == 1 and with_books[0] > 250
+
+
+def test_the_demo_team_sees_only_its_assignments(client, db):
+    from firms.access import companies_for_user
+    from firms.models import CompanyAssignment
+
+    output = _seed("--companies", "8", "--password", "clave-demo-3")
+    assert "contador.demo1@example.com" in output and "auxiliar.demo1@example.com" in output
+    contador = WorkspaceMember.objects.get(user__email="contador.demo1@example.com")
+    auxiliar = WorkspaceMember.objects.get(user__email="auxiliar.demo1@example.com")
+    assert (contador.role, auxiliar.role) == ("accountant", "assistant")
+    assert companies_for_user(contador.user).count() == 2 and companies_for_user(auxiliar.user).count() == 1
+    assert CompanyAssignment.objects.filter(member=contador, is_responsible=True).count() == 2
+    assert client.login(username="auxiliar.demo1@example.com", password="clave-demo-3")

@@ -508,3 +508,27 @@ def test_plan_consulta_reads_the_books_with_the_write_controls_hidden_and_a_note
         accountant_client.post(_url(company, f"comprobantes/{entry.pk}/anular/"), {"reason": "x"}).status_code
         == 403
     )
+
+
+def test_an_auxiliar_saves_drafts_but_the_form_refuses_to_post(client, workspace, company):
+    from firms.models import CompanyAccess, CompanyAssignment
+    from tests.factories import WorkspaceMemberFactory
+
+    auxiliar = WorkspaceMemberFactory(workspace=workspace, role="assistant")
+    CompanyAssignment.objects.create(access=CompanyAccess.objects.get(company=company), member=auxiliar)
+    client.force_login(auxiliar.user)
+    rows = ({"account": "110505", "debit": "100"}, {"account": "413595", "credit": "100"})
+    page = client.get(_url(company, "comprobantes/nuevo/")).content.decode()
+    assert 'value="post"' not in page and "Como auxiliar guardas los comprobantes como borradores" in page
+    response = client.post(_url(company, "comprobantes/nuevo/"), _entry_data(*rows))
+    assert response.status_code == 200 and "Como auxiliar" in response.content.decode()
+    response = client.post(_url(company, "comprobantes/nuevo/"), _entry_data(*rows, action="draft"))
+    assert response.status_code == 302
+    with schema_context(company.schema_name):
+        entry = Entry.objects.get()
+        assert entry.status == "draft"
+    detail = client.get(response.url).content.decode()
+    assert f"comprobantes/{entry.pk}/contabilizar/" not in detail
+    assert client.post(_url(company, f"comprobantes/{entry.pk}/contabilizar/")).status_code == 403
+    with schema_context(company.schema_name):
+        assert Entry.objects.get().status == "draft"

@@ -156,7 +156,7 @@ def test_an_accountant_works_in_the_workspace_they_own_before_one_they_joined(db
     from tests.factories import WorkspaceMemberFactory
 
     user = UserFactory()
-    WorkspaceMemberFactory(user=user, role="staff")
+    WorkspaceMemberFactory(user=user, role="admin")
     owned = WorkspaceMemberFactory(user=user, role="owner").workspace
     assert workspace_for_user(user) == owned
 

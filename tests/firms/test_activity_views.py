@@ -47,7 +47,7 @@ def test_another_workspace_sees_none_of_my_events(client, outsider, accountant, 
 
 
 def test_filters_by_company_member_action_and_dates(accountant_client, accountant, workspace, linked_company):
-    colleague = WorkspaceMemberFactory(workspace=workspace, role="staff").user
+    colleague = WorkspaceMemberFactory(workspace=workspace, role="admin").user
     _event(actor=accountant, workspace=workspace, company=linked_company, object_label="mía")
     _event(actor=colleague, workspace=workspace, company=linked_company, object_label="colega")
     _event(
@@ -106,13 +106,14 @@ def test_the_export_is_the_filtered_log_with_formulas_written_as_text(
     assert [row[1] for row in everything.iter_rows(min_row=2, values_only=True)][0] == "Sistema"
 
 
-def test_only_the_workspace_roles_allowed_read_the_log_and_see_its_link(client, workspace, monkeypatch):
-    """The rule the team's roles will narrow: here only owners, and a staff member gets 404 and no link."""
-    monkeypatch.setattr("firms.access.ACTIVITY_LOG_ROLES", {"owner"})
-    staff = WorkspaceMemberFactory(workspace=workspace, role="staff").user
-    client.force_login(staff)
+@pytest.mark.parametrize("role", ["accountant", "assistant"])
+def test_only_owners_and_administrators_read_the_log_and_see_its_link(client, workspace, role):
+    member = WorkspaceMemberFactory(workspace=workspace, role=role).user
+    client.force_login(member)
     assert client.get(LOG).status_code == 404 and client.get(EXPORT).status_code == 404
     assert 'href="/contador/actividad/"' not in client.get("/contador/").content.decode()
+    client.force_login(WorkspaceMemberFactory(workspace=workspace, role="admin").user)
+    assert client.get(LOG).status_code == 200
     client.force_login(workspace.members.get(role="owner").user)
     assert client.get(LOG).status_code == 200
     assert 'href="/contador/actividad/"' in client.get("/contador/").content.decode()

@@ -67,6 +67,13 @@ NOT_PAGES = {
     "books:entry_annul",
     "books:entry_reverse",
     "books:journal_confirm",
+    "team:invitation_resend",
+    "team:invitation_revoke",
+    "team:member_role",
+    "team:member_remove",
+    "team:assign_many",
+    "team:assignment_responsible",
+    "team:assignment_delete",
 }
 
 

@@ -4,7 +4,8 @@ from django_tenants.utils import schema_context
 
 from accounts.demo import seed_admin
 from books.demo import seed_books
-from firms.demo import demo_active_companies, seed_demo
+from firms.demo import demo_active_companies, demo_team_emails, seed_demo
+from firms.models import WorkspaceMember
 from indicators.demo import seed_resources
 
 
@@ -63,3 +64,9 @@ class Command(BaseCommand):
                     "books": with_books,
                 }
             )
+            for role, email in demo_team_emails(login.number).items():
+                self.stdout.write(
+                    "  "
+                    + _("%(email)s  password: %(password)s  (%(role)s of that workspace)")
+                    % {"email": email, "password": login.password, "role": WorkspaceMember.Role(role).label}
+                )

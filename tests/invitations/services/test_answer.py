@@ -121,7 +121,7 @@ def test_invitation_state_answers_for_each_kind_of_visitor(link_request, activat
 def test_the_accountant_gets_a_notice_and_an_email_when_the_client_accepts(
     link_request, workspace, accountant, django_capture_on_commit_callbacks
 ):
-    staff = WorkspaceMemberFactory(workspace=workspace, role="staff").user
+    staff = WorkspaceMemberFactory(workspace=workspace, role="admin").user
     invitation, _token = link_request
     with django_capture_on_commit_callbacks() as callbacks:
         invitation_accept(invitation=invitation, user=invitation.recipient)
