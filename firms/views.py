@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from .access import COMPANY_ADMIN, company_view, may_read_workspace_activity, workspace_view
 from .exports import activity_xlsx
 from .forms import (
-    AssignForm,
     ActivityFilterForm,
+    AssignForm,
     CompanyFilterForm,
     CompanyProfileForm,
     WorkspaceSettingsForm,
