@@ -44,6 +44,7 @@ def team_member_add(*, workspace: Workspace, user, role: str) -> WorkspaceMember
             raise TeamError(_("You are already a member of this team.")) from None
         audit_record(
             action="team.member_joined",
+            actor=user,
             workspace=workspace,
             target=member,
             object_label=_label(member),

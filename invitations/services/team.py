@@ -88,6 +88,17 @@ def team_invite(*, workspace: Workspace, email: str, role: str, invited_by: User
     return invitation
 
 
+def _audit_team_invitation(action: str, invitation: Invitation) -> None:
+    audit_record(
+        action=action,
+        workspace=invitation.workspace_id,
+        company=None,
+        target=invitation,
+        object_label=invitation.email,
+        summary=_("Invitation to join the team"),
+    )
+
+
 def _team_invitation(workspace: Workspace, invitation_id: int) -> Invitation:
     return Invitation.objects.select_for_update().get(
         pk=invitation_id, workspace=workspace, kind=Invitation.Kind.TEAM
@@ -114,6 +125,7 @@ def team_invitation_resend(*, workspace: Workspace, invitation_id: int) -> Invit
                     }
                 )
         invitation_requeue(invitation)
+        _audit_team_invitation("invitation.resent", invitation)
     return invitation
 
 
@@ -125,4 +137,5 @@ def team_invitation_revoke(*, workspace: Workspace, invitation_id: int) -> Invit
         if invitation.status not in PENDING_STATUSES:
             raise InvitationError(_("There is no invitation to revoke."))
         set_status(invitation, Status.REVOKED, Event.REVOKED, _("revoked by the accountant"))
+        _audit_team_invitation("invitation.revoked", invitation)
     return invitation

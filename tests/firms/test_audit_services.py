@@ -10,6 +10,7 @@ import inspect
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -19,7 +20,7 @@ from django_tenants.utils import schema_context
 from firms.audit import ACTIONS, audit_actor, audit_record
 from firms.models import AuditEvent, CompanyAccess, Workspace
 from firms.tax_ids import TaxId
-from tests.factories import CompanyMemberFactory, LinkRequestFactory, UserFactory
+from tests.factories import CompanyMemberFactory, LinkRequestFactory, UserFactory, WorkspaceMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,8 @@ SERVICE_MODULES = [
     "invitations.services.answer",
     "invitations.services.deliver",
     "invitations.services.revoke",
+    "invitations.services.team",
+    "firms.team",
     "bulk_import.services",
     "books.services.entries",
     "books.services.periods",
@@ -92,6 +95,7 @@ NOT_AUDITED = {
     "invitations.services.deliver.renewal_request_queue": "e-mail of a recorded renewal request",
     "bulk_import.services.import_resume": "queueing a stalled job again",
     "bulk_import.services.import_jobs_resume": "beat: queueing stalled jobs again",
+    "firms.team.workspace_assignable_accesses": "read",
     "books.journal.journal_resume": "queueing a stalled job again",
     "books.journal.journal_imports_resume": "beat: queueing stalled jobs again",
     "books.journal.journal_fail": "the job's status after its retries; nothing changes in the books",
@@ -836,6 +840,131 @@ def _(w):
     return _books("entries.posted", w)
 
 
+# firms.team and invitations.services.team ------------------------------------------------------------
+
+
+def _member(w, role="accountant"):
+    return WorkspaceMemberFactory(workspace=w.workspace, role=role)
+
+
+@case("firms.team.team_member_add")
+def _(w):
+    from firms.team import team_member_add
+
+    user = UserFactory()
+    w.start()
+    team_member_add(workspace=w.workspace, user=user, role="accountant")
+    return [expect("team.member_joined", None, user, w.workspace)]
+
+
+@case("firms.team.team_member_role_change")
+def _(w):
+    from firms.team import team_member_role_change
+
+    member = _member(w)
+    w.start()
+    with audit_actor(w.accountant):
+        team_member_role_change(member=member, role="assistant")
+    return [expect("team.role_changed", None, w.accountant, w.workspace)]
+
+
+@case("firms.team.team_member_remove")
+def _(w):
+    from firms.team import team_member_remove
+
+    member = _member(w)
+    w.start()
+    with audit_actor(w.accountant):
+        team_member_remove(member=member)
+    return [expect("team.member_removed", None, w.accountant, w.workspace)]
+
+
+@case("firms.team.assignment_add")
+def _(w):
+    from firms.team import assignment_add
+
+    member = _member(w)
+    w.start()
+    with audit_actor(w.accountant):
+        assignment_add(access=w.access, member=member, responsible=True)
+    return [
+        expect("assignment.added", w.pena, w.accountant, w.workspace),
+        expect("assignment.responsible_changed", w.pena, w.accountant, w.workspace),
+    ]
+
+
+@case("firms.team.assignment_set_responsible")
+def _(w):
+    from firms.team import assignment_add, assignment_set_responsible
+
+    assignment = assignment_add(access=w.access, member=_member(w))
+    w.start()
+    with audit_actor(w.accountant):
+        assignment_set_responsible(assignment=assignment)
+    return [expect("assignment.responsible_changed", w.pena, w.accountant, w.workspace)]
+
+
+@case("firms.team.assignment_remove")
+def _(w):
+    from firms.team import assignment_add, assignment_remove
+
+    assignment = assignment_add(access=w.access, member=_member(w))
+    w.start()
+    with audit_actor(w.accountant):
+        assignment_remove(assignment=assignment)
+    return [expect("assignment.removed", w.pena, w.accountant, w.workspace)]
+
+
+@case("firms.team.assignments_add_many")
+def _(w):
+    from firms.team import assignments_add_many
+
+    member = _member(w)
+    w.start()
+    with audit_actor(w.accountant):
+        assignments_add_many(workspace=w.workspace, access_ids=[w.access.pk], member=member)
+    return [expect("assignment.added", w.pena, w.accountant, w.workspace)]
+
+
+@case("invitations.services.team.team_invite")
+def _(w):
+    from invitations.services.team import team_invite
+
+    w.start()
+    team_invite(workspace=w.workspace, email="nueva@example.com", role="assistant", invited_by=w.accountant)
+    return [expect("team.member_invited", None, w.accountant, w.workspace)]
+
+
+def _team_invitation(w):
+    from invitations.services.team import team_invite
+
+    return team_invite(
+        workspace=w.workspace, email="otra@example.com", role="accountant", invited_by=w.accountant
+    )
+
+
+@case("invitations.services.team.team_invitation_resend")
+def _(w):
+    from invitations.services.team import team_invitation_resend
+
+    invitation = _team_invitation(w)
+    w.start()
+    with audit_actor(w.accountant):
+        team_invitation_resend(workspace=w.workspace, invitation_id=invitation.pk)
+    return [expect("invitation.resent", None, w.accountant, w.workspace)]
+
+
+@case("invitations.services.team.team_invitation_revoke")
+def _(w):
+    from invitations.services.team import team_invitation_revoke
+
+    invitation = _team_invitation(w)
+    w.start()
+    with audit_actor(w.accountant):
+        team_invitation_revoke(workspace=w.workspace, invitation_id=invitation.pk)
+    return [expect("invitation.revoked", None, w.accountant, w.workspace)]
+
+
 # indicators.services --------------------------------------------------------------------------------
 
 
@@ -865,6 +994,19 @@ def _service_functions() -> list[str]:
             if function.__module__ == module_name and not name.startswith("_"):
                 names.append(f"{module_name}.{name}")
     return names
+
+
+def test_the_walk_covers_every_service_module():
+    """A new services module (or package module) cannot hide from the walk."""
+    root = Path(__file__).resolve().parents[2]
+    found = {
+        ".".join(path.relative_to(root).with_suffix("").parts)
+        for pattern in ("*/services.py", "*/services/*.py", "*/team.py", "*/journal.py")
+        for path in root.glob(pattern)
+        if path.name != "__init__.py" and not path.parts[len(root.parts)].startswith((".", "tests"))
+    }
+    # A user's own account (activation, e-mail, preferences) is no workspace's or company's activity.
+    assert found - set(SERVICE_MODULES) == {"accounts.services"}
 
 
 def test_every_service_is_audited_or_explained():
