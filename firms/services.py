@@ -20,6 +20,7 @@ from core.urls import absolute_url
 from .models import Company, CompanyAccess, CompanyMember, Country, Notice, Workspace, WorkspaceMember
 from .provisioning import schema_replay, schema_seed, schema_template
 from .reference import ciiu_divisions_by_section
+from .snapshots import snapshot_refresh_queue
 from .tax_ids import TaxId
 
 logger = logging.getLogger(__name__)
@@ -273,6 +274,7 @@ def company_update(*, company: Company, **fields) -> Company:
         CompanyAccess.objects.filter(company=company).update(
             name=company.name, check_digit=company.check_digit, search_text=company.search_text
         )
+        snapshot_refresh_queue(company_id=company.pk)  # the NIT and responsibilities set the due dates
     return company
 
 
@@ -562,6 +564,7 @@ def company_provision(*, company_id: int) -> Company:
             company.provisioning_error = ""
             company.provisioned_at = timezone.now()
             company.save(update_fields=["provisioning_status", "provisioning_error", "provisioned_at"])
+            snapshot_refresh_queue(company_id=company.pk)
             logger.info("Provisioned %s in %s", company.schema_name, company.provisioned_at - started)
             return company
     except Exception as exc:

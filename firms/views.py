@@ -2,23 +2,35 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.responses import CSV, XLSX, download
+
 from .access import company_view, workspace_view
+from .board import board_csv, board_xlsx
 from .forms import CompanyFilterForm, CompanyProfileForm, WorkspaceSettingsForm
 from .middleware import RECENT_SESSION_KEY
 from .models import CompanyMember
-from .selectors import switcher_companies, workspace_company_list, workspace_notices
+from .selectors import switcher_companies, workspace_company_list, workspace_notices, workspace_responsibles
 from .services import DomainError, company_update, notices_mark_read, workspace_update
+
+
+def _board(request, workspace):
+    form = CompanyFilterForm(request.GET, responsibles=workspace_responsibles(workspace=workspace))
+    filters = form.filters()
+    return form, filters, workspace_company_list(workspace=workspace, filters=filters)
 
 
 @login_required
 @require_GET
 def workspace_home(request):
-    """Espacio Contador: the linked companies, with filters, sorting and pages. A client without a
-    workspace sees the companies they are a member of."""
+    """Espacio Contador's home, the portfolio board (tablero de clientes): every linked company with its
+    figures, alerts and responsable, filters, sorting and pages. A client without a workspace sees the
+    companies they are a member of."""
     if request.workspace is None:
         memberships = (
             CompanyMember.objects.filter(user=request.user)
@@ -26,21 +38,29 @@ def workspace_home(request):
             .order_by("company__name")
         )
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
-    form = CompanyFilterForm(request.GET)
-    filters = form.filters()
-    page = Paginator(
-        workspace_company_list(workspace=request.workspace, filters=filters), settings.WORKSPACE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    form, filters, accesses = _board(request, request.workspace)
+    page = Paginator(accesses, settings.WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "is_filtered": bool(
-            filters.query or filters.status or filters.provisioning or filters.country or filters.invitation
-        ),
+        "is_filtered": filters.is_filtered,
+        "today": timezone.localdate(),
     }
     template = "firms/partials/company_table.html" if request.htmx else "firms/workspace_home.html"
     return render(request, template, context)
+
+
+@workspace_view("GET")
+def board_export(request, workspace, fmt):
+    """The board as filtered and sorted on the page, every row (no pages), as CSV or XLSX."""
+    _form, _filters, accesses = _board(request, workspace)
+    name = f"tablero-clientes-{timezone.localdate():%Y%m%d}"
+    if fmt == "csv":
+        return download(board_csv(accesses), CSV, f"{name}.csv")
+    if fmt == "xlsx":
+        return download(board_xlsx(accesses), XLSX, f"{name}.xlsx")
+    raise Http404
 
 
 @workspace_view("GET", "POST")

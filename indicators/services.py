@@ -12,6 +12,7 @@ from core.emails import email_message
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
 from firms.models import Company
+from firms.snapshots import snapshot_refresh_queue
 
 from .models import CalendarFeed, DueDateReminder, ObligationFiling, Resource, ResourceRead
 from .selectors import due_dates_for, user_calendar_companies
@@ -22,12 +23,14 @@ def resource_mark_read(*, resource: Resource, user: User) -> None:
 
 
 def obligation_mark_filed(*, company: Company, obligation: str, period: str, user: User, filed: bool) -> None:
-    if filed:
-        ObligationFiling.objects.get_or_create(
-            company=company, obligation=obligation, period=period, defaults={"filed_by": user}
-        )
-    else:
-        ObligationFiling.objects.filter(company=company, obligation=obligation, period=period).delete()
+    with transaction.atomic():
+        if filed:
+            ObligationFiling.objects.get_or_create(
+                company=company, obligation=obligation, period=period, defaults={"filed_by": user}
+            )
+        else:
+            ObligationFiling.objects.filter(company=company, obligation=obligation, period=period).delete()
+        snapshot_refresh_queue(company_id=company.pk)  # the board's next due date
 
 
 # The private ICS feed ---------------------------------------------------------------------------

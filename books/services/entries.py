@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from firms.snapshots import snapshot_refresh_queue_current
+
 from ..models import ZERO, Account, BooksSettings, CostCenter, Entry, EntryLine, ThirdParty, VoucherType
 from .common import BooksError, actor
 
@@ -179,6 +181,7 @@ def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, s
         )
         for number, line in enumerate(lines, start=1)
     )
+    snapshot_refresh_queue_current()  # drafts count on the board
     return entry
 
 
@@ -190,6 +193,7 @@ def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
     entry.posted_at = timezone.now()
     entry.posted_by_id, entry.posted_by_name = who["id"], who["name"]
     entry.save(update_fields=["number", "status", "posted_at", "posted_by_id", "posted_by_name"])
+    snapshot_refresh_queue_current()
     return entry
 
 
@@ -310,6 +314,7 @@ def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
         entry.save(
             update_fields=["status", "annulled_at", "annulled_by_id", "annulled_by_name", "annul_reason"]
         )
+        snapshot_refresh_queue_current()
     return entry
 
 
@@ -366,6 +371,7 @@ def entry_delete_draft(*, entry: Entry) -> None:
         if not entry.is_draft:
             raise BooksError(_("A posted comprobante is never deleted: annul it or reverse it."))
         entry.delete()
+        snapshot_refresh_queue_current()
 
 
 @dataclass
@@ -471,4 +477,5 @@ def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int
                 "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, number) WHERE e.id = v.id",
                 [now, who["id"], who["name"], ids, numbers],
             )
+        snapshot_refresh_queue_current()
     return ids

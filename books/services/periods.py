@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from firms.snapshots import snapshot_refresh_queue_current
+
 from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
 from .common import BooksError, actor
 from .entries import LineInput, entry_save_and_post
@@ -49,6 +51,7 @@ def period_lock(*, until: date, user) -> BooksSettings:
         _record(PeriodEvent.Kind.LOCK, settings.lock_date, until, user)
         settings.lock_date = until
         settings.save(update_fields=["lock_date"])
+        snapshot_refresh_queue_current()
     return settings
 
 
@@ -64,6 +67,7 @@ def period_unlock(*, until: date | None, reason: str, user) -> BooksSettings:
         _record(PeriodEvent.Kind.UNLOCK, settings.lock_date, until, user, reason)
         settings.lock_date = until
         settings.save(update_fields=["lock_date"])
+        snapshot_refresh_queue_current()
     return settings
 
 
