@@ -31,7 +31,7 @@ WITH last AS (
 )
 SELECT (SELECT date FROM last), (SELECT posted_by_name FROM last), (SELECT label FROM last),
        (SELECT n FROM drafts), (SELECT oldest FROM drafts),
-       (SELECT lock_date FROM books_booksettings LIMIT 1),
+       (SELECT lock_date FROM books_bookssettings LIMIT 1),
        (SELECT coalesce(json_agg(json_build_array(account_id, nature, net::text)), '[]'::json)
           FROM grouped WHERE net <> 0)
 """
