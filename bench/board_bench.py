@@ -42,9 +42,9 @@ INSERT INTO firms_company (schema_name, name, slug, country, tax_id, check_digit
     tax_responsibilities, phone, email, provisioning_status, provisioning_error, search_text, created_at,
     iva_periodicity, ciiu_division, document_type, given_names, person_type, surnames)
 SELECT 'c_board_' || %(tag)s || '_' || n, 'Tablero ' || %(tag)s || ' empresa ' || n,
-       'tablero-' || %(tag)s || '-' || n, 'CO', (700000000 + n)::text, (n %% 10)::text, 'C',
+       'tablero-' || %(tag)s || '-' || n, 'CO', (700000000 + %(count)s * 10 + n)::text, (n %% 10)::text, 'C',
        ARRAY['05', '07', '48'], '', '', 'pending', '',
-       'tablero empresa ' || n || ' ' || (700000000 + n), now(),
+       'tablero empresa ' || n || ' ' || (700000000 + %(count)s * 10 + n), now(),
        'bimestral', '', 'nit', '', 'juridica', ''
   FROM generate_series(1, %(count)s) AS n;
 INSERT INTO firms_companyaccess (workspace_id, company_id, name, country, tax_id, check_digit, search_text,
@@ -58,7 +58,7 @@ SELECT a.id, %(member)s, true, now() FROM firms_companyaccess a
 INSERT INTO firms_companysnapshot (company_id, last_entry_date, last_entry_label, last_entry_by, drafts,
     oldest_draft_at, locked_until, banks, receivables, payables, taxes_payable, result, result_year,
     against_nature, against_nature_count, next_due_date, next_due_obligation, next_due_period, refreshed_at)
-SELECT c.id, date '2026-01-01' + (c.id %% 300), 'CC-' || c.id, 'Laura Contadora', c.id %% 5,
+SELECT c.id, date '2026-01-01' + (c.id %% 300)::int, 'CC-' || c.id, 'Laura Contadora', c.id %% 5,
        now() - make_interval(days => (c.id %% 60)::int), date '2025-12-31',
        ((c.id * 7919) %% 9000000 - 500000)::numeric(18, 2), (c.id * 31 %% 800000)::numeric(18, 2),
        (c.id * 17 %% 600000)::numeric(18, 2), (c.id * 13 %% 90000)::numeric(18, 2),
@@ -74,7 +74,8 @@ INSERT INTO books_accountbalance (account_id, period, debit, credit)
 SELECT a.code, make_date(2026, m, 1), ((hashtext(a.code) & 65535) * m)::numeric(18, 2),
        ((hashtext(a.code || 'c') & 65535) * m)::numeric(18, 2)
   FROM (SELECT code FROM books_account x WHERE code ~ '^[1-7]'
-          AND NOT EXISTS (SELECT 1 FROM books_account c WHERE c.parent_id = x.code) ORDER BY code LIMIT 150) a
+          AND NOT EXISTS (SELECT 1 FROM books_account c WHERE c.parent_id = x.code)
+         ORDER BY hashtext(code) LIMIT 150) a
  CROSS JOIN generate_series(1, 11) AS m;
 INSERT INTO books_entry (voucher_type_id, number, date, description, status, source, total, prepared_by_name,
     created_at, posted_by_name, annulled_by_name, annul_reason)
@@ -170,7 +171,7 @@ def bench_posting_to_board():
     try:
         time.sleep(4)  # the worker connects to the broker
         voucher = None
-        for n in range(1, 8):
+        for n in range(1, 12):
             with schema_context(company.schema_name):
                 voucher = voucher or VoucherType.objects.get(code="CC")
                 entry = entry_save_and_post(
@@ -191,9 +192,10 @@ def bench_posting_to_board():
         os.killpg(worker.pid, 15)
         worker.wait(timeout=30)
         drop(company)
+    warm = latencies[1:]  # the first task of a new worker process also loads the project
     print(
-        f"posting → board with a worker running, {len(latencies)} postings: median "
-        f"{statistics.median(latencies):.2f} s, max {max(latencies):.2f} s"
+        f"posting → board with a worker running: first posting {latencies[0]:.2f} s; the next {len(warm)}: "
+        f"median {statistics.median(warm):.2f} s, max {max(warm):.2f} s"
     )
 
 
