@@ -4,14 +4,14 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from core.text import search_words
 
 from .access import companies_for_user
-from .models import Company, CompanyAccess, CompanyAssignment, Notice, Workspace, WorkspaceMember
+from .models import Company, CompanyAccess, Notice, Workspace, WorkspaceMember
 
 TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
 
@@ -129,28 +129,24 @@ def workspace_company_list(*, workspace: Workspace, filters: CompanyFilters) -> 
     Name, tax ID, country and status are the access's own columns: a request (which has no company) answers
     those filters the same way whether or not a company has its tax ID, and has no figures.
     """
-    responsible = CompanyAssignment.objects.filter(access=OuterRef("pk"), is_responsible=True)
+    # One LEFT JOIN (at most one responsable per access, a constraint), not a subquery per row.
+    who = "responsible__member__user__"
     accesses = _matching(
         CompanyAccess.objects.filter(workspace=workspace)
         .select_related("company", "company__snapshot")
         .annotate(
-            responsible_name=Subquery(
-                responsible.annotate(
-                    who=Coalesce(
-                        NullIf("member__user__full_name", Value("")),
-                        "member__user__email",
-                        output_field=CharField(),
-                    )
-                ).values("who")[:1]
+            responsible=FilteredRelation("assignments", condition=Q(assignments__is_responsible=True)),
+            responsible_name=Coalesce(
+                NullIf(f"{who}full_name", Value("")), f"{who}email", output_field=CharField()
             ),
             **_alerts(),
         ),
         filters.query,
     )
     if filters.responsible == NO_RESPONSIBLE:
-        accesses = accesses.exclude(Exists(responsible))
+        accesses = accesses.filter(responsible__isnull=True)
     elif filters.responsible.isdigit():
-        accesses = accesses.filter(Exists(responsible.filter(member_id=int(filters.responsible))))
+        accesses = accesses.filter(responsible__member_id=int(filters.responsible))
     if filters.alert == ANY_ALERT:
         accesses = accesses.filter(alert_count__gt=0)
     elif filters.alert in (ALERT_NATURE, ALERT_DRAFTS, ALERT_DUE):
