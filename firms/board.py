@@ -76,8 +76,8 @@ def _values(access: CompanyAccess) -> list:
     return [
         access.name,
         access.formatted_tax_id,
-        access.get_status_display(),
-        access.get_invitation_status_display() if access.invitation_status else "",
+        access.status_label,
+        access.invitation_label if access.invitation_status else "",
         access.responsible_name or "",
         figure("last_entry_date"),
         figure("last_entry_label") or "",

@@ -33,6 +33,12 @@ class Country(models.TextChoices):
     US = "US", _("United States")
 
 
+def choice_label(choices: type[models.Choices], value) -> str:
+    """The label of `value` among `choices` (the value itself when it is not one of them)."""
+    member = choices._value2member_map_.get(value)
+    return str(member.label) if member is not None else str(value)
+
+
 class Workspace(models.Model):
     """An accountant's practice (Espacio Contador)."""
 
@@ -386,6 +392,19 @@ class CompanyAccess(models.Model):
     @property
     def formatted_tax_id(self) -> str:
         return tax_id_format(country=self.country, tax_id=self.tax_id, check_digit=self.check_digit)
+
+    # Labels for long lists: get_FOO_display() hashes every lazy choice on each call (measured on the board).
+    @property
+    def status_label(self) -> str:
+        return choice_label(self.Status, self.status)
+
+    @property
+    def country_label(self) -> str:
+        return choice_label(Country, self.country)
+
+    @property
+    def invitation_label(self) -> str:
+        return choice_label(self.InvitationStatus, self.invitation_status)
 
     @property
     def is_request(self) -> bool:
