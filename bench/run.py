@@ -1,5 +1,6 @@
 # ruff: noqa: E402 (Django is configured before the project is imported)
-"""Benchmarks (`make bench`): workspace list and search with 100 vs 10,000 linked companies, and provisioning.
+"""Benchmarks (`make bench`): workspace list and search with 100 vs 10,000 linked companies, and provisioning;
+the books, the reports and the portfolio board (bench/books_bench.py, reports_bench.py, board_bench.py).
 
 Runs against its own database (BENCH_DATABASE_NAME, default portal_bench) on the DATABASE_URL server.
 Server time = the request through Django's full middleware stack and template (test client, no network).
@@ -271,6 +272,12 @@ if __name__ == "__main__":
         user, workspace = workspace_with(0, 4)
         bench_posting(user, workspace)
         bench_journal_import(user, workspace)
+    if not only or "board" in only:
+        from bench.board_bench import bench_board_pages, bench_nightly_refresh, bench_posting_to_board
+
+        bench_board_pages()
+        bench_posting_to_board()
+        bench_nightly_refresh()
     if not only or "reports" in only:
         from bench.reports_bench import bench_reports
 

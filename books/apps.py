@@ -8,8 +8,12 @@ class BooksConfig(AppConfig):
 
     def ready(self):
         from firms.provisioning import SchemaSeeder, schema_seeder_register
+        from firms.snapshots import snapshot_contributor_register
 
         from .services.chart import chart_copy, chart_seed_template
+        from .snapshot import books_snapshot_contributor
 
         # New company schemas start with the chart of accounts of their country.
         schema_seeder_register(SchemaSeeder(seed_template=chart_seed_template, copy=chart_copy))
+        # The portfolio board shows each company's figures from a snapshot that books computes.
+        snapshot_contributor_register(books_snapshot_contributor)

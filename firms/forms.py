@@ -9,7 +9,17 @@ from .reference import (
     rut_responsibility_choices,
     sector_choices,
 )
-from .selectors import DEFAULT_SORT, SORTS, ActivityFilters, CompanyFilters
+from .selectors import (
+    ALERT_DRAFTS,
+    ALERT_DUE,
+    ALERT_NATURE,
+    ANY_ALERT,
+    DEFAULT_SORT,
+    NO_RESPONSIBLE,
+    SORTS,
+    ActivityFilters,
+    CompanyFilters,
+)
 from .services import COLOMBIAN_FIELDS, workspace_create
 
 
@@ -59,17 +69,41 @@ class CompanyFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any"))] + CompanyAccess.InvitationStatus.choices,
     )
-    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
+    responsable = forms.ChoiceField(label=_("Responsable"), required=False)
+    alerta = forms.ChoiceField(
+        label=_("Alerts"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (ANY_ALERT, _("With some alert")),
+            (ALERT_NATURE, _("Balances against their nature")),
+            (ALERT_DRAFTS, _("Drafts older than 30 days")),
+            (ALERT_DUE, _("Due date within 5 days")),
+        ],
+    )
+    orden = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
+
+    def __init__(self, *args, responsibles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsable"].choices = [
+            ("", _("Anyone")),
+            (NO_RESPONSIBLE, _("No responsable")),
+            *((str(member.pk), member.user.get_full_name()) for member in responsibles),
+        ]
 
     def filters(self) -> CompanyFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A value that does not fit one field (an odd ?orden=) drops that field only, never the others.
+        self.is_valid()
+        data = self.cleaned_data
         return CompanyFilters(
             query=data.get("q", ""),
             status=data.get("status", ""),
             provisioning=data.get("provisioning", ""),
             country=data.get("country", ""),
             invitation=data.get("invitation", ""),
-            sort=data.get("sort") or DEFAULT_SORT,
+            responsible=data.get("responsable", ""),
+            alert=data.get("alerta", ""),
+            sort=data.get("orden") or DEFAULT_SORT,
         )
 
 

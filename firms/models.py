@@ -1,5 +1,6 @@
 import secrets
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -30,6 +31,12 @@ class Country(models.TextChoices):
     ES = "ES", _("Spain")
     CL = "CL", _("Chile")
     US = "US", _("United States")
+
+
+def choice_label(choices: type[models.Choices], value) -> str:
+    """The label of `value` among `choices` (the value itself when it is not one of them)."""
+    member = choices._value2member_map_.get(value)
+    return str(member.label) if member is not None else str(value)
 
 
 class Workspace(models.Model):
@@ -409,6 +416,19 @@ class CompanyAccess(models.Model):
     def formatted_tax_id(self) -> str:
         return tax_id_format(country=self.country, tax_id=self.tax_id, check_digit=self.check_digit)
 
+    # Labels for long lists: get_FOO_display() hashes every lazy choice on each call (measured on the board).
+    @property
+    def status_label(self) -> str:
+        return choice_label(self.Status, self.status)
+
+    @property
+    def country_label(self) -> str:
+        return choice_label(Country, self.country)
+
+    @property
+    def invitation_label(self) -> str:
+        return choice_label(self.InvitationStatus, self.invitation_status)
+
     @property
     def is_request(self) -> bool:
         """A link request still waiting for the company's answer."""
@@ -503,6 +523,64 @@ class CompanyAssignment(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.access}"
+
+
+MONEY_FIELD = {
+    "max_digits": 18,
+    "decimal_places": 2,
+    "default": Decimal("0.00"),
+    "db_default": Decimal("0.00"),
+}
+
+
+class CompanySnapshot(models.Model):
+    """The portfolio board's figures of one company, kept in the public schema so that the board of 2,000
+    companies reads one table instead of 2,000 schemas. Written by firms.snapshots from what the apps
+    that own the figures contribute (books: the ledger; indicators: the tax calendar)."""
+
+    company = models.OneToOneField(
+        Company,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="snapshot",
+        verbose_name=_("company"),
+    )
+    last_entry_date = models.DateField(_("last comprobante"), null=True, blank=True)
+    last_entry_label = models.CharField(max_length=30, blank=True, default="", db_default="")
+    last_entry_by = models.CharField(_("posted by"), max_length=150, blank=True, default="", db_default="")
+    drafts = models.IntegerField(_("drafts"), default=0, db_default=0)
+    oldest_draft_at = models.DateTimeField(_("oldest draft"), null=True, blank=True)
+    locked_until = models.DateField(_("locked up to"), null=True, blank=True)
+    # Balances, positive on the side of their nature: banks and receivables debit, payables credit.
+    banks = models.DecimalField(_("banks"), **MONEY_FIELD)
+    receivables = models.DecimalField(_("receivables"), **MONEY_FIELD)
+    payables = models.DecimalField(_("suppliers"), **MONEY_FIELD)
+    taxes_payable = models.DecimalField(_("taxes payable"), **MONEY_FIELD)
+    result = models.DecimalField(_("result of the year"), **MONEY_FIELD)
+    result_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Accounts of banks, receivables, suppliers and taxes whose balance is against their nature.
+    against_nature = models.CharField(max_length=200, blank=True, default="", db_default="")
+    against_nature_count = models.IntegerField(default=0, db_default=0)
+    next_due_date = models.DateField(_("next DIAN due date"), null=True, blank=True)
+    next_due_obligation = models.CharField(max_length=200, blank=True, default="", db_default="")
+    next_due_period = models.CharField(max_length=20, blank=True, default="", db_default="")
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    # Set when a change queued a refresh, cleared when the refresh starts: many postings queue one.
+    refresh_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("company snapshot")
+        verbose_name_plural = _("company snapshots")
+        indexes = [
+            models.Index(
+                fields=["refresh_queued_at"],
+                condition=Q(refresh_queued_at__isnull=False),
+                name="snapshot_queued_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.company_id} @ {self.refreshed_at}"
 
 
 class Notice(models.Model):

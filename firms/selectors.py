@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from core.text import search_words
@@ -14,21 +15,53 @@ from .models import AuditEvent, Company, CompanyAccess, CompanyAssignment, Notic
 
 TAX_ID_QUERY = re.compile(r"^[\d.\-\s]+$")
 
-# The list sorts on the access's own columns (a request has no company), each served by an index.
-SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "tax_id": ("tax_id", "id"),
-    "-tax_id": ("-tax_id", "-id"),
-    "country": ("country", "name", "id"),
-    "-country": ("-country", "name", "id"),
-    # Within a status, oldest link first: served by an index, also for 10,000 companies.
-    "status": ("status", "created_at", "id"),
-    "-status": ("-status", "-created_at", "-id"),
-    "linked": ("created_at", "id"),
-    "-linked": ("-created_at", "-id"),
+SNAP = "company__snapshot__"
+# The board's columns that sort (?orden=key, "-key" for the other way); anything else gets the default.
+# Name, tax ID, country, status and date linked are the access's own columns (a request has no company).
+SORT_COLUMNS = {
+    "name": ["name"],
+    "tax_id": ["tax_id"],
+    "country": ["country", "name"],
+    "status": ["status", "created_at"],
+    "linked": ["created_at"],
+    "invitation": ["invitation_status", "name"],
+    "responsible": ["responsible_name", "name"],
+    "last_entry": [f"{SNAP}last_entry_date", "name"],
+    "drafts": [f"{SNAP}drafts", "name"],
+    "locked": [f"{SNAP}locked_until", "name"],
+    "banks": [f"{SNAP}banks", "name"],
+    "receivables": [f"{SNAP}receivables", "name"],
+    "payables": [f"{SNAP}payables", "name"],
+    "taxes": [f"{SNAP}taxes_payable", "name"],
+    "result": [f"{SNAP}result", "name"],
+    "due": [f"{SNAP}next_due_date", "name"],
+    "alerts": ["alert_count", "name"],
+    "refreshed": [f"{SNAP}refreshed_at", "name"],
 }
-DEFAULT_SORT = "name"
+ATTENTION = "attention"
+SORTS = {ATTENTION: ATTENTION} | {key: key for key in SORT_COLUMNS} | {f"-{key}": key for key in SORT_COLUMNS}
+DEFAULT_SORT = ATTENTION
+# Alerts (?alerta=): balances against their nature, drafts older than DRAFT_ALERT_DAYS, a due date not marked
+# filed within DUE_ALERT_DAYS (or overdue).
+ALERT_NATURE, ALERT_DRAFTS, ALERT_DUE, ANY_ALERT = "nature", "drafts", "due", "any"
+DRAFT_ALERT_DAYS, DUE_ALERT_DAYS = 30, 5
+NO_RESPONSIBLE = "none"
+
+
+def _ordering(sort: str) -> list:
+    """The ORDER BY of a sort key; empty values go last both ways, the id breaks ties."""
+    if sort not in SORTS or sort == ATTENTION:
+        return [
+            F("alert_count").desc(),
+            F(f"{SNAP}next_due_date").asc(nulls_last=True),
+            F("name").asc(),
+            F("id").asc(),
+        ]
+    descending = sort.startswith("-")
+    columns = SORT_COLUMNS[sort.lstrip("-")]
+    first = F(columns[0]).desc(nulls_last=True) if descending else F(columns[0]).asc(nulls_last=True)
+    rest = [F(column).desc() if descending else F(column).asc() for column in columns[1:]]
+    return [first, *rest, F("id").desc() if descending else F("id").asc()]
 
 
 def search_terms(query: str) -> list[str]:
@@ -54,18 +87,72 @@ class CompanyFilters:
     provisioning: str = ""
     country: str = ""
     invitation: str = ""
+    responsible: str = ""  # a WorkspaceMember id, or NO_RESPONSIBLE
+    alert: str = ""
     sort: str = DEFAULT_SORT
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.query
+            or self.status
+            or self.provisioning
+            or self.country
+            or self.invitation
+            or self.responsible
+            or self.alert
+        )
+
+
+def _alerts() -> dict:
+    """The alert flags of each row, from the snapshot's dates, so that they age without a refresh."""
+    now = timezone.now()
+    soon = timezone.localdate() + timedelta(days=DUE_ALERT_DAYS)
+    flags = {
+        "alert_nature": Q(**{f"{SNAP}against_nature_count__gt": 0}),
+        "alert_drafts": Q(**{f"{SNAP}oldest_draft_at__lt": now - timedelta(days=DRAFT_ALERT_DAYS)}),
+        "alert_due": Q(**{f"{SNAP}next_due_date__lte": soon}),
+    }
+    return {
+        **{name: Case(When(q, then=Value(True)), default=Value(False)) for name, q in flags.items()},
+        "alert_count": sum(
+            (Case(When(q, then=Value(1)), default=Value(0)) for q in flags.values()), Value(0)
+        ),
+    }
 
 
 def workspace_company_list(*, member: WorkspaceMember, filters: CompanyFilters) -> QuerySet[CompanyAccess]:
-    """The workspace's linked companies and requests ("Empresas vinculadas") the member may see (all for
-    owners and administrators, their assignments for the others: firms.access.member_accesses), filtered
-    and sorted.
+    """The portfolio board (tablero de clientes): the workspace's linked companies and requests the member
+    may see (all for owners and administrators, their assignments for the others:
+    firms.access.member_accesses), with each company's snapshot (figures, alerts) and responsable, filtered
+    and sorted. One query for any number of companies: every figure comes from the snapshot table, never
+    from the companies' schemas.
 
-    Only the access's own columns are searched, filtered and sorted: a request (which has no company)
-    answers every filter the same way whether or not a company has its tax ID.
+    Name, tax ID, country and status are the access's own columns: a request (which has no company) answers
+    those filters the same way whether or not a company has its tax ID, and has no figures.
     """
-    accesses = _matching(member_accesses(member).select_related("company"), filters.query)
+    # One LEFT JOIN (at most one responsable per access, a constraint), not a subquery per row.
+    who = "responsible__member__user__"
+    accesses = _matching(
+        member_accesses(member)
+        .select_related("company", "company__snapshot")
+        .annotate(
+            responsible=FilteredRelation("assignments", condition=Q(assignments__is_responsible=True)),
+            responsible_name=Coalesce(
+                NullIf(f"{who}full_name", Value("")), f"{who}email", output_field=CharField()
+            ),
+            **_alerts(),
+        ),
+        filters.query,
+    )
+    if filters.responsible == NO_RESPONSIBLE:
+        accesses = accesses.filter(responsible__isnull=True)
+    elif filters.responsible.isdigit():
+        accesses = accesses.filter(responsible__member_id=int(filters.responsible))
+    if filters.alert == ANY_ALERT:
+        accesses = accesses.filter(alert_count__gt=0)
+    elif filters.alert in (ALERT_NATURE, ALERT_DRAFTS, ALERT_DUE):
+        accesses = accesses.filter(**{f"alert_{filters.alert}": True})
     if filters.status:
         accesses = accesses.filter(status=filters.status)
     if filters.provisioning:
@@ -74,7 +161,16 @@ def workspace_company_list(*, member: WorkspaceMember, filters: CompanyFilters) 
         accesses = accesses.filter(country=filters.country)
     if filters.invitation:
         accesses = accesses.filter(invitation_status=filters.invitation)
-    return accesses.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+    return accesses.order_by(*_ordering(filters.sort))
+
+
+def workspace_responsibles(*, workspace: Workspace) -> QuerySet[WorkspaceMember]:
+    """The team members the board can be filtered by."""
+    return (
+        WorkspaceMember.objects.filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
 
 
 def switcher_companies(*, user, query: str, recent_ids: list[int], limit: int = 8) -> list[Company]:

@@ -22,6 +22,7 @@ from .audit import audit_event, audit_record, audit_record_many, changes
 from .models import Company, CompanyAccess, CompanyMember, Country, Notice, Workspace, WorkspaceMember
 from .provisioning import schema_replay, schema_seed, schema_template
 from .reference import ciiu_divisions_by_section
+from .snapshots import snapshot_refresh_queue
 from .tax_ids import TaxId
 
 logger = logging.getLogger(__name__)
@@ -307,6 +308,7 @@ def company_update(*, company: Company, **fields) -> Company:
         )
         was, now = changes(before, {name: getattr(company, name) for name in PROFILE_FIELDS})
         audit_record(action="company.updated", company=company, target=company, before=was, after=now)
+        snapshot_refresh_queue(company_id=company.pk)  # the NIT and responsibilities set the due dates
     return company
 
 
@@ -627,6 +629,7 @@ def company_provision(*, company_id: int) -> Company:
             company.provisioning_error = ""
             company.provisioned_at = timezone.now()
             company.save(update_fields=["provisioning_status", "provisioning_error", "provisioned_at"])
+            snapshot_refresh_queue(company_id=company.pk)
             logger.info("Provisioned %s in %s", company.schema_name, company.provisioned_at - started)
             return company
     except Exception as exc:

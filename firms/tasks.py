@@ -37,3 +37,39 @@ def notice_email_task(notice_id: int) -> bool:
         return notice_deliver(notice_id=notice_id)
     except Notice.DoesNotExist:
         return False
+
+
+@shared_task(acks_late=True)
+def company_snapshot_refresh_task(company_id: int) -> int:
+    """The board's row of one company, after a change to its books or its tax calendar."""
+    from .snapshots import company_snapshots_refresh
+
+    return company_snapshots_refresh(company_ids=[company_id])
+
+
+@shared_task(acks_late=True)
+def company_snapshots_refresh_batch_task(company_ids: list[int]) -> int:
+    from .snapshots import company_snapshots_refresh
+
+    return company_snapshots_refresh(company_ids=company_ids)
+
+
+@shared_task
+def company_snapshots_refresh_all_task() -> int:
+    """Beat, every night: every company's board row, in batches (the time-based alerts move by the day)."""
+    from django.conf import settings
+
+    from .snapshots import snapshot_refresh_batches
+
+    batches = snapshot_refresh_batches(settings.SNAPSHOT_REFRESH_BATCH)
+    for batch in batches:
+        company_snapshots_refresh_batch_task.delay(batch)
+    return len(batches)
+
+
+@shared_task
+def company_snapshots_requeue_task() -> int:
+    """Beat: refreshes whose queueing was lost (broker down) or whose worker died are queued again."""
+    from .snapshots import snapshots_requeue_stalled
+
+    return snapshots_requeue_stalled()

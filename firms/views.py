@@ -2,14 +2,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.responses import CSV, XLSX, download
+
 from .access import COMPANY_ADMIN, company_view, may_read_workspace_activity, workspace_view
+from .board import board_csv, board_xlsx
 from .exports import activity_xlsx
 from .forms import (
     ActivityFilterForm,
@@ -19,22 +21,31 @@ from .forms import (
     WorkspaceSettingsForm,
 )
 from .middleware import RECENT_SESSION_KEY
-from .models import CompanyAccess, CompanyAssignment, CompanyMember
+from .models import CompanyAccess, CompanyMember
 from .selectors import (
     activity_events,
     switcher_companies,
     workspace_company_list,
     workspace_notices,
     workspace_people,
+    workspace_responsibles,
 )
 from .services import DomainError, company_update, notices_mark_read, workspace_update
+
+
+def _board(request):
+    """The board's form, filters and rows for the request's member (firms.access.member_accesses)."""
+    form = CompanyFilterForm(request.GET, responsibles=workspace_responsibles(workspace=request.workspace))
+    filters = form.filters()
+    return form, filters, workspace_company_list(member=request.workspace_member, filters=filters)
 
 
 @login_required
 @require_GET
 def workspace_home(request):
-    """Espacio Contador: the linked companies, with filters, sorting and pages. A client without a
-    workspace sees the companies they are a member of."""
+    """Espacio Contador's home, the portfolio board (tablero de clientes): every linked company with its
+    figures, alerts and responsable, filters, sorting and pages. A client without a workspace sees the
+    companies they are a member of."""
     if request.workspace is None:
         memberships = (
             CompanyMember.objects.filter(user=request.user)
@@ -42,30 +53,31 @@ def workspace_home(request):
             .order_by("company__name")
         )
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
-    form = CompanyFilterForm(request.GET)
-    filters = form.filters()
-    # Each row names its responsable (one query for the page).
-    responsibles = Prefetch(
-        "assignments",
-        queryset=CompanyAssignment.objects.filter(is_responsible=True).select_related("member__user"),
-        to_attr="responsibles",
-    )
-    accesses = workspace_company_list(member=request.workspace_member, filters=filters)
-    page = Paginator(accesses.prefetch_related(responsibles), settings.WORKSPACE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    form, filters, accesses = _board(request)
+    page = Paginator(accesses, settings.WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
     manager = request.workspace_member.is_manager
     context = {
         "assign_form": AssignForm(workspace=request.workspace) if manager and not request.htmx else None,
         "form": form,
         "filters": filters,
         "page": page,
-        "is_filtered": bool(
-            filters.query or filters.status or filters.provisioning or filters.country or filters.invitation
-        ),
+        "is_filtered": filters.is_filtered,
+        "today": timezone.localdate(),
     }
     template = "firms/partials/company_table.html" if request.htmx else "firms/workspace_home.html"
     return render(request, template, context)
+
+
+@workspace_view("GET")
+def board_export(request, workspace, fmt):
+    """The board as filtered and sorted on the page, every row (no pages), as CSV or XLSX."""
+    _form, _filters, accesses = _board(request)
+    name = f"tablero-clientes-{timezone.localdate():%Y%m%d}"
+    if fmt == "csv":
+        return download(board_csv(accesses), CSV, f"{name}.csv")
+    if fmt == "xlsx":
+        return download(board_xlsx(accesses), XLSX, f"{name}.xlsx")
+    raise Http404
 
 
 @workspace_view("GET", "POST", manage=True)

@@ -13,6 +13,7 @@ from core.tokens import token_hash, token_new
 from core.urls import absolute_url
 from firms.audit import audit_record
 from firms.models import Company
+from firms.snapshots import snapshot_refresh_queue
 
 from .models import CalendarFeed, DueDateReminder, ObligationFiling, Resource, ResourceRead
 from .selectors import due_dates_for, user_calendar_companies
@@ -40,6 +41,7 @@ def obligation_mark_filed(*, company: Company, obligation: str, period: str, use
                 object_type="obligationfiling",
                 object_label=f"{obligation} {period}",
             )
+            snapshot_refresh_queue(company_id=company.pk)  # the board's next due date
 
 
 # The private ICS feed ---------------------------------------------------------------------------

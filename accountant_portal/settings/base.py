@@ -226,6 +226,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "books.tasks.balances_check_all_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "board-snapshots-nightly": {
+        "task": "firms.tasks.company_snapshots_refresh_all_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "requeue-stalled-snapshots": {
+        "task": "firms.tasks.company_snapshots_requeue_task",
+        "schedule": timedelta(minutes=2),
+    },
     "provision-pending-companies": {
         "task": "firms.tasks.provision_pending_companies_task",
         "schedule": timedelta(minutes=5),
@@ -248,6 +256,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=2),
     },
 }
+# Companies per task of the nightly refresh of the portfolio board (one schema after another).
+SNAPSHOT_REFRESH_BATCH = env.int("SNAPSHOT_REFRESH_BATCH", default=100)
 # Queued work without news for this long is queued again by the beat jobs above.
 QUEUE_STALLED_AFTER = timedelta(minutes=5)
 # An import (companies, comprobantes) whose worker gave no sign of progress for this long is resumed.

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from firms.audit import audit_record
+from firms.snapshots import snapshot_refresh_queue_current
 
 from ..models import ZERO, Account, BooksSettings, CostCenter, Entry, EntryLine, ThirdParty, VoucherType
 from .common import BooksError, actor
@@ -181,6 +182,7 @@ def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, s
         )
         for number, line in enumerate(lines, start=1)
     )
+    snapshot_refresh_queue_current()  # drafts count on the board
     return entry
 
 
@@ -203,6 +205,7 @@ def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
     entry.posted_at = timezone.now()
     entry.posted_by_id, entry.posted_by_name = who["id"], who["name"]
     entry.save(update_fields=["number", "status", "posted_at", "posted_by_id", "posted_by_name"])
+    snapshot_refresh_queue_current()
     return entry
 
 
@@ -341,6 +344,7 @@ def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
             before={"status": Entry.Status.POSTED},
             after={"status": Entry.Status.ANNULLED},
         )
+        snapshot_refresh_queue_current()
     return entry
 
 
@@ -408,6 +412,7 @@ def entry_delete_draft(*, entry: Entry, user=None) -> None:
             raise BooksError(_("A posted comprobante is never deleted: annul it or reverse it."))
         _audit("entry.draft_deleted", entry, user)
         entry.delete()
+        snapshot_refresh_queue_current()
 
 
 @dataclass
@@ -524,4 +529,5 @@ def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int
             % {"count": len(ids), "first": f"{min(days):%d/%m/%Y}", "last": f"{max(days):%d/%m/%Y}"},
             after={"count": len(ids), "source": source, "first_id": ids[0], "last_id": ids[-1]},
         )
+        snapshot_refresh_queue_current()
     return ids

@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from firms.audit import audit_record, changes
+from firms.snapshots import snapshot_refresh_queue_current
 
 from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
 from .common import BooksError, actor
@@ -52,6 +53,7 @@ def period_lock(*, until: date, user) -> BooksSettings:
         _audit_lock("period.locked", settings.lock_date, until, user)
         settings.lock_date = until
         settings.save(update_fields=["lock_date"])
+        snapshot_refresh_queue_current()
     return settings
 
 
@@ -68,6 +70,7 @@ def period_unlock(*, until: date | None, reason: str, user) -> BooksSettings:
         _audit_lock("period.unlocked", settings.lock_date, until, user, reason)
         settings.lock_date = until
         settings.save(update_fields=["lock_date"])
+        snapshot_refresh_queue_current()
     return settings
 
 

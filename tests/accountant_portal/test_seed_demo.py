@@ -90,6 +90,11 @@ def test_seed_demo_gives_the_first_companies_a_year_of_books(db):
         with schema_context(company.schema_name):
             with_books.append(Entry.objects.filter(status="posted").count())
     assert len(with_books) == 1 and with_books[0] > 250
+    # The board has its figures at once: the last comprobante of the company with books.
+    from firms.models import CompanySnapshot
+
+    snapshot = CompanySnapshot.objects.get(company=ready.get())
+    assert snapshot.last_entry_date is not None and snapshot.refreshed_at is not None
 
 
 def test_the_demo_team_sees_only_its_assignments(client, db):

@@ -21,7 +21,7 @@ def test_signup_admin_company_switcher_and_chart_of_accounts(live_server, new_pa
     accountant.get_by_role("button", name="Registrarse").click()
 
     accountant.wait_for_url(f"{live_server.url}/contador/")
-    assert accountant.get_by_role("heading", name="Empresas vinculadas", exact=True).is_visible()
+    assert accountant.get_by_role("heading", name="Tablero de clientes", exact=True).is_visible()
     assert accountant.get_by_text("Aún no tienes empresas vinculadas").is_visible()
     assert accountant.get_by_text("Tu prueba gratis termina en 15 días").is_visible()
     shot(accountant, "02-empty-workspace")

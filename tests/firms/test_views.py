@@ -72,7 +72,7 @@ def test_sort_by_name_both_ways(accountant_client, workspace):
     for name in ["Beta", "Alfa", "Gamma"]:
         _link(workspace, name)
     assert _names(accountant_client.get("/contador/")) == ["Alfa", "Beta", "Gamma"]
-    assert _names(accountant_client.get("/contador/", {"sort": "-name"})) == ["Gamma", "Beta", "Alfa"]
+    assert _names(accountant_client.get("/contador/", {"orden": "-name"})) == ["Gamma", "Beta", "Alfa"]
 
 
 def test_pagination_keeps_the_filters(accountant_client, workspace, settings):
@@ -103,7 +103,7 @@ def _bulk_link(workspace, count, start):
     )
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "empresa 1"}, {"status": "active", "sort": "-linked"}])
+@pytest.mark.parametrize("params", [{}, {"q": "empresa 1"}, {"status": "active", "orden": "-linked"}])
 def test_list_query_count_is_the_same_for_10_and_1000_companies(accountant_client, workspace, params):
     _bulk_link(workspace, 10, 0)
     with CaptureQueriesContext(connection) as small:

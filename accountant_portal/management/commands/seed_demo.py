@@ -5,7 +5,8 @@ from django_tenants.utils import schema_context
 from accounts.demo import seed_admin
 from books.demo import seed_books
 from firms.demo import demo_active_companies, demo_team_emails, seed_demo
-from firms.models import WorkspaceMember
+from firms.models import CompanyAccess, WorkspaceMember
+from firms.snapshots import company_snapshots_refresh
 from indicators.demo import seed_resources
 
 
@@ -52,6 +53,12 @@ class Command(BaseCommand):
                 with schema_context(company.schema_name):
                     seed_books(seed=company.pk)
                 with_books += 1
+            # The board shows its figures at once, without waiting for a worker.
+            company_snapshots_refresh(
+                company_ids=CompanyAccess.objects.filter(workspace=login.workspace, company__isnull=False)
+                .values_list("company_id", flat=True)
+                .iterator()
+            )
             self.stdout.write(
                 "  "
                 + _(

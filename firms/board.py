@@ -1,0 +1,126 @@
+"""The portfolio board as files (CSV and XLSX) and the words of its alerts."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.spreadsheets import safe_csv_value
+from core.xlsx import xlsx_stream
+
+from .models import CompanyAccess, CompanySnapshot
+
+
+def row_snapshot(access: CompanyAccess) -> CompanySnapshot | None:
+    """The snapshot read with the row (select_related), or None: a request, or a company not refreshed yet."""
+    if access.company is None:
+        return None
+    try:
+        return access.company.snapshot
+    except CompanySnapshot.DoesNotExist:
+        return None
+
+
+def row_alerts(access: CompanyAccess) -> list[str]:
+    """The row's alerts in words (the flags were computed by the board's query)."""
+    snapshot = row_snapshot(access)
+    alerts = []
+    if getattr(access, "alert_nature", False) and snapshot:
+        alerts.append(_("Balances against their nature: %(codes)s") % {"codes": snapshot.against_nature})
+    if getattr(access, "alert_drafts", False) and snapshot:
+        alerts.append(_("Drafts older than 30 days"))
+    if getattr(access, "alert_due", False) and snapshot:
+        alerts.append(
+            _("Due %(date)s: %(obligation)s")
+            % {
+                "date": snapshot.next_due_date.strftime("%d/%m/%Y"),
+                "obligation": snapshot.next_due_obligation,
+            }
+        )
+    return alerts
+
+
+COLUMNS = [
+    (gettext_lazy("Company"), "text"),
+    (gettext_lazy("Tax ID"), "text"),
+    (gettext_lazy("Link status"), "text"),
+    (gettext_lazy("Invitation"), "text"),
+    (gettext_lazy("Responsable"), "text"),
+    (gettext_lazy("Last comprobante"), "date"),
+    (gettext_lazy("Comprobante"), "text"),
+    (gettext_lazy("Posted by"), "text"),
+    (gettext_lazy("Drafts"), "number"),
+    (gettext_lazy("Closed up to"), "date"),
+    (gettext_lazy("Banks"), "money"),
+    (gettext_lazy("Receivables"), "money"),
+    (gettext_lazy("Suppliers"), "money"),
+    (gettext_lazy("Taxes payable"), "money"),
+    (gettext_lazy("Result of the year"), "money"),
+    (gettext_lazy("Year"), "number"),
+    (gettext_lazy("Next DIAN due date"), "date"),
+    (gettext_lazy("Obligation"), "text"),
+    (gettext_lazy("Alerts"), "text"),
+    (gettext_lazy("Refreshed at"), "text"),
+]
+
+
+def _values(access: CompanyAccess) -> list:
+    snap = row_snapshot(access)
+
+    def figure(name):
+        return getattr(snap, name) if snap and snap.refreshed_at else None
+
+    refreshed = figure("refreshed_at")
+    return [
+        access.name,
+        access.formatted_tax_id,
+        access.status_label,
+        access.invitation_label if access.invitation_status else "",
+        access.responsible_name or "",
+        figure("last_entry_date"),
+        figure("last_entry_label") or "",
+        figure("last_entry_by") or "",
+        figure("drafts"),
+        figure("locked_until"),
+        figure("banks"),
+        figure("receivables"),
+        figure("payables"),
+        figure("taxes_payable"),
+        figure("result"),
+        figure("result_year"),
+        figure("next_due_date"),
+        figure("next_due_obligation") or "",
+        " · ".join(row_alerts(access)),
+        timezone.localtime(refreshed).strftime("%d/%m/%Y %H:%M") if refreshed else "",
+    ]
+
+
+def board_csv(accesses) -> bytes:
+    """Semicolon-separated, UTF-8 with BOM, as Excel in Spanish opens it; formula-like text stays text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([str(label) for label, _style in COLUMNS])
+    for access in accesses.iterator(chunk_size=1000):
+        row = []
+        for value, (_label, style) in zip(_values(access), COLUMNS, strict=True):
+            if value is None:
+                row.append("")
+            elif style == "date":
+                row.append(value.strftime("%d/%m/%Y"))
+            elif style == "money":
+                row.append(f"{value:.2f}".replace(".", ","))
+            else:
+                row.append(safe_csv_value(str(value)))
+        writer.writerow(row)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def board_xlsx(accesses) -> bytes:
+    def rows():
+        yield [(str(label), "bold") for label, _style in COLUMNS]
+        for access in accesses.iterator(chunk_size=1000):
+            yield [(value, style) for value, (_label, style) in zip(_values(access), COLUMNS, strict=True)]
+
+    return xlsx_stream(rows(), sheet_name=_("Client board"), freeze_rows=1, widths=[40, 16])
