@@ -36,8 +36,6 @@ def membership_for_user(user) -> WorkspaceMember | None:
         .order_by("owned", "created_at", "pk")
         .first()
     )
-    if membership is not None:
-        membership.workspace.viewer_role = membership.role  # the user's role in it (the menu, the log)
     return membership
 
 
@@ -262,13 +260,3 @@ def company_view(*methods: str, only: str = "", posting: bool = False):
         return wrapped
 
     return decorator
-
-
-# Workspace roles that may read the workspace's activity log: the owner and the administrators.
-ACTIVITY_LOG_ROLES = set(WorkspaceMember.MANAGER_ROLES)
-
-
-def may_read_workspace_activity(*, workspace: Workspace) -> bool:
-    """The one rule of who reads "Registro de actividad" of a workspace (its page, its export, the menu):
-    `workspace` as workspace_for_user loaded it for the user."""
-    return getattr(workspace, "viewer_role", None) in ACTIVITY_LOG_ROLES

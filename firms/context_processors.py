@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .access import may_read_workspace_activity, request_can_manage_team, request_read_only
+from .access import request_can_manage_team, request_read_only
 
 
 def workspace(request):
@@ -27,7 +27,6 @@ def workspace(request):
     return {
         "has_colombian_companies": has_colombian_companies,
         "current_workspace": current,
-        "may_read_activity": current is not None and may_read_workspace_activity(workspace=current),
         "current_company": getattr(request, "company", None),
         "plan_read_only": request_read_only(request),
         # Auxiliares draft but never post: templates hide the post, annul, reverse, lock and close controls.

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core.responses import CSV, XLSX, download
 
-from .access import COMPANY_ADMIN, company_view, may_read_workspace_activity, workspace_view
+from .access import COMPANY_ADMIN, company_view, workspace_view
 from .board import board_csv, board_xlsx
 from .exports import activity_xlsx
 from .forms import (
@@ -167,17 +167,14 @@ def notices(request, workspace):
 # Registro de actividad -------------------------------------------------------------------------------
 
 ACTIVITY_PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _workspace_activity(request, workspace):
-    if not may_read_workspace_activity(workspace=workspace):
-        raise Http404
     form = ActivityFilterForm(request.GET, people=workspace_people(workspace=workspace))
     return form, activity_events(workspace=workspace, filters=form.filters())
 
 
-@workspace_view("GET")
+@workspace_view("GET", manage=True)
 def workspace_activity(request, workspace):
     """What the workspace's people did, in its companies and in the workspace, newest first."""
     form, events = _workspace_activity(request, workspace)
@@ -185,13 +182,11 @@ def workspace_activity(request, workspace):
     return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": None})
 
 
-@workspace_view("GET")
+@workspace_view("GET", manage=True)
 def workspace_activity_export(request, workspace):
     """The filtered log as an XLSX file."""
     _form, events = _workspace_activity(request, workspace)
-    response = HttpResponse(activity_xlsx(events), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="actividad-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return download(activity_xlsx(events), XLSX, f"actividad-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @company_view("GET", only=COMPANY_ADMIN)

@@ -110,7 +110,7 @@ def test_the_export_is_the_filtered_log_with_formulas_written_as_text(
 def test_only_owners_and_administrators_read_the_log_and_see_its_link(client, workspace, role):
     member = WorkspaceMemberFactory(workspace=workspace, role=role).user
     client.force_login(member)
-    assert client.get(LOG).status_code == 404 and client.get(EXPORT).status_code == 404
+    assert client.get(LOG).status_code == 403 and client.get(EXPORT).status_code == 403
     assert 'href="/contador/actividad/"' not in client.get("/contador/").content.decode()
     client.force_login(WorkspaceMemberFactory(workspace=workspace, role="admin").user)
     assert client.get(LOG).status_code == 200

@@ -35,7 +35,7 @@ def _names(response):
 @pytest.fixture
 def team(workspace):
     return {
-        name: WorkspaceMemberFactory(workspace=workspace, user=UserFactory(full_name=name), role="staff")
+        name: WorkspaceMemberFactory(workspace=workspace, user=UserFactory(full_name=name), role="accountant")
         for name in ("Ana Ruiz", "Bruno Díaz")
     }
 
