@@ -8,6 +8,7 @@ A marker table in the public schema records the seed's version and the migration
 database with the same marker is reused as it is, any other one is dropped and seeded again.
 """
 
+import json
 import os
 import sys
 import time
@@ -168,12 +169,41 @@ def _wanted_marker() -> str:
     return f"{SEED_VERSION}-{migration_state_key()}"
 
 
+def write_plan(path: Path) -> None:
+    """What the simulated accountants use (loadtest/locustfile.py): each login, its companies with books
+    and its other active companies, with their names (the switcher's searches)."""
+    workspaces = []
+    for number in range(1, WORKSPACES + 1):
+        email = f"demo{number}@example.com"
+        accesses = list(
+            CompanyAccess.objects.filter(
+                workspace__members__user__email=email,
+                workspace__members__role="owner",
+                status=CompanyAccess.Status.ACTIVE,
+            )
+            .select_related("company")
+            .order_by("company_id")
+        )
+        companies = [{"slug": a.company.slug, "name": a.company.name} for a in accesses]
+        workspaces.append(
+            {
+                "email": email,
+                "books": companies[:BOOKS_PER_WORKSPACE],
+                "others": companies[BOOKS_PER_WORKSPACE:],
+            }
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"password": PASSWORD, "workspaces": workspaces}, ensure_ascii=False))
+
+
 def main() -> None:
     if _marker() == _wanted_marker():
         print(f"Load test database {NAME} already seeded ({_wanted_marker()}): reused.", flush=True)
-        return
-    print(f"Seeding the load test database {NAME} ...", flush=True)
-    seed()
+    else:
+        print(f"Seeding the load test database {NAME} ...", flush=True)
+        seed()
+    if len(sys.argv) > 1:
+        write_plan(Path(sys.argv[1]))
 
 
 if __name__ == "__main__":
