@@ -18,7 +18,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A request that runs this long is stuck: the worker is restarted (large reports are written by Celery).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
-keepalive = 5
+# Behind a reverse proxy a short keep-alive is enough; facing clients directly (the load test), make it
+# longer than a person's pause between clicks, or a reused connection meets a closed socket.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # Workers are replaced now and then, at different moments, so that no slow leak grows for ever.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = max_requests // 10

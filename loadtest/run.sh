@@ -27,7 +27,7 @@ export DATABASE_URL=${SERVER_URL%/*}/${LOADTEST_DATABASE_NAME:-portal_loadtest}
 export REDIS_URL=${LOADTEST_REDIS_URL:-redis://127.0.0.1:6379/0}
 export CACHE_KEY_PREFIX=loadtest
 export EMAIL_URL=filemail://$OUT/mail
-export LOG_LEVEL=${LOG_LEVEL:-WARNING}
+export LOG_LEVEL=${LOG_LEVEL:-INFO}  # the request lines (duration and CPU of each) go to gunicorn.log
 
 if [ ! -x "$LOCUST_VENV/bin/locust" ] || ! cmp -s requirements/loadtest.txt "$LOCUST_VENV/.requirements"; then
   echo "Installing Locust in $LOCUST_VENV ..."
@@ -47,7 +47,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-GUNICORN_BIND=127.0.0.1:$PORT GUNICORN_ACCESS_LOG=$OUT/access.log \
+GUNICORN_BIND=127.0.0.1:$PORT GUNICORN_ACCESS_LOG=$OUT/access.log GUNICORN_KEEPALIVE=75 \
   "$BIN/gunicorn" >"$OUT/gunicorn.log" 2>&1 &
 PIDS+=($!)
 "$BIN/celery" -A accountant_portal worker --loglevel WARNING --concurrency 1 --without-gossip \
@@ -68,10 +68,11 @@ if [ -z "$ready" ]; then
 fi
 
 echo "Load test: $USERS accountants for $DURATION against http://127.0.0.1:$PORT (gunicorn, production settings)"
+echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 rm -f "$OUT/summary.txt"
 LOADTEST_PLAN=$OUT/plan.json LOADTEST_SUMMARY=$OUT/summary.txt timeout 15m \
-  "$LOCUST_VENV/bin/locust" -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate 5 \
-  --run-time "$DURATION" --stop-timeout 10 --host "http://127.0.0.1:$PORT" --only-summary \
+  "$LOCUST_VENV/bin/locust" -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate "${LOADTEST_SPAWN_RATE:-1}" \
+  --run-time "$DURATION" --stop-timeout 30 --host "http://127.0.0.1:$PORT" --only-summary \
   --loglevel WARNING >"$OUT/locust.log" 2>&1 || true
 cleanup
 trap - EXIT INT TERM
@@ -79,4 +80,7 @@ if [ ! -s "$OUT/summary.txt" ]; then
   echo "Locust wrote no summary: see $OUT/locust.log" >&2
   exit 1
 fi
+echo "machine load after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+"$BIN/python" loadtest/server_times.py "$OUT/gunicorn.log" || true
+echo "client side (Locust):"
 cat "$OUT/summary.txt"

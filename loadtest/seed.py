@@ -5,7 +5,8 @@
 (the project's own replay of the template schema), and in the first BOOKS_PER_WORKSPACE active companies of
 each a year of comprobantes built in SQL with generate_series and posted by the ledger's own triggers.
 A marker table in the public schema records the seed's version and the migrations it was made with: a
-database with the same marker is reused as it is, any other one is dropped and seeded again.
+database with the same marker is reused as it is, one with another marker is dropped and seeded again, and
+one without a marker (an interrupted seed) is completed.
 """
 
 import json
@@ -115,7 +116,12 @@ UPDATE books_entry SET status = 'posted', number = id, posted_at = now(), posted
 UPDATE books_vouchertype SET next_number = (SELECT max(number) + 1 FROM books_entry) WHERE code = 'CC';
 DROP TABLE seed_accounts;
 DROP TABLE seed_tercero_accounts;
-ANALYZE
+ANALYZE books_entry;
+ANALYZE books_entryline;
+ANALYZE books_balance;
+ANALYZE books_accountbalance;
+ANALYZE books_accountdaybalance;
+ANALYZE books_thirdparty
 """
 
 
@@ -123,12 +129,15 @@ def _log(message: str, started: float) -> None:
     print(f"  {message} ({time.monotonic() - started:.0f} s)", flush=True)
 
 
-def seed() -> None:
+def seed(*, fresh: bool) -> None:
+    """Every step skips what is done already, so an interrupted seed goes on where it stopped."""
     started = time.monotonic()
     connections.close_all()
     with _server() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{NAME}"')
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAME]).fetchone():
+            conn.execute(f'CREATE DATABASE "{NAME}"')
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     _log("public schema migrated", started)
     logins = seed_demo(workspaces=WORKSPACES, companies=COMPANIES, password=PASSWORD)
@@ -138,6 +147,7 @@ def seed() -> None:
     _log(f"{WORKSPACES} workspaces x {COMPANIES} companies", started)
     active = list(
         CompanyAccess.objects.filter(status=CompanyAccess.Status.ACTIVE)
+        .exclude(company__provisioning_status=Company.Provisioning.READY)
         .order_by("company_id")
         .values_list("company_id", flat=True)
     )
@@ -153,13 +163,18 @@ def seed() -> None:
         )
         for company in Company.objects.filter(pk__in=list(ids)):
             with schema_context(company.schema_name), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT EXISTS (SELECT 1 FROM books_entry)")
+                if cursor.fetchone()[0]:
+                    continue
                 for statement in filter(str.strip, BOOKS_FILL.split(";\n")):
                     cursor.execute(statement, {"entries": ENTRIES_PER_COMPANY})
                 cursor.execute("SELECT count(*) FROM books_entryline")
                 lines += cursor.fetchone()[0]
-    _log(f"{lines:,} posted lines in {WORKSPACES * BOOKS_PER_WORKSPACE} companies", started)
+    _log(f"{lines:,} posted lines added (books in {BOOKS_PER_WORKSPACE} companies a workspace)", started)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'ANALYZE public."{table}"')
         cursor.execute("CREATE TABLE loadtest_seed (marker text NOT NULL)")
         cursor.execute("INSERT INTO loadtest_seed VALUES (%s)", [_wanted_marker()])
     _log("seeded", started)
@@ -197,11 +212,13 @@ def write_plan(path: Path) -> None:
 
 
 def main() -> None:
-    if _marker() == _wanted_marker():
-        print(f"Load test database {NAME} already seeded ({_wanted_marker()}): reused.", flush=True)
+    marker = _marker()
+    if marker == _wanted_marker():
+        print(f"Load test database {NAME} already seeded ({marker}): reused.", flush=True)
     else:
+        # Another seed's database (or other migrations) is made anew; an unfinished one is completed.
         print(f"Seeding the load test database {NAME} ...", flush=True)
-        seed()
+        seed(fresh=marker is not None)
     if len(sys.argv) > 1:
         write_plan(Path(sys.argv[1]))
 
