@@ -28,7 +28,8 @@ def main(path: str) -> None:
     if not pages:
         return
     width = max(len(name) for name in pages)
-    print(f"server side: {'request':{width - 13}}  {'count':>6}  {'ms p50':>7}  {'ms p95':>7}  {'cpu p50':>7}  {'cpu p95':>7}")
+    heading = f"{'count':>6}  {'ms p50':>7}  {'ms p95':>7}  {'cpu p50':>7}  {'cpu p95':>7}"
+    print(f"{'server side, per request':{width}}  {heading}")
     for name, rows in sorted(pages.items()):
         times, cpus = [r[0] for r in rows], [r[1] for r in rows]
         print(
