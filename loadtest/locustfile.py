@@ -54,7 +54,8 @@ class Accountant(HttpUser):
             catch_response=True,
         ) as response:
             if not response.url.rstrip("/").endswith("/contador"):
-                response.failure(f"login did not reach the workspace: {response.url}")
+                response.failure(f"login did not reach the workspace: {response.status_code} {response.url}")
+                _keep_page("login-failed", response.text)
 
     def _page(self, url: str, name: str, expect: str | None = None, **kwargs):
         """GET a page; an error unless 200 (after redirects) and, if given, `expect` is on it."""
@@ -156,6 +157,15 @@ class Accountant(HttpUser):
                 response.failure(f"no XLSX: {response.status_code} {response.headers.get('Content-Type')}")
 
 
+def _keep_page(name: str, text: str) -> None:
+    """A failed page, kept beside the summary to see what the person would have seen."""
+    folder = os.path.dirname(os.environ.get("LOADTEST_SUMMARY", ""))
+    if folder:
+        with open(os.path.join(folder, f"{name}-{next(_kept)}.html"), "w", encoding="utf-8") as out:
+            out.write(text)
+
+
+_kept = itertools.count()
 VOUCHER_OPTION = re.compile(r'<option value="(\d+)"[^>]*>\s*CC\b')
 
 

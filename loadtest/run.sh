@@ -69,7 +69,7 @@ fi
 
 echo "Load test: $USERS accountants for $DURATION against http://127.0.0.1:$PORT (gunicorn, production settings)"
 echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-rm -f "$OUT/summary.txt"
+rm -f "$OUT/summary.txt" "$OUT"/*-failed-*.html
 LOADTEST_PLAN=$OUT/plan.json LOADTEST_SUMMARY=$OUT/summary.txt timeout 15m \
   "$LOCUST_VENV/bin/locust" -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate "${LOADTEST_SPAWN_RATE:-1}" \
   --run-time "$DURATION" --stop-timeout 30 --host "http://127.0.0.1:$PORT" --only-summary \

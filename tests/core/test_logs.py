@@ -72,9 +72,12 @@ def test_a_task_queued_during_a_request_logs_its_task_id_and_the_request_id():
     from accountant_portal.celery import app
     from core.tasks import outgoing_emails_requeue_task
 
-    # The worker configures logging as it starts (LOGGING): the capture is attached after that.
+    # The worker sets the log level and configures logging as it starts: the capture is attached after that.
+    worker = start_worker(
+        app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=10, loglevel="INFO"
+    )
     with (
-        start_worker(app, perform_ping_check=False, pool="solo", concurrency=1, shutdown_timeout=10),
+        worker,
         captured_json() as json_lines,
     ):
         with bound(request_id="req-0123456789abcdef"):
