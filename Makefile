@@ -31,7 +31,7 @@ bench: install
 
 # Locust against gunicorn + a worker on a seeded database (loadtest/run.sh); not part of `make test`.
 loadtest: install
-	bash loadtest/run.sh
+	PYTHON=$(PYTHON) bash loadtest/run.sh
 
 messages: install
 	cd accountant_portal/.. && $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles

@@ -51,7 +51,8 @@ def _redis() -> None:
 def _workers() -> None:
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=0, timeout=TIMEOUT_SECONDS)
-        answers = celery_app.control.ping(timeout=TIMEOUT_SECONDS, connection=conn)
+        # limit=1: the first worker's answer is enough; without it the ping waits out the whole timeout.
+        answers = celery_app.control.ping(timeout=TIMEOUT_SECONDS, connection=conn, limit=1)
     if not answers:
         raise RuntimeError("no worker answered")
 
