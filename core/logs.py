@@ -120,8 +120,11 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for name, value in vars(record).items():
-            if name not in _RECORD_ATTRIBUTES and value is not None and not name.startswith("_"):
+        # The ids first, so that they stay in view before a long `data` field.
+        fields = vars(record)
+        for name in (*CONTEXT_FIELDS, *fields):
+            value = fields.get(name)
+            if name not in _RECORD_ATTRIBUTES and name not in line and value is not None and name[0] != "_":
                 line[name] = value
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
