@@ -10,7 +10,6 @@ RUN useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
 # The image alone can only tell whether its own process answers (/salud/); docker-compose asks more.
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/salud/', timeout=4)"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["python", "scripts/healthcheck.py", "/salud/"]
 # Workers, threads, timeouts and the access log: gunicorn.conf.py (read from /app).
 CMD ["gunicorn"]

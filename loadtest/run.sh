@@ -56,7 +56,7 @@ PIDS+=($!)
 
 ready=""
 for _ in $(seq 1 120); do
-  if "$BIN/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/salud/listo/', timeout=3)" 2>/dev/null; then
+  if PORT=$PORT "$BIN/python" scripts/healthcheck.py /salud/listo/ 2>/dev/null; then
     ready=yes
     break
   fi

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from tests.accountant_portal.test_settings import PRODUCTION_ENV
+from tests.outages import free_port, wait_for
+from tests.schemas import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "gunicorn.conf.py"
@@ -38,15 +40,36 @@ def test_the_environment_sets_workers_threads_address_and_turns_the_access_log_o
     assert config["accesslog"] is None
 
 
-def test_gunicorn_accepts_the_file_and_loads_the_app_with_production_settings():
-    env = {**os.environ, **PRODUCTION_ENV}
+def _healthcheck(path: str, port: int, env: dict) -> int:
+    return subprocess.run(
+        [sys.executable, "scripts/healthcheck.py", path],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        capture_output=True,
+        timeout=30,
+    ).returncode
+
+
+def test_gunicorn_serves_production_settings_and_the_container_probe_gets_through(db, tmp_path):
+    """Plain http from inside, with ALLOWED_HOSTS naming only the public host: the probe still answers."""
+    port = free_port()
+    env = {**os.environ, **PRODUCTION_ENV, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    env["DATABASE_URL"] = subprocess_database_url()
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--check-config"],
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn"],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        stdout=(tmp_path / "gunicorn.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    try:
+        assert wait_for(lambda: _healthcheck("/salud/", port, env) == 0, 30), (
+            tmp_path / "gunicorn.log"
+        ).read_text()
+        assert _healthcheck("/salud/no-existe/", port, env) == 1  # a 404
+        assert _healthcheck("/contador/", port, env) == 1  # the https redirect is not followed
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert _healthcheck("/salud/", port, env) == 1  # nothing listens any more
