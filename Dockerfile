@@ -9,4 +9,7 @@ RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py colle
 RUN useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "accountant_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The image alone can only tell whether its own process answers (/salud/); docker-compose asks more.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["python", "scripts/healthcheck.py", "/salud/"]
+# Workers, threads, timeouts and the access log: gunicorn.conf.py (read from /app).
+CMD ["gunicorn"]

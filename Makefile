@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_ENV := DJANGO_SETTINGS_MODULE=accountant_portal.settings.test
 
-.PHONY: install run test lint bench messages worker clean
+.PHONY: install run test lint bench loadtest messages worker clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: install
 
 bench: install
 	bash -c 'source scripts/services.sh && $(TEST_ENV) $(BIN)/python bench/run.py'
+
+# Locust against gunicorn + a worker on a seeded database (loadtest/run.sh); not part of `make test`.
+loadtest: install
+	PYTHON=$(PYTHON) bash loadtest/run.sh
 
 messages: install
 	cd accountant_portal/.. && $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles

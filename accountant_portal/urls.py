@@ -6,8 +6,14 @@ from django.views.generic import RedirectView
 from indicators.urls import resource_patterns, tax_patterns
 from indicators.views import calendar_feed
 
+from . import health
 from .client_urls import client_patterns
 from .team_urls import team_patterns
+
+health_patterns = (
+    [path("", health.alive, name="alive"), path("listo/", health.ready, name="ready")],
+    "health",
+)
 
 # The admin logs in through allauth, so its login is rate-limited like every other.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +21,7 @@ admin.site.site_header = "Portal Contador"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="firms:workspace_home", permanent=False), name="home"),
+    path("salud/", include(health_patterns)),
     path("admin/", admin.site.urls),
     path("cuentas/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -47,6 +47,8 @@ PUBLIC_SCHEMA_NAME = "public"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # First: the request id and the one log line per request (core.logs), whatever answers below.
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,6 +215,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The worker logs through LOGGING above (JSON lines with the task id and the request id that queued it).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "tax-reminders-daily": {
         "task": "indicators.tasks.tax_reminders_task",
@@ -287,10 +291,26 @@ WORKSPACE_PAGE_SIZE = 25
 SALES_EMAIL = env("SALES_EMAIL", default="ventas@portalcontador.local")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="soporte@portalcontador.local")
 
+# Logs on standard output: one JSON object per line (LOG_FORMAT=json, production's default) or readable
+# text; every line written during a request or a Celery task carries its request id (core.logs).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"()": "core.logs.TextFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django_tenants": {"level": "WARNING"}},
+    "loggers": {
+        "django_tenants": {"level": "WARNING"},
+        # Django's own line for each 4xx/5xx would repeat the request line (errors keep their traceback).
+        "django.request": {"level": "ERROR"},
+        # gunicorn writes its access log itself; this keeps it off the root handler.
+        "gunicorn.access": {"propagate": False},
+    },
 }

@@ -59,6 +59,7 @@ def test_every_environment_variable_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     sources = [*(ROOT / "accountant_portal" / "settings").glob("*.py"), *(ROOT / "scripts").glob("*.sh")]
     sources += [ROOT / "bench" / "run.py", ROOT / "tests" / "browser" / "conftest.py", ROOT / "Makefile"]
+    sources += [ROOT / "gunicorn.conf.py", *(ROOT / "loadtest").glob("*.*")]
     pattern = re.compile(
         r"""env(?:\.\w+)?\(\s*["']([A-Z_]+)["']|\$\{([A-Z_]+):-|environ\.get\(\s*["']([A-Z_]+)["']"""
     )
