@@ -24,7 +24,7 @@ COMPANIES = 100
 BOOKS_PER_WORKSPACE = 5
 ENTRIES_PER_COMPANY = 3000  # 4 lines each: 12,000 posted lines a year per company with books
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "carga-contador-2026")
-SEED_VERSION = f"v1-{WORKSPACES}x{COMPANIES}-{BOOKS_PER_WORKSPACE}x{ENTRIES_PER_COMPANY}"
+SEED_VERSION = f"v2-{WORKSPACES}x{COMPANIES}-{BOOKS_PER_WORKSPACE}x{ENTRIES_PER_COMPANY}"
 
 server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
 parts = urllib.parse.urlsplit(server_url)
@@ -72,6 +72,7 @@ from firms.demo import seed_demo
 from firms.models import Company, CompanyAccess, Workspace
 from firms.provisioning import migration_state_key
 from firms.services import company_provision, workspace_set_plan
+from firms.snapshots import company_snapshots_refresh
 
 # A year of comprobantes ending last month: 3 of every 4 lines carry a tercero or a cost center.
 BOOKS_FILL = """
@@ -171,6 +172,10 @@ def seed(*, fresh: bool) -> None:
                 cursor.execute("SELECT count(*) FROM books_entryline")
                 lines += cursor.fetchone()[0]
     _log(f"{lines:,} posted lines added (books in {BOOKS_PER_WORKSPACE} companies a workspace)", started)
+    # The board's figures, as the nightly refresh leaves them.
+    ready = Company.objects.filter(provisioning_status=Company.Provisioning.READY).order_by("pk")
+    company_snapshots_refresh(company_ids=list(ready.values_list("pk", flat=True)))
+    _log("board snapshots refreshed", started)
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         for (table,) in cursor.fetchall():
