@@ -260,9 +260,10 @@ def bench_import(rows: int = 1000):
 
 
 def bench_scaling(args: list[str]) -> None:
-    """In a process and a database of its own (bench/scaling_bench.py): it adds migrations and drops its database."""
+    """In a process and a database of its own (bench/scaling_bench.py): it adds migrations, drops its DB."""
     env = {**os.environ, "DATABASE_URL": base_url}
-    subprocess.run([sys.executable, str(ROOT / "bench" / "scaling_bench.py"), *args], env=env, check=True)  # noqa: S603
+    script = str(ROOT / "bench" / "scaling_bench.py")
+    subprocess.run([sys.executable, script, *args], env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -142,7 +142,6 @@ def main() -> None:
 
 
 def run_steps(package: Path, steps: list[int]) -> None:
-    from django.db import connection
     from stdnum.co import nit
 
     from accounts.models import User
@@ -350,7 +349,9 @@ def web_figures(user, *, requests: int = 20, enter: int = 200) -> dict:
         figures["backend_start"] = backend_mb()
         figures["median_ms"] = statistics.median(get("/contador/") for _ in range(requests))
         figures["rss_list"] = _rss_mb(worker)
-        slugs = list(Company.objects.filter(provisioning_status="ready").values_list("slug", flat=True)[:enter])
+        slugs = list(
+            Company.objects.filter(provisioning_status="ready").values_list("slug", flat=True)[:enter]
+        )
         for slug in slugs:
             get(f"/c/{slug}/")
         figures.update(

@@ -56,9 +56,14 @@ def tenant_migration_target() -> frozenset[tuple[str, str]]:
     return frozenset((app, name) for app, name in loader.graph.nodes if app in tenant_apps)
 
 
+def migrations_on_disk() -> frozenset[tuple[str, str]]:
+    """Every migration of every app (a schema's django_migrations records the shared apps' too)."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
 def schema_applied_migrations(schema_name: str) -> set[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT app, name FROM {quote(schema_name)}.django_migrations")
+        cursor.execute(f"SELECT app, name FROM {quote(schema_name)}.django_migrations")  # noqa: S608
         return set(cursor.fetchall())
 
 

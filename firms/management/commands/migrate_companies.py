@@ -20,7 +20,9 @@ class Command(BaseCommand):
             default=default_processes(),
             help="Worker processes, each migrating one schema at a time (default: the CPU count, at most 8).",
         )
-        parser.add_argument("--schema", action="append", dest="schemas", help="Only this schema (repeatable).")
+        parser.add_argument(
+            "--schema", action="append", dest="schemas", help="Only this schema (repeatable)."
+        )
 
     def handle(self, *args, processes, schemas, **options):
         if processes < 1:
