@@ -5,7 +5,6 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -16,10 +15,7 @@ from django.db import IntegrityError, connection
 from django_tenants.utils import schema_context, schema_exists
 
 from firms.models import Company, CompanyAccess, CompanyMember
-from firms.services import company_provision
 from firms.transfer import CompanyTransferError, company_export, company_import
-from tests.books.conftest import post
-from tests.factories import CompanyAccessFactory, CompanyFactory, CompanyMemberFactory, UserFactory
 from tests.schemas import drop_schema, subprocess_database_url
 
 # pg_dump reads committed rows only.
@@ -27,23 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(settings.BASE_DIR)
 PERIOD = ["--from", "2026-01-01", "--to", "2026-12-31"]
-
-
-@pytest.fixture
-def company_with_books(workspace):
-    company = CompanyFactory(name="Ferretería La Mudanza S.A.S.")
-    company = company_provision(company_id=company.pk)
-    CompanyAccessFactory(workspace=workspace, company=company)
-    CompanyMemberFactory(company=company, user=UserFactory(email="gerente@mudanza.example"), role="owner")
-    bookkeeper = UserFactory()
-    with schema_context(company.schema_name):
-        post(bookkeeper, [("110505", "2500000", 0), ("413595", 0, "2500000")], day=date(2026, 2, 3))
-        post(bookkeeper, [("519530", "180000.50", 0), ("110505", 0, "180000.50")], day=date(2026, 3, 9))
-        post(
-            bookkeeper, [("130505", "99.99", 0), ("413595", 0, "99.99")], day=date(2026, 3, 31), voucher="FV"
-        )
-    yield company
-    drop_schema(company.schema_name)
 
 
 def _trial_balance(company) -> str:
