@@ -15,9 +15,9 @@ and prints:
   companies, and the memory of its PostgreSQL backend.
 
 The schemas of a step are built quickly, not the way a signup does: the template's statements replayed,
-5 companies per transaction (each takes ~100 locks:
-max_locks_per_transaction is 64 by default, times max_connections, shared by every session), without the chart's 2,471 seeded rows (the catalog, the migrations and the
-list do not depend on them; "provision one more" includes them).
+5 companies per transaction (each takes ~100 locks, from a lock table of max_locks_per_transaction x
+max_connections slots shared by every session), without the chart's 2,471 seeded rows (the catalog, the
+migrations and the list do not depend on them; "provision one more" includes them).
 """
 
 import argparse
