@@ -175,6 +175,7 @@ def run_steps(package: Path, steps: list[int]) -> None:
         one_more(0)  # the first after a migration change builds the template: not what a signup pays
         provision_ms = statistics.median(one_more(index) for index in range(1, 6))
         catalog = catalog_figures()
+        backup = backup_figure()
         web = web_figures(user)
 
         migration = migration_add(package, step)
@@ -199,6 +200,7 @@ def run_steps(package: Path, steps: list[int]) -> None:
             f"  catalog: {catalog['relations']:,} relations, {catalog['attributes']:,} pg_attribute rows, "
             f"pg_catalog {catalog['catalog_mb']:.0f} MB, database {catalog['database_mb']:.0f} MB"
         )
+        print(f"  backup (scripts/backup.sh's pg_dump, structure only): {backup}")
         print(
             f"  company list (/contador/, {web['linked']:,} linked): first {web['first_ms']:.0f} ms, "
             f"median {web['median_ms']:.0f} ms"
@@ -280,6 +282,33 @@ def catalog_figures() -> dict:
         "catalog_mb": catalog / 2**20,
         "database_mb": database / 2**20,
     }
+
+
+def backup_figure() -> str:
+    """pg_dump locks every table in one transaction: past max_locks_per_transaction x max_connections
+    table locks (16 tables a company) it fails, whatever the disk."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_locks_per_transaction")
+        locks = cursor.fetchone()[0]
+    begin = time.monotonic()
+    result = subprocess.run(
+        [
+            shutil.which("pg_dump") or "pg_dump",
+            "--schema-only",
+            "--format=custom",
+            "--file=/dev/null",
+            f"--dbname={os.environ['DATABASE_URL']}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        reason = "out of shared memory" if "shared memory" in result.stderr else result.stderr.strip()[:200]
+        return f"FAILS ({reason}; max_locks_per_transaction = {locks})"
+    return f"{time.monotonic() - begin:.1f} s (max_locks_per_transaction = {locks})"
 
 
 def _rss_mb(pid: int) -> float:
