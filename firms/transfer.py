@@ -215,7 +215,7 @@ def _restore_script(dump: Path, source: str, target: str) -> list[tuple[str, str
         elif line.startswith("\\"):  # psql meta-commands (\restrict): no SQL
             continue
         else:
-            line = re.sub(r"^SET (?!LOCAL )", "SET LOCAL ", line)
+            line = re.sub(r"^SET (?!LOCAL )(\w+ = [^;]*;)$", r"SET LOCAL \1", line)
             line = line.replace("set_config('search_path', '', false)", "set_config('search_path', '', true)")
             sql.append(rename.sub(target, line))
     if sql:
