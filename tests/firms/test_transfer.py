@@ -103,7 +103,7 @@ def test_company_moved_to_another_database_keeps_its_trial_balance_and_its_ledge
 
 
 def test_company_round_trip_maps_members_and_workspace_accesses_by_email(
-    company_with_books, workspace, tmp_path
+    company_with_books, workspace, tmp_path, request
 ):
     file = tmp_path / "empresa.tar"
     company_export(company=company_with_books, path=file)
@@ -115,6 +115,7 @@ def test_company_round_trip_maps_members_and_workspace_accesses_by_email(
     report = company_import(path=file)
 
     company = report.company
+    request.addfinalizer(lambda: drop_schema(company.schema_name))
     assert company.schema_name != old_schema and company.slug == slug and company.is_ready
     assert (report.members, report.users_created, report.accesses) == (1, [], 1)
     assert CompanyMember.objects.get(company=company).user.email == "gerente@mudanza.example"
