@@ -37,13 +37,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORK = ROOT / "var" / "bench" / "scaling"
 MIGRATIONS_PACKAGE = "bench_scaling_books_migrations"
 SETTINGS_MODULE = "bench_scaling_settings"
 
 base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
 parts = urllib.parse.urlsplit(base_url)
 DATABASE = os.environ.get("BENCH_SCALING_DATABASE_NAME", "portal_bench_scaling")
+WORK = ROOT / "var" / "bench" / DATABASE  # the migrations' copy and the web settings of this run
 os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path="/" + DATABASE))
 
 import psycopg
@@ -299,6 +299,7 @@ def backup_figure() -> str:
             "--schema-only",
             "--format=custom",
             "--file=/dev/null",
+            "--no-sync",
             f"--dbname={os.environ['DATABASE_URL']}",
         ],
         capture_output=True,
