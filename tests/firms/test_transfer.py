@@ -2,9 +2,11 @@
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import psycopg
@@ -159,3 +161,45 @@ def test_company_import_refuses_a_file_that_is_not_an_export(db, tmp_path):
     file.write_bytes(b"no es un tar")
     with pytest.raises(CompanyTransferError):
         company_import(path=file)
+
+
+def test_a_file_from_older_code_gets_this_versions_migrations(company_with_books, tmp_path, request):
+    schema = company_with_books.schema_name
+    with connection.cursor() as cursor:  # as if exported before books' latest migration
+        cursor.execute(
+            f"DELETE FROM \"{schema}\".django_migrations WHERE app = 'books' "
+            "AND name = '0011_report_export_progress_at'"
+        )
+        cursor.execute(f'ALTER TABLE "{schema}".books_reportexport DROP COLUMN progress_at')
+    file = tmp_path / "vieja.tar"
+    company_export(company=company_with_books, path=file)
+    Company.objects.filter(pk=company_with_books.pk).delete()
+
+    report = company_import(path=file)
+
+    request.addfinalizer(lambda: drop_schema(report.company.schema_name))
+    assert report.migrated
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name = 'books_reportexport' AND column_name = 'progress_at'",
+            [report.company.schema_name],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+def test_a_file_from_newer_code_is_refused(company_with_books, tmp_path):
+    file, newer = tmp_path / "empresa.tar", tmp_path / "nueva.tar"
+    company_export(company=company_with_books, path=file)
+    with tarfile.open(file) as source, tarfile.open(newer, "w") as target:
+        manifest = json.load(source.extractfile("manifest.json"))
+        manifest["migrations"].append(["books", "9999_from_the_future"])
+        data = json.dumps(manifest).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        target.addfile(info, io.BytesIO(data))
+        target.addfile(source.getmember("schema.dump"), source.extractfile("schema.dump"))
+    Company.objects.filter(pk=company_with_books.pk).delete()
+    with pytest.raises(CompanyTransferError, match="9999_from_the_future"):
+        company_import(path=newer)
+    assert not Company.objects.filter(tax_id=company_with_books.tax_id).exists()
