@@ -181,9 +181,13 @@ def _read(path: Path, work: Path) -> dict:
             manifest = json.load(archive.extractfile("manifest.json"))
             with archive.extractfile("schema.dump") as source, open(work / "schema.dump", "wb") as target:
                 shutil.copyfileobj(source, target)
-    except (tarfile.TarError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (tarfile.TarError, json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError) as exc:
         raise CompanyTransferError(_("This is not a company export file.")) from exc
-    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("version") != VERSION
+    ):
         raise CompanyTransferError(_("This is not a company export file."))
     if not SCHEMA_NAME.match(manifest.get("source_schema", "")):
         raise CompanyTransferError(_("This is not a company export file."))
