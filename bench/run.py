@@ -8,6 +8,7 @@ Server time = the request through Django's full middleware stack and template (t
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -259,11 +260,21 @@ def bench_import(rows: int = 1000):
     app.control.purge()  # the provisioning tasks the job queued: done above already
 
 
+def bench_scaling(args: list[str]) -> None:
+    """In a process and a database of its own (bench/scaling_bench.py): it adds migrations, drops its DB."""
+    env = {**os.environ, "DATABASE_URL": base_url}
+    script = str(ROOT / "bench" / "scaling_bench.py")
+    subprocess.run([sys.executable, script, *args], env=env, check=True)  # noqa: S603
+
+
 if __name__ == "__main__":
     from bench.books_bench import bench_journal_import, bench_posting
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    only = sys.argv[1:]  # e.g. `python bench/run.py books` runs only the books benchmarks
+    # e.g. `python bench/run.py books` runs only the books benchmarks; options go to the scaling bench
+    argv = sys.argv[1:]
+    options = argv[next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv)) :]
+    only = argv[: len(argv) - len(options)]
     if not only or "firms" in only:
         bench_list()
         bench_provisioning()
@@ -283,3 +294,5 @@ if __name__ == "__main__":
 
         user, workspace = workspace_with(0, 4)
         bench_reports(user, workspace)
+    if not only or "scaling" in only:
+        bench_scaling(options)

@@ -12,7 +12,13 @@ from django_tenants.utils import schema_exists
 from firms.models import Company, CompanyAccess
 from firms.services import company_provision
 
-from .factories import CompanyAccessFactory, CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
+from .factories import (
+    CompanyAccessFactory,
+    CompanyFactory,
+    CompanyMemberFactory,
+    UserFactory,
+    WorkspaceMemberFactory,
+)
 
 PASSWORD = "clave-segura-123"
 
@@ -173,3 +179,27 @@ def redis_server(tmp_path):
         server.process.kill()
         server.process.wait(timeout=10)
     core.cache._down_until["at"] = 0.0  # the next test's cache starts with Redis again
+
+
+@pytest.fixture
+def company_with_books(workspace):
+    """A company of its own with three posted comprobantes, a client owner and the workspace's access: for
+    tests that need committed books (backups, moves) without touching the shared companies' ledgers."""
+    from datetime import date
+
+    from django_tenants.utils import schema_context
+
+    from .books.conftest import post
+    from .schemas import drop_schema
+
+    company = company_provision(company_id=CompanyFactory(name="Ferretería La Mudanza S.A.S.").pk)
+    CompanyAccessFactory(workspace=workspace, company=company)
+    CompanyMemberFactory(company=company, user=UserFactory(email="gerente@mudanza.example"), role="owner")
+    bookkeeper = UserFactory()
+    with schema_context(company.schema_name):
+        post(bookkeeper, [("110505", "2500000", 0), ("413595", 0, "2500000")], day=date(2026, 2, 3))
+        post(bookkeeper, [("519530", "180000.50", 0), ("110505", 0, "180000.50")], day=date(2026, 3, 9))
+        sale = [("130505", "99.99", 0), ("413595", 0, "99.99")]
+        post(bookkeeper, sale, day=date(2026, 3, 31), voucher="FV")
+    yield company
+    drop_schema(company.schema_name)
