@@ -85,3 +85,23 @@ def invitation_requeue(invitation: Invitation, detail: str = "") -> None:
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     queue_send(invitation, Purpose.INVITE)
+
+
+def invitation_new(*, kind: str, workspace_id: int, recipient, invited_by, **fields) -> Invitation:
+    """A new invitation, valid for INVITATION_VALID_DAYS, its e-mail queued (every kind: `fields` holds the
+    company and access of a client's invitation, the role of a team invitation)."""
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        kind=kind,
+        workspace_id=workspace_id,
+        email=recipient.email,
+        recipient=recipient,
+        invited_by=invited_by,
+        created_at=now,
+        status_changed_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        **fields,
+    )
+    record_event(invitation, Event.QUEUED)
+    queue_send(invitation, Purpose.INVITE)
+    return invitation

@@ -1,7 +1,5 @@
 """Creating invitations: link requests to existing companies and accounts made for clients."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +20,7 @@ from firms.services import (
 from firms.tax_ids import TaxId
 
 from ..models import Invitation
-from .common import Event, InvitationError, Purpose, Status, invitation_requeue, queue_send, record_event
+from .common import InvitationError, Status, invitation_new, invitation_requeue
 
 
 def client_link_request(
@@ -219,19 +217,11 @@ def company_client_invite(
 def _invitation_create(
     *, kind: str, access: CompanyAccess, recipient: User, invited_by: User, company: Company | None = None
 ) -> Invitation:
-    now = timezone.now()
-    invitation = Invitation.objects.create(
+    return invitation_new(
         kind=kind,
         workspace_id=access.workspace_id,
-        company_id=company.pk if company else access.company_id,
-        access=access,
-        email=recipient.email,
         recipient=recipient,
         invited_by=invited_by,
-        created_at=now,
-        status_changed_at=now,
-        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        company_id=company.pk if company else access.company_id,
+        access=access,
     )
-    record_event(invitation, Event.QUEUED)
-    queue_send(invitation, Purpose.INVITE)
-    return invitation

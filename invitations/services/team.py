@@ -23,11 +23,9 @@ from ..models import Invitation
 from .common import (
     Event,
     InvitationError,
-    Purpose,
     Status,
+    invitation_new,
     invitation_requeue,
-    queue_send,
-    record_event,
     set_status,
 )
 
@@ -61,20 +59,13 @@ def team_invite(*, workspace: Workspace, email: str, role: str, invited_by: User
                     user = user_create_inactive(email=email)
             except IntegrityError:
                 user = User.objects.get(email__iexact=email)
-        now = timezone.now()
-        invitation = Invitation.objects.create(
+        invitation = invitation_new(
             kind=Invitation.Kind.TEAM,
-            workspace=workspace,
-            role=role,
-            email=user.email,
+            workspace_id=workspace.pk,
             recipient=user,
             invited_by=invited_by,
-            created_at=now,
-            status_changed_at=now,
-            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            role=role,
         )
-        record_event(invitation, Event.QUEUED)
-        queue_send(invitation, Purpose.INVITE)
         audit_record(
             action="team.member_invited",
             actor=invited_by,

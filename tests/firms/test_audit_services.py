@@ -77,6 +77,7 @@ NOT_AUDITED = {
     "invitations.services.common.set_status": "the invitation's own status change",
     "invitations.services.common.queue_send": "queueing an e-mail",
     "invitations.services.common.invitation_requeue": "part of access_resend",
+    "invitations.services.common.invitation_new": "part of the invite services, which record the event",
     "invitations.services.create.queue_dispatch": "queueing the worker of a recorded link request",
     # Plumbing run by workers and beat: delivery, expiry, retries (the invitation's history keeps them)
     "firms.services.company_provision_later": "queueing provisioning",
