@@ -13,3 +13,42 @@ def subprocess_database_url() -> str:
     """The test database, for the project's commands and workers that a test starts in another process."""
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def latest_books_migration() -> tuple[str, str]:
+    """books' newest migration and the one before it (tests that play "a migration is new")."""
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    (leaf,) = graph.leaf_nodes("books")
+    (previous,) = (parent for parent in graph.node_map[leaf].parents if parent[0] == "books")
+    return leaf[1], previous[1]
+
+
+def unapply_latest_books_migration(schema_name: str, *, keep_changes: bool = False) -> None:
+    """As if books' newest migration were new to `schema_name`: reversed for real, or (keep_changes) only
+    forgotten, so that applying it again fails (its column is already there)."""
+    from django.db.migrations.executor import MigrationExecutor
+    from django_tenants.utils import schema_context
+
+    latest, previous = latest_books_migration()
+    if keep_changes:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'DELETE FROM "{schema_name}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
+                ["books", latest],
+            )
+        return
+    with schema_context(schema_name):  # this schema only (django-tenants' migrate command walks them all)
+        executor = MigrationExecutor(connection)
+        executor.migrate([("books", previous)])
+
+
+def schema_columns(schema_name: str) -> set[tuple[str, str]]:
+    """Every (table, column) of a schema: two schemas at the same migration have the same."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s",
+            [schema_name],
+        )
+        return set(cursor.fetchall())
