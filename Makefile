@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 TEST_ENV := DJANGO_SETTINGS_MODULE=accountant_portal.settings.test
+# pytest-xdist processes (each with its own test database and Redis database); 0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: install run test lint bench loadtest messages worker clean
 
@@ -24,7 +26,7 @@ lint: install
 test: install
 	scripts/system-deps.sh
 	$(BIN)/ruff check .
-	bash -c 'source scripts/services.sh && $(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run && $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)'
+	bash -c 'source scripts/services.sh && $(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run && $(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)'
 
 bench: install
 	bash -c 'source scripts/services.sh && $(TEST_ENV) $(BIN)/python bench/run.py'

@@ -7,7 +7,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django_tenants.utils import schema_exists
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from firms.models import Company, CompanyAccess
 from firms.services import company_provision
@@ -42,18 +42,21 @@ SHARED_COMPANIES = {
 
 def _shared_company_row(spec: SharedCompany) -> Company:
     company = Company.objects.filter(schema_name=spec.schema_name).first()
-    if company is None:
-        # A transactional test may have flushed the row; the schema survives, so the row is made ready again.
-        company = Company(
-            schema_name=spec.schema_name,
-            name=spec.name,
-            country=spec.country,
-            tax_id=spec.tax_id,
-            check_digit=spec.check_digit,
-            sector="C",
-            tax_responsibilities=["05", "42", "48"] if spec.country == "CO" else [],
-            provisioning_status=Company.Provisioning.READY if schema_exists(spec.schema_name) else "pending",
-        )
+    if company is not None:
+        return company
+    # A transactional test may have flushed the row; the schema survives, so the row is made ready again,
+    # in the public schema even when a fixture has already entered another company.
+    company = Company(
+        schema_name=spec.schema_name,
+        name=spec.name,
+        country=spec.country,
+        tax_id=spec.tax_id,
+        check_digit=spec.check_digit,
+        sector="C",
+        tax_responsibilities=["05", "42", "48"] if spec.country == "CO" else [],
+        provisioning_status=Company.Provisioning.READY if schema_exists(spec.schema_name) else "pending",
+    )
+    with schema_context(get_public_schema_name()):
         company.save()
     return company
 
