@@ -151,7 +151,7 @@ def _reference_data(request):
     transactional = (
         bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
     )
-    if not transactional and "db" not in request.fixturenames:
+    if not transactional and marker is None and "db" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
     from django.apps import apps
