@@ -19,6 +19,7 @@ from .selectors import (
     SORTS,
     ActivityFilters,
     CompanyFilters,
+    workspace_members,
 )
 from .services import COLOMBIAN_FIELDS, workspace_create
 
@@ -253,11 +254,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            WorkspaceMember.objects.filter(workspace=workspace)
-            .select_related("user")
-            .order_by("user__full_name", "user__email")
-        )
+        self.fields["member"].queryset = workspace_members(workspace=workspace)
 
 
 class BulkAssignForm(AssignForm):

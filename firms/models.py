@@ -121,6 +121,11 @@ class WorkspaceMember(models.Model):
         return f"{self.user} @ {self.workspace}"
 
     @property
+    def display_name(self) -> str:
+        """The member's name, or their e-mail before they gave one."""
+        return self.user.get_full_name() or self.user.email
+
+    @property
     def is_manager(self) -> bool:
         """Owner or administrator: sees every company of the workspace and manages the team."""
         return self.role in self.MANAGER_ROLES

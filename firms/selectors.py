@@ -164,8 +164,8 @@ def workspace_company_list(*, member: WorkspaceMember, filters: CompanyFilters) 
     return accesses.order_by(*_ordering(filters.sort))
 
 
-def workspace_responsibles(*, workspace: Workspace) -> QuerySet[WorkspaceMember]:
-    """The team members the board can be filtered by."""
+def workspace_members(*, workspace: Workspace) -> QuerySet[WorkspaceMember]:
+    """The team's members by name (the board's responsable filter, Asignar, the log's "who" filter)."""
     return (
         WorkspaceMember.objects.filter(workspace=workspace)
         .select_related("user")
@@ -251,12 +251,7 @@ def activity_events(
 
 def workspace_people(*, workspace: Workspace) -> list[tuple[int, str]]:
     """The workspace's members as (user id, name or e-mail), for the log's "who" filter."""
-    members = (
-        WorkspaceMember.objects.filter(workspace=workspace)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-    return [(member.user_id, member.user.get_full_name() or member.user.email) for member in members]
+    return [(member.user_id, member.display_name) for member in workspace_members(workspace=workspace)]
 
 
 def team_members(*, workspace: Workspace) -> QuerySet[WorkspaceMember]:

@@ -18,10 +18,6 @@ class TeamError(DomainError):
     """A team or assignment change the rules refuse; the message is for the user."""
 
 
-def _label(member: WorkspaceMember) -> str:
-    return member.user.get_full_name() or member.user.email
-
-
 def team_member_add(*, workspace: Workspace, user, role: str) -> WorkspaceMember:
     """Someone joins the team with `role` (from an accepted invitation). Raises TeamError when the account
     already works in a workspace: each account works in one."""
@@ -47,9 +43,9 @@ def team_member_add(*, workspace: Workspace, user, role: str) -> WorkspaceMember
             actor=user,
             workspace=workspace,
             target=member,
-            object_label=_label(member),
+            object_label=member.display_name,
             summary=_("%(who)s joined the team as %(role)s.")
-            % {"who": _label(member), "role": member.get_role_display()},
+            % {"who": member.display_name, "role": member.get_role_display()},
             after={"role": role},
         )
     return member
@@ -77,9 +73,9 @@ def team_member_role_change(*, member: WorkspaceMember, role: str) -> WorkspaceM
             action="team.role_changed",
             workspace=member.workspace,
             target=member,
-            object_label=_label(member),
+            object_label=member.display_name,
             summary=_("%(who)s is now %(role)s.")
-            % {"who": _label(member), "role": member.get_role_display()},
+            % {"who": member.display_name, "role": member.get_role_display()},
             before={"role": before},
             after={"role": role},
         )
@@ -98,8 +94,8 @@ def team_member_remove(*, member: WorkspaceMember) -> None:
             action="team.member_removed",
             workspace=member.workspace,
             target=member,
-            object_label=_label(member),
-            summary=_("%(who)s was removed from the team.") % {"who": _label(member)},
+            object_label=member.display_name,
+            summary=_("%(who)s was removed from the team.") % {"who": member.display_name},
             before={"role": member.role, "companies": companies[:50]},
         )
         member.delete()
@@ -113,7 +109,7 @@ def _check_same_workspace(access: CompanyAccess, member: WorkspaceMember) -> Non
 
 
 def _assignment_label(assignment: CompanyAssignment) -> str:
-    return f"{_label(assignment.member)} → {assignment.access.name}"
+    return f"{assignment.member.display_name} → {assignment.access.name}"
 
 
 def assignment_add(
@@ -135,7 +131,7 @@ def assignment_add(
                 target=assignment,
                 object_label=_assignment_label(assignment),
                 summary=_("%(who)s was assigned to %(company)s.")
-                % {"who": _label(member), "company": access.name},
+                % {"who": member.display_name, "company": access.name},
             )
         if responsible and not assignment.is_responsible:
             assignment = _make_responsible(access, assignment)
@@ -161,9 +157,9 @@ def _make_responsible(access: CompanyAccess, assignment: CompanyAssignment) -> C
         target=assignment,
         object_label=_assignment_label(assignment),
         summary=_("%(who)s is the responsable for %(company)s.")
-        % {"who": _label(assignment.member), "company": access.name},
-        before={"responsible": _label(previous.member) if previous else None},
-        after={"responsible": _label(assignment.member)},
+        % {"who": assignment.member.display_name, "company": access.name},
+        before={"responsible": previous.member.display_name if previous else None},
+        after={"responsible": assignment.member.display_name},
     )
     return assignment
 
@@ -197,7 +193,7 @@ def assignment_remove(*, assignment: CompanyAssignment) -> None:
             target=assignment,
             object_label=_assignment_label(assignment),
             summary=_("%(who)s no longer works on %(company)s.")
-            % {"who": _label(assignment.member), "company": assignment.access.name},
+            % {"who": assignment.member.display_name, "company": assignment.access.name},
             before={"responsible": assignment.is_responsible},
         )
         assignment.delete()

@@ -52,10 +52,6 @@ def _assignment(workspace, assignment_id) -> dict:
     }
 
 
-def _name(member: WorkspaceMember) -> str:
-    return member.user.get_full_name() or member.user.email
-
-
 @workspace_view("POST", load=_member, manage=True)
 def member_role(request, workspace, member):
     form = MemberRoleForm(request.POST)
@@ -70,7 +66,8 @@ def member_role(request, workspace, member):
         messages.success(
             request,
             end_sentence(
-                _("%(who)s is now %(role)s.") % {"who": _name(member), "role": member.get_role_display()}
+                _("%(who)s is now %(role)s.")
+                % {"who": member.display_name, "role": member.get_role_display()}
             ),
         )
     return redirect("team:page")
@@ -86,7 +83,7 @@ def member_remove(request, workspace, member):
         messages.success(
             request,
             _("%(who)s is no longer in the team and can no longer enter its companies.")
-            % {"who": _name(member)},
+            % {"who": member.display_name},
         )
     return redirect("team:page")
 
@@ -109,7 +106,7 @@ def access_team(request, workspace, access):
                 request,
                 end_sentence(
                     _("%(who)s works on %(company)s.")
-                    % {"who": _name(form.cleaned_data["member"]), "company": access.name}
+                    % {"who": form.cleaned_data["member"].display_name, "company": access.name}
                 ),
             )
             return redirect("team:access", access_id=access.pk)
@@ -124,7 +121,7 @@ def assignment_responsible(request, workspace, assignment):
         request,
         end_sentence(
             _("%(who)s is the responsable for %(company)s.")
-            % {"who": _name(assignment.member), "company": assignment.access.name}
+            % {"who": assignment.member.display_name, "company": assignment.access.name}
         ),
     )
     return redirect_back(request, "team:access", access_id=assignment.access_id)
@@ -137,7 +134,7 @@ def assignment_delete(request, workspace, assignment):
         request,
         end_sentence(
             _("%(who)s no longer works on %(company)s.")
-            % {"who": _name(assignment.member), "company": assignment.access.name}
+            % {"who": assignment.member.display_name, "company": assignment.access.name}
         ),
     )
     return redirect_back(request, "team:access", access_id=assignment.access_id)
@@ -170,7 +167,7 @@ def assign_many(request, workspace):
                     "%(who)s was assigned to %(count)s companies.",
                     count,
                 )
-                % {"who": _name(member), "count": count},
+                % {"who": member.display_name, "count": count},
             )
         else:
             messages.error(

@@ -26,16 +26,16 @@ from .selectors import (
     activity_events,
     switcher_companies,
     workspace_company_list,
+    workspace_members,
     workspace_notices,
     workspace_people,
-    workspace_responsibles,
 )
 from .services import DomainError, company_update, notices_mark_read, workspace_update
 
 
 def _board(request):
     """The board's form, filters and rows for the request's member (firms.access.member_accesses)."""
-    form = CompanyFilterForm(request.GET, responsibles=workspace_responsibles(workspace=request.workspace))
+    form = CompanyFilterForm(request.GET, responsibles=workspace_members(workspace=request.workspace))
     filters = form.filters()
     return form, filters, workspace_company_list(member=request.workspace_member, filters=filters)
 
