@@ -75,6 +75,7 @@ def _pages(company, invoice) -> list[str]:
         base,
         f"{base}comprobantes/",
         f"{base}comprobantes/{invoice.pk}/",
+        f"{base}comprobantes/nuevo/",
         f"{base}tipos-de-comprobante/",
         f"{base}periodos/",
         f"{base}informes/balance-de-prueba/{year}",
