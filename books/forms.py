@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.l10n import amount_typed
+
 from .amounts import parse_amount
 from .models import Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
 from .reports.tables import ReportParams
@@ -103,7 +105,7 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        amount = parse_amount(value)
+        amount = parse_amount(amount_typed(value))
         if amount is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return amount

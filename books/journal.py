@@ -19,15 +19,16 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from psycopg.types.json import Jsonb
 from stdnum.co import nit
 
+from core.l10n import format_date
 from core.queue import enqueue, enqueue_on_commit
 from core.tables import Cell, TableSpec, read_table
 from core.text import search_normalize
-from firms.audit import audit_record
+from firms.audit import AuditText, audit_record
 
 from .amounts import parse_amount
 from .models import CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType
@@ -374,7 +375,7 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
             action="journal.confirmed",
             target=job,
             object_label=job.file_name,
-            summary=_("%(count)s comprobantes to post") % {"count": job.to_post},
+            summary=AuditText(gettext_noop("%(count)s comprobantes to post"), count=job.to_post),
         )
         from .tasks import journal_import_task
 
@@ -673,7 +674,7 @@ def opening_balances_post(*, file_name: str, data: bytes, day: date, user, descr
                 raise OpeningRefused(
                     [
                         _("These opening balances are already in the books as %(label)s of %(date)s.")
-                        % {"label": found.label, "date": date_format(day, "SHORT_DATE_FORMAT")}
+                        % {"label": found.label, "date": format_date(day)}
                     ]
                 )
         _create_catalogs(

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -143,6 +144,28 @@ class CostCenter(models.Model):
         return f"{self.code} {self.name}"
 
 
+# The standard types every company starts with, seeded with their Spanish names (migrations/0005): code →
+# (the seeded name, the name shown in the reader's language).
+STANDARD_VOUCHER_TYPES = {
+    "SI": ("Saldos iniciales", pgettext_lazy("voucher type", "Opening balances")),
+    "CC": ("Comprobante contable", pgettext_lazy("voucher type", "Journal voucher")),
+    "FV": ("Factura de venta", pgettext_lazy("voucher type", "Sales invoice")),
+    "FC": ("Factura de compra", pgettext_lazy("voucher type", "Purchase invoice")),
+    "RC": ("Recibo de caja", pgettext_lazy("voucher type", "Cash receipt")),
+    "CE": ("Comprobante de egreso", pgettext_lazy("voucher type", "Payment voucher")),
+    "NC": ("Nota crédito", pgettext_lazy("voucher type", "Credit note")),
+    "ND": ("Nota débito", pgettext_lazy("voucher type", "Debit note")),
+    "CI": ("Cierre", pgettext_lazy("voucher type", "Year-end closing")),
+}
+
+
+def voucher_type_name(code: str, name: str) -> str:
+    """A type's name for the reader: a standard type's name in their language, unless the company renamed
+    it; a company's own type as it was typed."""
+    standard = STANDARD_VOUCHER_TYPES.get(code)
+    return str(standard[1]) if standard is not None and standard[0] == name else name
+
+
 class VoucherType(models.Model):
     """A kind of comprobante with its own consecutive: SI, CC, FV, FC, RC, CE, NC, ND, CI or the company's."""
 
@@ -158,7 +181,11 @@ class VoucherType(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return voucher_type_name(self.code, self.name) if self.is_system else self.name
 
 
 class Entry(models.Model):
@@ -543,6 +570,8 @@ class ReportExport(models.Model):
     content = models.BinaryField(null=True, editable=False)
     error = models.TextField(blank=True)
     created_by_id = models.BigIntegerField(null=True, blank=True)
+    # The language of whoever asked: the worker writes the file in it (words, dates, CSV separators).
+    language = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     # Last sign of life: queued, or rows written. Without one for QUEUE_STALLED_AFTER, it is queued again.
     progress_at = models.DateTimeField(default=timezone.now)

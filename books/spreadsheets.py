@@ -1,6 +1,5 @@
 """The books' files to download: the comprobante import's template and report, the terceros list."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
@@ -8,7 +7,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from core.spreadsheets import safe_cell
+from core.l10n import csv_delimiter
+from core.spreadsheets import csv_bytes, csv_writer, safe_cell
 
 from .journal import JOURNAL
 from .models import JournalImport, ThirdParty
@@ -73,11 +73,15 @@ def journal_template_xlsx() -> bytes:
 
 
 def journal_template_csv() -> bytes:
+    """In the reader's language: semicolons and 1.190.000 in Spanish; commas and plain 1190000 in English
+    (the import reads both)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow(JOURNAL.headers.values())
-    writer.writerows(EXAMPLE_ROWS)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    spanish = csv_delimiter() == ";"
+    for row in EXAMPLE_ROWS:
+        writer.writerow(row if spanish else [*row[:8], *(value.replace(".", "") for value in row[8:])])
+    return csv_bytes(buffer)
 
 
 def journal_report_xlsx(job: JournalImport) -> bytes:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.l10n import format_date
 from core.responses import CSV, XLSX, download
 from core.tables import FileProblem
 from firms.access import POSTING_REFUSED, company_view
@@ -531,8 +532,7 @@ def periods(request, company):
                     period_lock(until=data["until"], user=request.user)
                     messages.success(
                         request,
-                        _("The books are locked up to %(date)s.")
-                        % {"date": data["until"].strftime("%d/%m/%Y")},
+                        _("The books are locked up to %(date)s.") % {"date": format_date(data["until"])},
                     )
                 elif action == "unlock":
                     period_unlock(until=data["until"], reason=data["reason"], user=request.user)

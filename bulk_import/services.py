@@ -16,12 +16,13 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.queue import enqueue, enqueue_on_commit
 from core.tables import Row, Table
 from core.text import search_normalize
-from firms.audit import audit_record
+from firms.audit import AuditText, audit_record
 from firms.models import Company, CompanyAccess, Country, Workspace
 from firms.services import (
     AccessAlreadyActive,
@@ -254,7 +255,7 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def _audit_job(action: str, job: ImportJob, summary: str = "", actor=None) -> None:
+def _audit_job(action: str, job: ImportJob, summary: "str | AuditText" = "", actor=None) -> None:
     """One event per job and step; each company it creates or asks for has its own event too."""
     audit_record(
         action=action,
@@ -262,7 +263,7 @@ def _audit_job(action: str, job: ImportJob, summary: str = "", actor=None) -> No
         workspace=job.workspace_id,
         target=job,
         object_label=job.file_name,
-        summary=summary or _("%(rows)s rows to process") % {"rows": job.rows_to_process},
+        summary=summary or AuditText(gettext_noop("%(rows)s rows to process"), rows=job.rows_to_process),
     )
 
 
@@ -334,8 +335,12 @@ def import_process(*, job_id: int) -> ImportJob:
             ):
                 job = ImportJob.objects.get(pk=job_id)
                 done = import_summary(job)
-                summary = _("%(created)s created, %(linked)s asked, %(skipped)s skipped, %(errors)s errors")
-                _audit_job("import.finished", job, summary=summary % vars(done), actor=job.created_by)
+                summary = gettext_noop(
+                    "%(created)s created, %(linked)s asked, %(skipped)s skipped, %(errors)s errors"
+                )
+                _audit_job(
+                    "import.finished", job, summary=AuditText(summary, **vars(done)), actor=job.created_by
+                )
     return ImportJob.objects.get(pk=job_id)
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.spreadsheets import safe_cell
+from core.spreadsheets import csv_bytes, csv_writer, safe_cell
 
 from .models import ImportJob
 from .parsing import TEMPLATE_COLUMNS
@@ -63,8 +63,11 @@ def template_xlsx() -> bytes:
 
 
 def template_csv() -> bytes:
-    # Semicolons and a BOM: what Excel in Spanish opens as columns (commas and tabs work as well).
-    return ("\ufeff" + ";".join(TEMPLATE_COLUMNS.values()) + "\r\n").encode("utf-8")
+    # In the reader's language (semicolons in Spanish, as Excel in Spanish opens it), with a BOM; the import
+    # reads semicolons, commas and tabs alike.
+    buffer = io.StringIO()
+    csv_writer(buffer).writerow(TEMPLATE_COLUMNS.values())
+    return csv_bytes(buffer)
 
 
 def report_xlsx(job: ImportJob) -> bytes:

@@ -6,15 +6,27 @@ connection's tenant;
 the workspace, in a company, from the way the actor reaches it (the request's grant, else one query).
 """
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
+from core.l10n import format_amount, format_date, format_datetime
+
 from .models import AuditEvent, Company, CompanyAccess, Workspace
+
+logger = logging.getLogger(__name__)
 
 # The vocabulary of the log: code → label. audit_record refuses any other code, so a typo fails the tests.
 ACTIONS = {
@@ -84,6 +96,81 @@ def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code))
 
 
+class AuditText:
+    """A summary written again in each reader's language: its English text (marked with gettext_noop, so
+    that it is in the catalogue) and its parameters, kept as data: text as it is, a day, a moment and an
+    amount in the reader's format, a lazy translation (a choice's label) in the reader's words.
+
+    `AuditText(gettext_noop("Reversed by %(label)s on %(date)s"), label="FV-91", date=day)`
+    """
+
+    def __init__(self, text: str, /, **params):
+        self.text = text
+        self.params = params
+
+    def as_data(self) -> dict:
+        return {
+            "text": self.text,
+            "params": {name: _param_data(value) for name, value in self.params.items()},
+        }
+
+    def __str__(self) -> str:
+        return text_render(self.as_data())
+
+
+def _param_data(value):
+    if isinstance(value, Promise):
+        args = getattr(value, "_args", ())  # the arguments of gettext_lazy / pgettext_lazy
+        if len(args) == 1 and isinstance(args[0], str):
+            return {"msgid": args[0]}
+        if len(args) == 2 and all(isinstance(arg, str) for arg in args):
+            return {"msgid": args[1], "context": args[0]}
+        return str(value)
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"amount": str(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _param_text(data) -> str:
+    if not isinstance(data, dict):
+        return "" if data is None else str(data)
+    if "msgid" in data:
+        return pgettext(data["context"], data["msgid"]) if data.get("context") else gettext(data["msgid"])
+    if "date" in data:
+        return format_date(parse_date(data["date"]))
+    if "datetime" in data:
+        return format_datetime(parse_datetime(data["datetime"]))
+    if "amount" in data:
+        return format_amount(Decimal(data["amount"]))
+    return str(data)
+
+
+def _text_data(value) -> dict | None:
+    """What is kept to write `value` again in each reader's language (None for plain text)."""
+    if isinstance(value, Promise):
+        value = AuditText("%(text)s", text=value)
+    return value.as_data() if isinstance(value, AuditText) else None
+
+
+def text_render(data: dict | None) -> str:
+    """An AuditText's data in the active language ("" when it cannot be read: the stored text is shown)."""
+    if not data:
+        return ""
+    try:
+        text = gettext(data["text"])
+        params = {name: _param_text(value) for name, value in (data.get("params") or {}).items()}
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        logger.warning("Unreadable audit text %r", data)
+        return ""
+
+
 # The request (or user) events are attributed to; a request's user is read only when an event is recorded.
 _source: ContextVar = ContextVar("audit_source", default=None)
 
@@ -149,22 +236,33 @@ def audit_event(
     company: Company | None = FROM_TENANT,
     target: Any = None,
     object_type: str = "",
-    object_label: str = "",
-    summary: str = "",
+    object_label: "str | Promise | AuditText" = "",
+    summary: "str | Promise | AuditText" = "",
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
     """An unsaved event (see audit_record); for services that record many at once with audit_record_many.
-    `workspace` may be given as an id (no query to load it)."""
+    `workspace` may be given as an id (no query to load it). `summary` and `object_label` may be an
+    AuditText or a lazy translation: each reader then sees them in their own language."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}: add it to firms.audit.ACTIONS.")
     actor = actor if actor is not None else _current_actor()
     company = _current_company() if company is FROM_TENANT else company
     if workspace is IN_COMPANY:
         workspace = _workspace_in_company(actor, company) if company is not None else None
-    if target is not None:
-        object_type = object_type or target._meta.model_name
-        object_label = object_label or str(target)
+    texts = {
+        part: data
+        for part, value in (("summary", summary), ("object", object_label))
+        if (data := _text_data(value))
+    }
+    # What is stored as text is written in the product's language, whoever acted (readers get `texts`
+    # in their own).
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = str(summary)
+        if target is not None:
+            object_type = object_type or target._meta.model_name
+            object_label = object_label or str(target)
+        object_label = str(object_label)
     return AuditEvent(
         action=action,
         actor=actor,
@@ -176,6 +274,7 @@ def audit_event(
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
         object_label=object_label[:200],
         summary=summary[:500],
+        texts=texts or None,
         before=before,
         after=after,
     )

@@ -1,13 +1,12 @@
 """The portfolio board as files (CSV and XLSX) and the words of its alerts."""
 
-import csv
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.spreadsheets import safe_csv_value
+from core.l10n import format_date, format_datetime, shipped_name
+from core.spreadsheets import csv_bytes, csv_value, csv_writer
 from core.xlsx import xlsx_stream
 
 from .models import CompanyAccess, CompanySnapshot
@@ -35,8 +34,8 @@ def row_alerts(access: CompanyAccess) -> list[str]:
         alerts.append(
             _("Due %(date)s: %(obligation)s")
             % {
-                "date": snapshot.next_due_date.strftime("%d/%m/%Y"),
-                "obligation": snapshot.next_due_obligation,
+                "date": format_date(snapshot.next_due_date),
+                "obligation": shipped_name("tax_obligation", snapshot.next_due_obligation),
             }
         )
     return alerts
@@ -91,30 +90,23 @@ def _values(access: CompanyAccess) -> list:
         figure("result"),
         figure("result_year"),
         figure("next_due_date"),
-        figure("next_due_obligation") or "",
+        shipped_name("tax_obligation", figure("next_due_obligation") or ""),
         " · ".join(row_alerts(access)),
-        timezone.localtime(refreshed).strftime("%d/%m/%Y %H:%M") if refreshed else "",
+        format_datetime(refreshed),
     ]
 
 
 def board_csv(accesses) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM, as Excel in Spanish opens it; formula-like text stays text."""
+    """In the reader's language (core.spreadsheets: semicolons and decimal commas in Spanish), UTF-8 with BOM;
+    formula-like text stays text."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow([str(label) for label, _style in COLUMNS])
     for access in accesses.iterator(chunk_size=1000):
-        row = []
-        for value, (_label, style) in zip(_values(access), COLUMNS, strict=True):
-            if value is None:
-                row.append("")
-            elif style == "date":
-                row.append(value.strftime("%d/%m/%Y"))
-            elif style == "money":
-                row.append(f"{value:.2f}".replace(".", ","))
-            else:
-                row.append(safe_csv_value(str(value)))
-        writer.writerow(row)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow(
+            [csv_value(value, style) for value, (_label, style) in zip(_values(access), COLUMNS, strict=True)]
+        )
+    return csv_bytes(buffer)
 
 
 def board_xlsx(accesses) -> bytes:

@@ -4,9 +4,9 @@ import json
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.l10n import format_datetime
 from core.xlsx import xlsx_stream
 
 from .audit import action_label
@@ -34,12 +34,12 @@ def _rows(events: Iterable[AuditEvent]):
     yield [(header, "bold") for header in headers]
     for event in events:
         yield [
-            (timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"), "text"),
+            (format_datetime(event.at, seconds=True), "text"),
             (event.actor_email or _("System"), "text"),
             (event.company_name, "text"),
             (action_label(event.action), "text"),
-            (event.object_label, "text"),
-            (event.summary, "text"),
+            (event.display_object_label, "text"),
+            (event.display_summary, "text"),
             (_json(event.before), "text"),
             (_json(event.after), "text"),
         ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_tenants.models import TenantMixin
 
+from core.l10n import shipped_name
 from core.text import search_normalize
 
 from .reference import ciiu_division_choices, rut_responsibility_choices, sector_choices
@@ -587,6 +588,11 @@ class CompanySnapshot(models.Model):
     def __str__(self):
         return f"{self.company_id} @ {self.refreshed_at}"
 
+    @property
+    def next_due_obligation_name(self) -> str:
+        """The obligation in the reader's language (the tax calendar registers its names in core.l10n)."""
+        return shipped_name("tax_obligation", self.next_due_obligation)
+
 
 class Notice(models.Model):
     """An in-app notice for one accountant of a workspace: a client answered a request or ended an access.
@@ -699,6 +705,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # The summary's and the object's English text and parameters (firms.audit.AuditText), written again in
+    # the reader's language when shown; `summary` and `object_label` keep them in the product's language
+    # (and are all that older events have).
+    texts = models.JSONField(_("texts to translate"), null=True, blank=True, editable=False)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
 
@@ -719,3 +729,17 @@ class AuditEvent(models.Model):
         from .audit import action_label  # audit imports the models
 
         return action_label(self.action)
+
+    @property
+    def display_summary(self) -> str:
+        """The summary in the reader's language (older events: as it was stored)."""
+        return self._display("summary") or self.summary
+
+    @property
+    def display_object_label(self) -> str:
+        return self._display("object") or self.object_label
+
+    def _display(self, part: str) -> str:
+        from .audit import text_render  # audit imports the models
+
+        return text_render((self.texts or {}).get(part))

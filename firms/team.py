@@ -8,8 +8,9 @@ Access follows at once: firms.access reads roles and assignments on every reques
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .audit import audit_record
+from .audit import AuditText, audit_record
 from .models import CompanyAccess, CompanyAssignment, Workspace, WorkspaceMember
 from .services import DomainError
 
@@ -44,8 +45,11 @@ def team_member_add(*, workspace: Workspace, user, role: str) -> WorkspaceMember
             workspace=workspace,
             target=member,
             object_label=member.display_name,
-            summary=_("%(who)s joined the team as %(role)s.")
-            % {"who": member.display_name, "role": member.get_role_display()},
+            summary=AuditText(
+                gettext_noop("%(who)s joined the team as %(role)s."),
+                who=member.display_name,
+                role=WorkspaceMember.Role(member.role).label,
+            ),
             after={"role": role},
         )
     return member
@@ -74,8 +78,11 @@ def team_member_role_change(*, member: WorkspaceMember, role: str) -> WorkspaceM
             workspace=member.workspace,
             target=member,
             object_label=member.display_name,
-            summary=_("%(who)s is now %(role)s.")
-            % {"who": member.display_name, "role": member.get_role_display()},
+            summary=AuditText(
+                gettext_noop("%(who)s is now %(role)s."),
+                who=member.display_name,
+                role=WorkspaceMember.Role(member.role).label,
+            ),
             before={"role": before},
             after={"role": role},
         )
@@ -95,7 +102,7 @@ def team_member_remove(*, member: WorkspaceMember) -> None:
             workspace=member.workspace,
             target=member,
             object_label=member.display_name,
-            summary=_("%(who)s was removed from the team.") % {"who": member.display_name},
+            summary=AuditText(gettext_noop("%(who)s was removed from the team."), who=member.display_name),
             before={"role": member.role, "companies": companies[:50]},
         )
         member.delete()
@@ -130,8 +137,11 @@ def assignment_add(
                 company=access.company,
                 target=assignment,
                 object_label=_assignment_label(assignment),
-                summary=_("%(who)s was assigned to %(company)s.")
-                % {"who": member.display_name, "company": access.name},
+                summary=AuditText(
+                    gettext_noop("%(who)s was assigned to %(company)s."),
+                    who=member.display_name,
+                    company=access.name,
+                ),
             )
         if responsible and not assignment.is_responsible:
             assignment = _make_responsible(access, assignment)
@@ -156,8 +166,11 @@ def _make_responsible(access: CompanyAccess, assignment: CompanyAssignment) -> C
         company=access.company,
         target=assignment,
         object_label=_assignment_label(assignment),
-        summary=_("%(who)s is the responsable for %(company)s.")
-        % {"who": assignment.member.display_name, "company": access.name},
+        summary=AuditText(
+            gettext_noop("%(who)s is the responsable for %(company)s."),
+            who=assignment.member.display_name,
+            company=access.name,
+        ),
         before={"responsible": previous.member.display_name if previous else None},
         after={"responsible": assignment.member.display_name},
     )
@@ -192,8 +205,11 @@ def assignment_remove(*, assignment: CompanyAssignment) -> None:
             company=assignment.access.company,
             target=assignment,
             object_label=_assignment_label(assignment),
-            summary=_("%(who)s no longer works on %(company)s.")
-            % {"who": assignment.member.display_name, "company": assignment.access.name},
+            summary=AuditText(
+                gettext_noop("%(who)s no longer works on %(company)s."),
+                who=assignment.member.display_name,
+                company=assignment.access.name,
+            ),
             before={"responsible": assignment.is_responsible},
         )
         assignment.delete()

@@ -7,9 +7,14 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators, benefits and tax calendar")
 
     def ready(self):
+        from core.l10n import shipped_names_register
         from firms.snapshots import snapshot_contributor_register
 
+        from .models import STANDARD_OBLIGATION_NAMES
         from .snapshot import tax_calendar_snapshot_contributor
+
+        # Obligations are shown in the reader's language, also on the board (which keeps their stored name).
+        shipped_names_register("tax_obligation", STANDARD_OBLIGATION_NAMES)
 
         # The portfolio board shows each company's next DIAN due date.
         snapshot_contributor_register(tax_calendar_snapshot_contributor)

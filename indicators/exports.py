@@ -1,6 +1,5 @@
 """The calendar as files: CSV and XLSX of a list, and the private ICS feed."""
 
-import csv
 import io
 from datetime import timedelta
 
@@ -10,7 +9,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 
-from core.spreadsheets import safe_cell, safe_csv_value
+from core.l10n import spreadsheet_date_format
+from core.spreadsheets import csv_bytes, csv_writer, safe_cell, safe_csv_value
 from core.urls import absolute_url
 
 from .selectors import CompanyDueDate
@@ -35,7 +35,7 @@ def _rows(due_dates: list[CompanyDueDate]) -> tuple[list[str], list[list]]:
             d.due_date,
             d.company.name,
             d.company.formatted_tax_id,
-            d.obligation.name,
+            d.obligation.display_name,
             d.period,
             _status(d),
             d.obligation.legal_basis,
@@ -48,11 +48,11 @@ def _rows(due_dates: list[CompanyDueDate]) -> tuple[list[str], list[list]]:
 def due_dates_csv(due_dates: list[CompanyDueDate]) -> bytes:
     headers, rows = _rows(due_dates)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow(headers)
     for row in rows:
         writer.writerow([safe_csv_value(row[0].isoformat()), *(safe_csv_value(value) for value in row[1:])])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(buffer)
 
 
 def due_dates_xlsx(due_dates: list[CompanyDueDate]) -> bytes:
@@ -65,7 +65,8 @@ def due_dates_xlsx(due_dates: list[CompanyDueDate]) -> bytes:
     for line, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             safe_cell(sheet.cell(row=line, column=column), value)
-        sheet.cell(row=line, column=1).number_format = "DD/MM/YYYY"  # a real date: sorts and filters as one
+        # a real date: sorts and filters as one
+        sheet.cell(row=line, column=1).number_format = spreadsheet_date_format().upper()
     sheet.column_dimensions["A"].width = 12
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -86,7 +87,7 @@ def due_dates_ics(due_dates: list[CompanyDueDate]) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", due.due_date)
         event.add("dtend", due.due_date + timedelta(days=1))
-        event.add("summary", f"{due.obligation.name} · {due.company.name}")
+        event.add("summary", f"{due.obligation.display_name} · {due.company.name}")
         lines = [
             f"{_('Period')}: {due.period}",
             f"{_('NIT')}: {due.company.formatted_tax_id}",

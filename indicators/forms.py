@@ -17,7 +17,7 @@ class CalendarFilterForm(forms.Form):
     def __init__(self, *args, companies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["obligacion"].choices = [("", _("All obligations"))] + [
-            (o.code, o.name) for o in TaxObligation.objects.filter(active=True)
+            (o.code, o.display_name) for o in TaxObligation.objects.filter(active=True)
         ]
         if companies is not None:
             self.fields["empresa"] = forms.ChoiceField(

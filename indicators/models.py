@@ -3,7 +3,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.l10n import shipped_name
 from firms.models import Company, Country, Workspace
 from firms.reference import rut_responsibility_choices
 
@@ -93,6 +95,48 @@ class Benefit(models.Model):
         return self.title
 
 
+# The national obligations the product ships (migrations 0002 and 0003), with the Spanish names they are
+# seeded with: their name in the reader's language. One renamed in the admin keeps the admin's name.
+STANDARD_OBLIGATION_NAMES = {
+    "Renta grandes contribuyentes: pago primera cuota": pgettext_lazy(
+        "tax obligation", "Income tax, large taxpayers: first installment"
+    ),
+    "Renta grandes contribuyentes: declaración y pago segunda cuota": pgettext_lazy(
+        "tax obligation", "Income tax, large taxpayers: return and second installment"
+    ),
+    "Renta grandes contribuyentes: pago tercera cuota": pgettext_lazy(
+        "tax obligation", "Income tax, large taxpayers: third installment"
+    ),
+    "Renta personas jurídicas: declaración y pago primera cuota": pgettext_lazy(
+        "tax obligation", "Income tax, legal entities: return and first installment"
+    ),
+    "Renta personas jurídicas: pago segunda cuota": pgettext_lazy(
+        "tax obligation", "Income tax, legal entities: second installment"
+    ),
+    "Renta personas naturales: declaración y pago": pgettext_lazy(
+        "tax obligation", "Income tax, individuals: return and payment"
+    ),
+    "IVA bimestral: declaración y pago": pgettext_lazy(
+        "tax obligation", "VAT, bimonthly: return and payment"
+    ),
+    "IVA cuatrimestral: declaración y pago": pgettext_lazy(
+        "tax obligation", "VAT, four-monthly: return and payment"
+    ),
+    "Retención en la fuente: declaración y pago mensual": pgettext_lazy(
+        "tax obligation", "Withholding tax: monthly return and payment"
+    ),
+    "Régimen simple: anticipo bimestral": pgettext_lazy(
+        "tax obligation", "Simple tax regime: bimonthly advance payment"
+    ),
+    "Régimen simple: declaración anual consolidada": pgettext_lazy(
+        "tax obligation", "Simple tax regime: consolidated annual return"
+    ),
+    "Régimen simple: declaración anual de IVA": pgettext_lazy(
+        "tax obligation", "Simple tax regime: annual VAT return"
+    ),
+}
+
+
 class TaxObligation(models.Model):
     """Which national obligation applies to which company: the mapping from RUT responsibilities."""
 
@@ -138,7 +182,12 @@ class TaxObligation(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (core.l10n.shipped_name)."""
+        return shipped_name("tax_obligation", self.name)
 
     def applies_to(self, company: Company) -> bool:
         codes = set(company.tax_responsibilities)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.l10n import shipped_name
 from core.tokens import token_hash
 from firms.access import companies_for_user, member_companies
 from firms.models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
@@ -187,7 +188,8 @@ def companies_without_responsibilities(companies: Iterable[Company]) -> list[Com
 
 
 def obligation_name(code: str) -> str:
-    return TaxObligation.objects.filter(code=code).values_list("name", flat=True).first() or code
+    name = TaxObligation.objects.filter(code=code).values_list("name", flat=True).first()
+    return shipped_name("tax_obligation", name) if name else code
 
 
 @dataclass
@@ -205,7 +207,7 @@ def company_filings(company: Company) -> list[Filing]:
     return [
         Filing(
             f.obligation,
-            names.get(f.obligation, f.obligation),
+            shipped_name("tax_obligation", names[f.obligation]) if f.obligation in names else f.obligation,
             f.period,
             f.filed_at,
             f.filed_by.get_full_name() if f.filed_by else "—",

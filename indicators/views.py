@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
@@ -223,7 +223,9 @@ def calendar_feed(request, token):
         start=today - timedelta(days=31),
         end=today + timedelta(days=366),
     )
-    response = HttpResponse(due_dates_ics(due), content_type="text/calendar; charset=utf-8")
+    with translation.override(user.language):  # calendar apps fetch it without a cookie: the owner's language
+        content = due_dates_ics(due)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendario-tributario.ics"'
     return response
 

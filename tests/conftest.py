@@ -7,6 +7,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from firms.models import Company, CompanyAccess
@@ -166,6 +167,14 @@ def _public_schema():
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in its thread (the language middleware activates it):
+    the next test starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,19 +1,18 @@
 """Reports as files an accountant can use: XLSX with header rows (razón social, NIT, report, period, generated
-at) above one flat table with real numbers and dates, frozen headers and account codes as text; CSV for
-Excel in Spanish (semicolons, decimal comma). Written row by row (core.xlsx streams the sheet), so a large
-report never sits whole in memory; the caller reports progress."""
+at) above one flat table with real numbers and dates, frozen headers and account codes as text; CSV in the
+reader's language (core.spreadsheets: semicolons and decimal commas in Spanish, commas and points in
+English). Written row by row (core.xlsx streams the sheet), so a large report never sits whole in memory;
+the caller reports progress."""
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import safe_csv_value
+from core.l10n import format_datetime
+from core.spreadsheets import csv_bytes, csv_value, csv_writer
 from core.xlsx import xlsx_stream
 
 HEADER_ROWS = 6  # razón social, NIT, report, period, generated at, a blank row
@@ -42,7 +41,7 @@ def report_xlsx(report: TableReport, company, progress: Callable[[int], None] | 
         f"{_('NIT')} {company.formatted_tax_id}",
         report.title,
         report.period,
-        _("Generated on %(date)s") % {"date": generated.strftime("%d/%m/%Y %H:%M")},
+        _("Generated on %(date)s") % {"date": format_datetime(generated)},
         "",
     ]
 
@@ -62,25 +61,17 @@ def report_xlsx(report: TableReport, company, progress: Callable[[int], None] | 
     return xlsx_stream(rows(), sheet_name=report.title, freeze_rows=HEADER_ROWS + 1, widths=widths)
 
 
-def _csv_value(value, kind: str):
-    if kind == "money" and value is not None:
-        return f"{Decimal(value):.2f}".replace(".", ",")
-    if kind == "date" and isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return safe_csv_value("" if value is None else str(value))
-
-
 def report_csv(report: TableReport, progress: Callable[[int], None] | None = None) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow([column.header for column in report.columns])
     for count, row in enumerate(report.rows, start=1):
         writer.writerow(
-            [_csv_value(value, column.kind) for value, column in zip(row, report.columns, strict=True)]
+            [csv_value(value, column.kind) for value, column in zip(row, report.columns, strict=True)]
         )
         if progress and count % 5000 == 0:
             progress(count)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(buffer)
 
 
 INLINE_ROWS = 20_000  # above this, a report's file is written by a Celery job with progress

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from core.queue import enqueue, enqueue_on_commit
@@ -22,6 +22,7 @@ def report_export_queue(
             params=params.to_json(),
             total_rows=rows,
             created_by_id=getattr(user, "pk", None),
+            language=translation.get_language() or "",
         )
         from ..tasks import report_export_task
 
@@ -55,12 +56,13 @@ def report_export_write(*, export_id: int, company) -> ReportExport:
     ReportExport.objects.filter(pk=export_id).update(
         status=ReportExport.Status.RUNNING, done_rows=0, progress_at=timezone.now()
     )
-    report = TABLES[export.kind](ReportParams.from_json(export.params))
 
     def progress(count: int) -> None:
         ReportExport.objects.filter(pk=export_id).update(done_rows=count, progress_at=timezone.now())
 
-    content = report_file(report, fmt=export.fmt, company=company, progress=progress)
+    with translation.override(export.language or settings.LANGUAGE_CODE):
+        report = TABLES[export.kind](ReportParams.from_json(export.params))
+        content = report_file(report, fmt=export.fmt, company=company, progress=progress)
     ReportExport.objects.filter(pk=export_id).update(
         status=ReportExport.Status.DONE,
         content=content,

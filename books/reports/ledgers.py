@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Prefetch, Sum
 
-from ..models import ZERO, Account, Entry, EntryLine
+from ..models import ZERO, Account, Entry, EntryLine, voucher_type_name
 from .trial_balance import POSTED_LINES, Scope, month_end, month_start, movements_sql
 
 AUXILIARY_PAGE = 100
@@ -138,17 +138,22 @@ def journal_by_day(*, start: date, end: date) -> list[DayTotal]:
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end])
-        return [DayTotal(*row) for row in cursor]
+        return [
+            DayTotal(day, code, voucher_type_name(code, name), *rest) for day, code, name, *rest in cursor
+        ]
 
 
 def journal_totals_by_type(*, start: date, end: date) -> list[dict]:
     """Per voucher type, how many comprobantes and their total (debits = credits) in the period."""
-    return list(
+    totals = list(
         Entry.objects.filter(status=Entry.Status.POSTED, date__range=(start, end))
         .values("voucher_type__code", "voucher_type__name")
         .annotate(entries=Count("id"), total=Sum("total"))
         .order_by("voucher_type__code")
     )
+    for row in totals:
+        row["voucher_type__name"] = voucher_type_name(row["voucher_type__code"], row["voucher_type__name"])
+    return totals
 
 
 # Libro mayor y balances --------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.l10n import format_date
 
 from ..models import CostCenter, ThirdParty
 from .exports import Column, TableReport
@@ -13,11 +16,11 @@ from .statements import statements
 from .trial_balance import Scope, trial_balance
 
 LEVEL_NAMES = {
-    "clase": _("class"),
-    "grupo": _("group"),
-    "cuenta": _("account"),
-    "subcuenta": _("sub-account"),
-    "auxiliar": _("auxiliary"),
+    "clase": gettext_lazy("class"),
+    "grupo": gettext_lazy("group"),
+    "cuenta": gettext_lazy("account"),
+    "subcuenta": gettext_lazy("sub-account"),
+    "auxiliar": gettext_lazy("auxiliary"),
 }
 
 
@@ -48,8 +51,8 @@ class ReportParams:
     @property
     def period(self) -> str:
         return _("From %(start)s to %(end)s") % {
-            "start": self.start.strftime("%d/%m/%Y"),
-            "end": self.end.strftime("%d/%m/%Y"),
+            "start": format_date(self.start),
+            "end": format_date(self.end),
         }
 
     def scope_text(self) -> str:

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from stdnum.co import nit
 
 from core.tables import TableSpec, read_table
 from core.text import search_normalize
-from firms.audit import audit_record, changes
+from firms.audit import AuditText, audit_record, changes
 
 from ..models import CostCenter, ThirdParty, VoucherType
 from .common import BooksError
@@ -298,8 +299,12 @@ def third_parties_import(*, file_name: str, data: bytes) -> ThirdPartiesImport:
         action="third_parties.imported",
         object_type="thirdparty",
         object_label=file_name[:200],
-        summary=_("%(created)s created, %(updated)s updated, %(errors)s errors")
-        % {"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+        summary=AuditText(
+            gettext_noop("%(created)s created, %(updated)s updated, %(errors)s errors"),
+            created=result.created,
+            updated=result.updated,
+            errors=len(result.errors),
+        ),
         after={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
     )
     return result

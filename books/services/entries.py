@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from firms.audit import audit_record
+from core.l10n import format_amount, format_date
+from firms.audit import AuditText, audit_record
 from firms.snapshots import snapshot_refresh_queue_current
 
 from ..models import ZERO, Account, BooksSettings, CostCenter, Entry, EntryLine, ThirdParty, VoucherType
@@ -24,7 +25,7 @@ CENT = Decimal("0.01")
 
 def money(amount: Decimal) -> str:
     """An amount as the accountant reads it: 1.234.567,89 in Spanish, 1,234,567.89 in English."""
-    return number_format(amount, decimal_pos=2, force_grouping=True)
+    return format_amount(amount)
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ def lock_date() -> date | None:
 
 def _closed_message(day: date, locked: date) -> str:
     return _("The books are locked up to %(lock)s: %(date)s is in a closed period.") % {
-        "lock": locked.strftime("%d/%m/%Y"),
-        "date": day.strftime("%d/%m/%Y"),
+        "lock": format_date(locked),
+        "date": format_date(day),
     }
 
 
@@ -186,13 +187,24 @@ def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, s
     return entry
 
 
-def _audit(action: str, entry: Entry, user, summary: str = "", **fields) -> None:
+def _audit(action: str, entry: Entry, user, summary: "str | AuditText" = "", **fields) -> None:
     """One event of the company's log (the company and the workspace come from the request or tenant)."""
+    if entry.number is None:  # "CC-draft", in the reader's language
+        fields.setdefault(
+            "object_label",
+            AuditText("%(code)s-%(draft)s", code=entry.voucher_type.code, draft=gettext_lazy("draft")),
+        )
     audit_record(
         action=action,
         actor=user,
         target=entry,
-        summary=summary or f"{entry.date:%d/%m/%Y} · {money(entry.total)} · {entry.description[:120]}",
+        summary=summary
+        or AuditText(
+            "%(date)s · %(amount)s · %(description)s",
+            date=entry.date,
+            amount=entry.total,
+            description=entry.description[:120],
+        ),
         **fields,
     )
 
@@ -387,8 +399,9 @@ def entry_reverse(*, entry: Entry, day: date, user, description: str = "") -> En
             "entry.reversed",
             entry,
             user,
-            summary=_("Reversed by %(label)s on %(date)s")
-            % {"label": reversal.label, "date": f"{day:%d/%m/%Y}"},
+            summary=AuditText(
+                gettext_noop("Reversed by %(label)s on %(date)s"), label=reversal.label, date=day
+            ),
             after={"reversal": reversal.label},
         )
         return reversal
@@ -525,8 +538,12 @@ def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int
             actor=user,
             object_type="entry",
             object_label=Entry.Source(source).label,
-            summary=_("%(count)s comprobantes dated %(first)s to %(last)s")
-            % {"count": len(ids), "first": f"{min(days):%d/%m/%Y}", "last": f"{max(days):%d/%m/%Y}"},
+            summary=AuditText(
+                gettext_noop("%(count)s comprobantes dated %(first)s to %(last)s"),
+                count=len(ids),
+                first=min(days),
+                last=max(days),
+            ),
             after={"count": len(ids), "source": source, "first_id": ids[0], "last_id": ids[-1]},
         )
         snapshot_refresh_queue_current()

@@ -5,8 +5,10 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from firms.audit import audit_record, changes
+from core.l10n import format_date
+from firms.audit import AuditText, audit_record, changes
 from firms.snapshots import snapshot_refresh_queue_current
 
 from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
@@ -41,13 +43,13 @@ def period_lock(*, until: date, user) -> BooksSettings:
         if settings.lock_date and until <= settings.lock_date:
             raise BooksError(
                 _("The books are already locked up to %(date)s. To open a period, unlock it.")
-                % {"date": settings.lock_date.strftime("%d/%m/%Y")}
+                % {"date": format_date(settings.lock_date)}
             )
         drafts = Entry.objects.filter(status=Entry.Status.DRAFT, date__lte=until).count()
         if drafts:
             raise BooksError(
                 _("%(count)s draft comprobantes are dated on or before %(date)s: post or delete them first.")
-                % {"count": drafts, "date": until.strftime("%d/%m/%Y")}
+                % {"count": drafts, "date": format_date(until)}
             )
         _record(PeriodEvent.Kind.LOCK, settings.lock_date, until, user)
         _audit_lock("period.locked", settings.lock_date, until, user)
@@ -79,15 +81,16 @@ def _audit_lock(action: str, before: date | None, after: date | None, user, reas
         action=action,
         actor=user,
         object_type="bookssettings",
-        object_label=_("Lock date"),
-        summary=f"{_day(before)} → {_day(after)}" + (f" · {reason[:200]}" if reason else ""),
+        object_label=gettext_lazy("Lock date"),
+        summary=AuditText(
+            "%(before)s → %(after)s · %(reason)s" if reason else "%(before)s → %(after)s",
+            before=before or "—",
+            after=after or "—",
+            reason=reason[:200],
+        ),
         before={"lock_date": before.isoformat() if before else None},
         after={"lock_date": after.isoformat() if after else None},
     )
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def _result_account(code: str) -> Account:
@@ -170,7 +173,7 @@ def year_close(*, year: int, user) -> Entry:
             action="year.closed",
             actor=user,
             target=entry,
-            summary=_("Closing %(year)s: %(label)s") % {"year": year, "label": entry.label},
+            summary=AuditText(gettext_noop("Closing %(year)s: %(label)s"), year=year, label=entry.label),
             after={"year": year, "entry": entry.label},
         )
         _record(
@@ -205,7 +208,7 @@ def signatures_set(*, user=None, **fields) -> BooksSettings:
             action="signatures.updated",
             actor=user,
             object_type="bookssettings",
-            object_label=_("Signatures"),
+            object_label=gettext_lazy("Signatures"),
             before=was,
             after=now,
         )

@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.services import user_create_inactive
-from firms.audit import audit_record
+from firms.audit import AuditText, audit_record
 from firms.models import Workspace, WorkspaceMember
 
 from ..models import Invitation
@@ -72,8 +73,11 @@ def team_invite(*, workspace: Workspace, email: str, role: str, invited_by: User
             workspace=workspace,
             target=invitation,
             object_label=email,
-            summary=_("%(email)s was invited to the team as %(role)s.")
-            % {"email": email, "role": invitation.get_role_display()},
+            summary=AuditText(
+                gettext_noop("%(email)s was invited to the team as %(role)s."),
+                email=email,
+                role=WorkspaceMember.Role(role).label,
+            ),
             after={"role": role},
         )
     return invitation
@@ -86,7 +90,7 @@ def _audit_team_invitation(action: str, invitation: Invitation) -> None:
         company=None,
         target=invitation,
         object_label=invitation.email,
-        summary=_("Invitation to join the team"),
+        summary=AuditText(gettext_noop("Invitation to join the team")),
     )
 
 

@@ -10,10 +10,13 @@
   const template = form.querySelector("template[data-line-template]");
   const locale = document.documentElement.lang || "es-CO";
   const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const decimalMark = money.formatToParts(1.5).find((part) => part.type === "decimal").value;
 
-  // The same reading as books/amounts.py: "1.234.567,89", "1234567.89", "1.500.000", "0,5".
+  // The same reading as books/amounts.py: "1.234.567,89", "1234567.89", "1.500.000", "0,5"; in English,
+  // commas that group by three are thousands (core.l10n.amount_typed: "1,500" is 1500).
   function parseAmount(text) {
     let value = (text || "").replace(/[\s$]/g, "");
+    if (decimalMark === "." && /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(value)) value = value.split(",").join("");
     if (!value || !/^-?[0-9][0-9.,]*$/.test(value)) return 0;
     const dots = (value.match(/\./g) || []).length;
     const commas = (value.match(/,/g) || []).length;

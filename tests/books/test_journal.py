@@ -333,7 +333,14 @@ def test_the_same_opening_balances_sent_twice_are_posted_once(books, bookkeeper)
 def test_template_and_report_files(books, bookkeeper):
     sheet = load_workbook(io.BytesIO(journal_template_xlsx())).worksheets[0]
     assert [cell.value for cell in sheet[1]] == HEADER
-    assert journal_template_csv().decode("utf-8-sig").splitlines()[0] == ";".join(HEADER)
+    assert journal_template_csv().decode("utf-8-sig").splitlines()[0] == ",".join(HEADER)  # English: commas
+    with translation.override("es-co"):
+        assert journal_template_csv().decode("utf-8-sig").splitlines()[0] == ";".join(HEADER)
+    # Both templates import as they are.
+    for language in ("en", "es-co"):
+        with translation.override(language):
+            template = journal_template_csv()
+        assert journal_preview(file_name="plantilla.csv", data=template, user=bookkeeper).to_post == 1
     # The template's example rows import as they are.
     job = journal_preview(file_name="plantilla.xlsx", data=journal_template_xlsx(), user=bookkeeper)
     assert job.to_post == 1

@@ -280,6 +280,61 @@ def test_cost_centers_and_voucher_types(accountant_client, company):
     assert "Nómina" in body and "Saldos iniciales" in body
 
 
+def test_voucher_types_are_named_in_english_unless_the_company_named_them(
+    accountant_client, company, accountant
+):
+    """Standard types show their standard name in the reader's language; a company's own type, or a standard
+    one it renamed, shows the name as it was typed."""
+    from books.models import VoucherType
+
+    accountant_client.post(_url(company, "tipos-de-comprobante/"), {"code": "NM", "name": "Nómina"})
+    with schema_context(company.schema_name):
+        VoucherType.objects.filter(code="RC").update(name="Recibo de caja menor")
+        entry = post(accountant, [("110505", 100, 0), ("413595", 0, 100)], voucher="FV")
+    accountant_client.cookies["django_language"] = "en"
+    listing = accountant_client.get(_url(company, "tipos-de-comprobante/")).content.decode()
+    for english in ("Opening balances", "Journal voucher", "Sales invoice", "Debit note", "Year-end closing"):
+        assert english in listing
+    assert "Nómina" in listing and "Recibo de caja menor" in listing
+    assert "Saldos iniciales" not in listing and "Factura de venta" not in listing
+    form = accountant_client.get(_url(company, "comprobantes/nuevo/")).content.decode()
+    assert "FV Sales invoice" in form and "RC Recibo de caja menor" in form and "NM Nómina" in form
+    assert (
+        "Sales invoice FV-1"
+        in accountant_client.get(_url(company, f"comprobantes/{entry.pk}/")).content.decode()
+    )
+    journal = accountant_client.get(
+        _url(company, "informes/libro-diario/"),
+        {"desde": "2026-01-01", "hasta": "2026-12-31", "resumen": "1"},
+    ).content.decode()
+    assert journal.count("FV Sales invoice") == 2  # totals per type, and per day and type
+
+
+def test_the_standard_voucher_types_keep_their_seeded_spanish_names():
+    import importlib
+
+    from django.utils import translation
+
+    from books.models import STANDARD_VOUCHER_TYPES, voucher_type_name
+
+    seeded = dict(importlib.import_module("books.migrations.0005_voucher_types").STANDARD_TYPES)
+    assert {code: spanish for code, (spanish, _name) in STANDARD_VOUCHER_TYPES.items()} == seeded
+    with translation.override("es-co"):
+        assert {code: voucher_type_name(code, name) for code, name in seeded.items()} == seeded
+        assert {code: str(name) for code, (_spanish, name) in STANDARD_VOUCHER_TYPES.items()} == seeded
+
+
+def test_an_english_reader_types_amounts_with_thousands_commas(accountant_client, company):
+    accountant_client.cookies["django_language"] = "en"
+    response = accountant_client.post(
+        _url(company, "comprobantes/nuevo/"),
+        _entry_data({"account": "110505", "debit": "1,500"}, {"account": "413595", "credit": "1,500.00"}),
+    )
+    assert response.status_code == 302
+    with schema_context(company.schema_name):
+        assert Entry.objects.get().total == Decimal("1500.00")  # in Spanish, 1,500 is one and a half
+
+
 def test_periods_page_locks_unlocks_and_closes(accountant_client, company, accountant):
     with schema_context(company.schema_name):
         post(accountant, [("519530", 300, 0), ("110505", 0, 300)], day=date(2025, 6, 1))

@@ -50,3 +50,17 @@ def test_the_streamed_workbook_opens_with_real_types_formats_and_a_frozen_header
     assert sheet["C4"].value == -5 and sheet["D4"].value is None
     assert sheet["A5"].value == "  con espacios " and sheet["B5"].value is None
     assert sheet.max_row == 5
+
+
+def test_date_cells_show_days_in_the_order_of_the_language():
+    from django.utils import translation
+
+    rows = [[(date(2026, 3, 25), "date")]]
+    formats = {}
+    for language in ("es-co", "en"):
+        with translation.override(language):
+            content = xlsx_stream(iter(rows), sheet_name="Fechas")
+        cell = load_workbook(io.BytesIO(content)).active["A1"]
+        assert cell.value == datetime(2026, 3, 25)  # noqa: DTZ001 - a real date either way
+        formats[language] = cell.number_format
+    assert formats == {"es-co": "dd/mm/yyyy", "en": "mm/dd/yyyy"}

@@ -192,3 +192,68 @@ def test_a_request_records_its_user_and_workspace_in_the_company(
     event = AuditEvent.objects.get(action="cost_center.created")
     assert (event.actor, event.workspace, event.company) == (accountant, workspace, linked_company)
     assert event.object_label == "ADM Administración"
+
+
+def test_an_event_reads_in_the_readers_language_and_older_events_as_they_were_stored(
+    accountant_client, accountant, workspace, linked_company
+):
+    """Summaries are written again when read, from their English text and parameters: an English reader
+    and a Spanish reader see the same event in their own words, dates and amounts. The log stays
+    append-only: events written before (text only) keep their text."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils.translation import gettext_noop
+
+    from firms.audit import AuditText
+    from firms.models import WorkspaceMember
+
+    summary = AuditText(
+        gettext_noop("Reversed by %(label)s on %(date)s"), label="FV-91", date=date(2026, 3, 25)
+    )
+    entry = _event(
+        "entry.reversed", actor=accountant, workspace=workspace, company=linked_company, summary=summary
+    )
+    amount = AuditText(
+        "%(date)s · %(amount)s · %(description)s",
+        date=date(2026, 3, 25),
+        amount=Decimal("1234567.89"),
+        description="Venta",
+    )
+    _event(actor=accountant, workspace=workspace, company=linked_company, object_label="CC-7", summary=amount)
+    role = AuditText(
+        gettext_noop("%(who)s is now %(role)s."), who="Laura", role=WorkspaceMember.Role.ADMIN.label
+    )
+    _event("team.role_changed", actor=accountant, workspace=workspace, summary=role)
+    _event("period.locked", actor=accountant, workspace=workspace, summary="texto guardado antes")
+    # Stored in the product's language, whoever acted.
+    assert AuditEvent.objects.get(pk=entry.pk).summary == "Reversado con FV-91 el 25/03/2026"
+
+    spanish = accountant_client.get(LOG).content.decode()
+    for text in (
+        "Reversado con FV-91 el 25/03/2026",
+        "25/03/2026 · 1.234.567,89 · Venta",
+        "Laura ahora es Administrador.",
+        "texto guardado antes",
+    ):
+        assert text in spanish
+    accountant_client.cookies["django_language"] = "en"
+    english = accountant_client.get(LOG).content.decode()
+    for text in (
+        "Reversed by FV-91 on 03/25/2026",
+        "03/25/2026 · 1,234,567.89 · Venta",
+        "Laura is now Administrator.",
+        "texto guardado antes",
+    ):
+        assert text in english
+    assert "Reversado" not in english and "25/03/2026" not in english and "1.234.567,89" not in english
+    rows = list(load_workbook(io.BytesIO(accountant_client.get(EXPORT).content)).active.values)
+    assert rows[0][5] == "Summary" and "Reversed by FV-91 on 03/25/2026" in [row[5] for row in rows]
+    when = timezone.localtime(AuditEvent.objects.get(pk=entry.pk).at)
+    assert when.strftime("%m/%d/%Y %H:%M:%S") in [row[0] for row in rows]
+
+
+def test_a_summary_that_cannot_be_read_falls_back_to_the_stored_text(workspace):
+    event = _event("period.locked", workspace=workspace, summary="guardado")
+    event.texts = {"summary": {"text": "%(missing)s", "params": {"other": 1}}}
+    assert event.display_summary == "guardado"

@@ -82,3 +82,58 @@ def test_a_persona_natural_files_renta_as_a_person_and_iva_and_retencion_as_thei
         "renta_gc_pago_cuota3",
     }
     assert "renta_personas_naturales" not in _codes(["05"])  # a persona jurídica does not
+
+
+def _seeded_names() -> dict[str, str]:
+    """code → the Spanish name the reference-data migrations seed."""
+    import importlib
+
+    seeded = importlib.import_module("indicators.migrations.0002_reference_data").OBLIGATIONS
+    natural = importlib.import_module("indicators.migrations.0003_personas_naturales_resource_tool")
+    return {row[0]: row[1] for row in [*seeded, natural.PERSONAS_NATURALES]}
+
+
+@pytest.mark.django_db
+def test_obligations_are_named_in_the_readers_language_and_renamed_ones_as_typed():
+    from django.utils import translation
+
+    from indicators.models import STANDARD_OBLIGATION_NAMES
+
+    seeded = _seeded_names()
+    assert set(STANDARD_OBLIGATION_NAMES) == set(seeded.values())
+    obligations = {o.code: o for o in TaxObligation.objects.all()}
+    with translation.override("es-co"):  # Spanish: exactly the seeded names
+        assert {code: o.display_name for code, o in obligations.items()} == seeded
+    with translation.override("en"):
+        english = {code: o.display_name for code, o in obligations.items()}
+        assert english["iva_bimestral"] == "VAT, bimonthly: return and payment"
+        assert english["retencion_fuente"] == "Withholding tax: monthly return and payment"
+        assert not set(english.values()) & set(seeded.values())
+        renamed = obligations["iva_bimestral"]
+        renamed.name = "IVA bimestral (formulario 300)"  # changed in the admin: shown as typed
+        assert renamed.display_name == str(renamed) == "IVA bimestral (formulario 300)"
+
+
+@pytest.mark.django_db
+def test_the_board_names_the_next_obligation_in_the_readers_language(accountant_client, linked_company):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from firms.models import CompanySnapshot
+
+    CompanySnapshot.objects.update_or_create(
+        company=linked_company,
+        defaults={
+            "next_due_date": date(2026, 3, 17),
+            "next_due_obligation": "IVA bimestral: declaración y pago",
+            "next_due_period": "2026-01/02",
+            "refreshed_at": timezone.now(),
+        },
+    )
+    assert "IVA bimestral: declaración y pago" in accountant_client.get("/contador/").content.decode()
+    accountant_client.cookies["django_language"] = "en"
+    body = accountant_client.get("/contador/").content.decode()
+    assert "VAT, bimonthly: return and payment" in body and "IVA bimestral" not in body
+    csv_text = accountant_client.get("/contador/tablero.csv").content.decode("utf-8-sig")
+    assert '"VAT, bimonthly: return and payment"' in csv_text

@@ -36,3 +36,13 @@ def test_reminder_skips_filed_obligations(accountant, two_clients, today):
     ObligationFiling.objects.create(company=andes, obligation="iva_bimestral", period="2026-01/02")
     assert tax_reminder_send(user_id=accountant.pk) == 1
     assert "Distribuidora Los Andes" not in mail.outbox[-1].body
+
+
+def test_an_english_reader_gets_the_reminder_in_english(accountant, two_clients, today):
+    today["day"] = date(2026, 3, 12)
+    accountant.language = "en"
+    accountant.save(update_fields=["language"])
+    assert tax_reminder_send(user_id=accountant.pk) == 2
+    body = mail.outbox[-1].body
+    assert "VAT, bimonthly: return and payment" in body and "IVA bimestral" not in body
+    assert "03/13/2026" in body and "13/03/2026" not in body

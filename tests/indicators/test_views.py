@@ -113,6 +113,16 @@ def test_private_ics_feed_parses_and_can_be_revoked(accountant_client, client, t
     assert client.get("/calendario/inventado.ics").status_code == 404
 
 
+def test_the_ics_feed_speaks_its_owners_language(accountant, accountant_client, client, two_clients, today):
+    accountant.language = "en"
+    accountant.save(update_fields=["language"])
+    url = accountant_client.post(f"{CALENDAR}suscripcion/", {"action": "renew"}).context["feed_url"]
+    feed = client.get(url.removeprefix("http://testserver"))  # a calendar app: no cookie, no session
+    summaries = {str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert "VAT, bimonthly: return and payment · Panadería Peña Hermanos S.A.S." in summaries
+    assert not any("IVA bimestral" in summary for summary in summaries)
+
+
 def test_month_view(accountant_client, two_clients, today):
     body = accountant_client.get(f"{CALENDAR}mes/", {"mes": "2026-03"}).content.decode()
     assert "marzo 2026" in body.lower() and "IVA bimestral" in body

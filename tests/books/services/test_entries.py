@@ -113,7 +113,7 @@ def test_inactive_accounts_and_terceros_take_no_postings(books, bookkeeper, terc
 
 def test_posting_in_a_locked_period_is_refused(books, bookkeeper):
     period_lock(until=date(2026, 2, 28), user=bookkeeper)
-    with pytest.raises(EntryProblem, match="locked up to 28/02/2026"):
+    with pytest.raises(EntryProblem, match="locked up to 02/28/2026: 02/28/2026"):  # English dates in English
         post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 2, 28))
     assert post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 3, 1)).number == 1
 
