@@ -443,3 +443,43 @@ def test_accounts_are_checked_again_when_posting(books, bookkeeper, change):
     failed = job.entries.get(outcome="failed")
     assert failed.voucher_code == refused and any(m.startswith(reason) for m in failed.messages)
     assert list(Entry.objects.values_list("voucher_type__code", "status")) == [(posted, "posted")]
+
+
+def test_a_large_but_legal_workbook_still_imports(books, bookkeeper):
+    """Its texts unpack to almost the 10 MB allowed and it carries a 15 MB image: read and posted."""
+    import zipfile
+
+    from core.tables import MB
+    from tests.core.test_tables import rows_of, texts, with_parts
+
+    data = xlsx_file(GOOD)  # its cells hold their texts; the shared texts part is added, all but full
+    source = zipfile.ZipFile(io.BytesIO(data))
+    shared = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    texts_xml = "".join(f"<si><t>{text}</t></si>" for text in texts(10 * MB - 20_000))
+    data = with_parts(
+        data,
+        {
+            "[Content_Types].xml": source.read("[Content_Types].xml").replace(
+                b"</Types>",
+                f'<Override PartName="/xl/sharedStrings.xml" ContentType="{shared}"/></Types>'.encode(),
+            ),
+            "xl/_rels/workbook.xml.rels": source.read("xl/_rels/workbook.xml.rels").replace(
+                b"</Relationships>",
+                f'<Relationship Id="rId9" Type="{relation}" Target="sharedStrings.xml"/></Relationships>'.encode(),
+            ),
+            "xl/sharedStrings.xml": (
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + texts_xml
+                + "</sst>"
+            ).encode(),
+            "xl/media/image1.png": rows_of(15 * MB).encode(),
+        },
+    )
+    sizes = {entry.filename: entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+    assert 10 * MB - 30_000 < sizes["xl/sharedStrings.xml"] <= 10 * MB and len(data) < 2 * MB
+    job = journal_process(
+        job_id=journal_preview(file_name="grande.xlsx", data=data, user=bookkeeper).pk, user=bookkeeper
+    )
+    assert (job.status, job.posted_count, job.error_count) == ("done", 2, 0)
+    assert Entry.objects.get(voucher_type__code="CC", number=1).total == Decimal("1190000.00")
