@@ -456,6 +456,7 @@ def test_a_large_but_legal_workbook_still_imports(books, bookkeeper):
     source = zipfile.ZipFile(io.BytesIO(data))
     shared = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
     relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    link = f'<Relationship Id="rId9" Type="{relation}" Target="sharedStrings.xml"/></Relationships>'
     texts_xml = "".join(f"<si><t>{text}</t></si>" for text in texts(10 * MB - 20_000))
     data = with_parts(
         data,
@@ -466,7 +467,7 @@ def test_a_large_but_legal_workbook_still_imports(books, bookkeeper):
             ),
             "xl/_rels/workbook.xml.rels": source.read("xl/_rels/workbook.xml.rels").replace(
                 b"</Relationships>",
-                f'<Relationship Id="rId9" Type="{relation}" Target="sharedStrings.xml"/></Relationships>'.encode(),
+                link.encode(),
             ),
             "xl/sharedStrings.xml": (
                 '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

@@ -81,7 +81,8 @@ def sheet(rows_xml: str, outside: str = "") -> bytes:
 
 
 def merged(count: int) -> str:
-    return "<mergeCells>" + "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(1, count + 1)) + "</mergeCells>"
+    cells = "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(1, count + 1))
+    return f"<mergeCells>{cells}</mergeCells>"
 
 
 def problem(data: bytes) -> str:
