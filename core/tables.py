@@ -48,6 +48,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 50
 MAX_HEADER_CHARS = 10_000
 DELIMITERS = (";", ",", "\t")
+MAX_SEEN = 100_000  # short texts a table remembers, to give a repeated one as one string
 # Control characters a spreadsheet cannot hold (C0 but tab and newlines; NUL is refused apart).
 CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 # A UTF-8 multi-byte character: a file that has them is UTF-8, even if one byte is broken.
@@ -102,21 +103,33 @@ class Row:
     texts: str  # the text cells, joined by NUL (which no cell holds)
     cells: tuple[Cell | None, ...]  # per column, its value, or TEXT; one tuple for the rows of texts only
     keys: tuple[str, ...]  # the table's column keys, one tuple for every row
+    seen: dict[str, str]  # the table's short texts given so far: a text repeated down the file is one string
 
     @property
     def values(self) -> dict[str, Cell]:
         """The cells by column key, made when asked."""
         texts = iter(self.texts.split("\x00"))
-        return {
-            key: next(texts) if cell is TEXT else cell
-            for key, cell in zip(self.keys, self.cells, strict=True)
-        }
+        values = {}
+        for key, cell in zip(self.keys, self.cells, strict=True):
+            if cell is TEXT:
+                cell = next(texts)
+                if len(cell) <= 40 and len(self.seen) < MAX_SEEN:
+                    cell = self.seen.setdefault(cell, cell)
+            values[key] = cell
+        return values
 
 
 @dataclass
 class Table:
     columns: dict[str, str]  # key -> header as written in the file
     rows: list[Row] = field(default_factory=list)
+
+    def consume(self) -> Iterator[Row]:
+        """The rows in order, each one let go as it is given: what the caller builds from them takes the
+        memory they leave (a 100,000-line import held both at once)."""
+        self.rows.reverse()
+        while self.rows:
+            yield self.rows.pop()
 
 
 def read_table(*, spec: TableSpec, file_name: str, data: bytes, sheet_name: str = "") -> Table:
@@ -544,13 +557,20 @@ def _read_table(spec: TableSpec, rows: Iterator[tuple[int, list[Cell]]]) -> Tabl
     result = Table(columns=columns)
     keys = tuple(positions)
     only_texts = (TEXT,) * len(keys)
+    seen: dict[str, str] = {}
     for number, row in rows:
         cells = [_stripped(row[position] if position < len(row) else "") for position in positions.values()]
         if any(value != "" for value in cells):
             texts = "\x00".join(value for value in cells if isinstance(value, str))
             kept = tuple(TEXT if isinstance(value, str) else value for value in cells)
             result.rows.append(
-                Row(number=number, texts=texts, cells=only_texts if kept == only_texts else kept, keys=keys)
+                Row(
+                    number=number,
+                    texts=texts,
+                    cells=only_texts if kept == only_texts else kept,
+                    keys=keys,
+                    seen=seen,
+                )
             )
     if not result.rows:
         raise FileProblem(str(spec.no_rows) or _("The file has the headers but no rows below them."))
