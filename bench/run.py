@@ -1,6 +1,7 @@
 # ruff: noqa: E402 (Django is configured before the project is imported)
 """Benchmarks (`make bench`): workspace list and search with 100 vs 10,000 linked companies, and provisioning;
-the books, the reports and the portfolio board (bench/books_bench.py, reports_bench.py, board_bench.py).
+the books, the reports, the portfolio board and the memory of uploads (bench/books_bench.py, reports_bench.py,
+board_bench.py, uploads_bench.py).
 
 Runs against its own database (BENCH_DATABASE_NAME, default portal_bench) on the DATABASE_URL server.
 Server time = the request through Django's full middleware stack and template (test client, no network).
@@ -294,5 +295,10 @@ if __name__ == "__main__":
 
         user, workspace = workspace_with(0, 4)
         bench_reports(user, workspace)
+    if not only or "uploads" in only:
+        from bench.uploads_bench import bench_uploads
+
+        user, workspace = workspace_with(0, 4)
+        bench_uploads(user, workspace)
     if not only or "scaling" in only:
         bench_scaling(options)

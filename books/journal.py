@@ -101,7 +101,7 @@ def _text(value: Cell) -> str:
     return str(value).strip() if value is not None else ""
 
 
-@dataclass
+@dataclass(slots=True)  # 50,000 of them in a 100,000-line file
 class FileEntry:
     """A comprobante as the file gives it, with what the preview found."""
 
@@ -195,7 +195,10 @@ class Catalog:
     create stand in the checks as unsaved objects with negative ids."""
 
     def __init__(self, entries: list[FileEntry]):
-        self.ledger = Ledger([LineInput(account=line[0]) for entry in entries for line in entry.lines])
+        # One stand-in line per account: the ledger reads the accounts they name (100,000 lines took 33 MB).
+        self.ledger = Ledger(
+            [LineInput(account=code) for code in {line[0] for entry in entries for line in entry.lines}]
+        )
         self.types = {t.code: t for t in VoucherType.objects.all()}
         third_parties = list(ThirdParty.objects.all())
         cost_centers = list(CostCenter.objects.all())
@@ -312,7 +315,7 @@ def _same(found: dict, entry: FileEntry) -> bool:
 def journal_read(*, file_name: str, data: bytes, sheet_name: str = "") -> list[FileEntry]:
     """The file's comprobantes, or FileProblem."""
     table = read_table(spec=JOURNAL, file_name=file_name, data=data, sheet_name=sheet_name)
-    return _group(table.rows)
+    return _group(table.consume())  # each row let go once grouped
 
 
 def journal_preview(*, file_name: str, data: bytes, user, sheet_name: str = "") -> JournalImport:

@@ -127,7 +127,9 @@ class Ledger:
             problems.append(_("account %(code)s is inactive") % {"code": account.code})
         if line.debit < 0 or line.credit < 0:
             problems.append(_("amounts cannot be negative"))
-        elif (line.debit > 0) == (line.credit > 0):
+        elif line.debit == 0 and line.credit == 0:
+            problems.append(_("the line has no amount: write its debit or its credit"))
+        elif line.debit > 0 and line.credit > 0:
             problems.append(_("write the amount either as a debit or as a credit"))
         if line.debit != line.debit.quantize(CENT) or line.credit != line.credit.quantize(CENT):
             problems.append(_("amounts have at most 2 decimals"))

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from books.journal import (
     JOURNAL,
     OpeningRefused,
+    journal_confirm,
     journal_preview,
     journal_process,
     journal_summary,
@@ -350,3 +352,142 @@ def test_template_and_report_files(books, bookkeeper):
     report = load_workbook(io.BytesIO(journal_report_xlsx(job))).worksheets[0]
     results = [(row[0].value, row[1].value, row[5].value) for row in report.iter_rows(min_row=2)]
     assert results == [("CC", 1, "Posted"), ("FV", 7, "Posted"), ("CC", 2, "Refused")]
+
+
+def _job_page(client, company, job, path="") -> str:
+    try:
+        return client.get(f"/c/{company.slug}/comprobantes/importar/{job.pk}/{path}").content.decode()
+    finally:
+        connection.set_tenant(company)  # the request leaves the connection in the public schema
+
+
+def test_a_file_imported_before_is_told_so_not_to_correct_it(
+    books, bookkeeper, linked_company, accountant_client
+):
+    journal_process(job_id=journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper).pk)
+    again = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    page = _job_page(accountant_client, linked_company, again)
+    assert "Este archivo ya se importó: todos sus comprobantes ya están en los libros" in page
+    assert "Corrige el archivo" not in page and "Ningún comprobante se puede contabilizar" not in page
+    # A file with errors and nothing to post is still told to correct them.
+    refused = journal_preview(file_name="b.csv", data=csv_file(list(BAD[0][:2])), user=bookkeeper)
+    page = _job_page(accountant_client, linked_company, refused)
+    assert "Ningún comprobante se puede contabilizar" in page and "Corrige el archivo" in page
+
+
+def test_a_line_of_zeros_and_three_decimals_get_their_own_message(books, bookkeeper):
+    rows = [
+        ["CC", "21", "2026-03-05", "110505", "", "", "", "", "100", ""],
+        ["CC", "21", "2026-03-05", "413595", "", "", "", "", "", "100"],
+        ["CC", "21", "2026-03-05", "519530", "", "", "", "", "0", "0"],
+        ["CC", "22", "2026-03-05", "110505", "", "", "", "", "1000.125", ""],
+        ["CC", "22", "2026-03-05", "413595", "", "", "", "", "", "1000.125"],
+        ["CC", "23", "2026-03-05", "110505", "", "", "", "", "10000.005", ""],
+        ["CC", "23", "2026-03-05", "413595", "", "", "", "", "", "10000.005"],
+        ["CC", "24", "2026-03-05", "110505", "", "", "", "", "1.2.3,4", ""],
+        ["CC", "24", "2026-03-05", "413595", "", "", "", "", "", "123,40"],
+    ]
+    with translation.override("es"):
+        job = journal_preview(file_name="a.csv", data=csv_file(rows), user=bookkeeper)
+    messages = {e.number: " ".join(e.messages) for e in job.entries.all()}
+    assert messages[21] == "Fila 4: la línea no tiene valor: escribe su débito o su crédito"
+    assert messages[22] == (
+        "Fila 5: los valores tienen máximo dos decimales Fila 6: los valores tienen máximo dos decimales"
+    )
+    assert messages[23].startswith("Fila 7: los valores tienen máximo dos decimales")
+    assert messages[24].startswith("Fila 9: “1.2.3,4” no es un valor")  # refused, not read as 123,40
+    assert set(job.entries.values_list("plan", flat=True)) == {"error"}
+
+
+def test_the_confirm_button_counts_with_thousands_separators(
+    books, bookkeeper, linked_company, accountant_client
+):
+    from books.models import JournalImport
+
+    job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    JournalImport.objects.filter(pk=job.pk).update(to_post=2601)
+    assert "Contabilizar 2.601 comprobantes" in _job_page(accountant_client, linked_company, job)
+    accountant_client.cookies["django_language"] = "en"
+    assert "Post 2,601 comprobantes" in _job_page(accountant_client, linked_company, job)
+
+
+def test_the_finished_progress_box_does_not_ask_to_reload(
+    books, bookkeeper, linked_company, accountant_client
+):
+    job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    journal_confirm(job=job, company_id=linked_company.pk)
+    assert "Recarga para ver el progreso" in _job_page(accountant_client, linked_company, job, "progreso/")
+    journal_process(job_id=job.pk, user=bookkeeper)
+    finished = _job_page(accountant_client, linked_company, job, "progreso/")
+    assert "Terminada" in finished and "Recarga para ver el progreso" not in finished
+
+
+@pytest.mark.parametrize("change", ["deactivated", "sub-account"])
+def test_accounts_are_checked_again_when_posting(books, bookkeeper, change):
+    """An account deactivated, or given a sub-account, between the preview and the confirmation: that
+    comprobante is refused with the reason, the others are posted."""
+    from books.models import Account
+    from books.services.chart import account_create, account_update
+
+    job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
+    assert job.to_post == 2
+    if change == "deactivated":
+        account = Account.objects.get(code="130505")
+        account_update(
+            account=account,
+            name=account.name,
+            nature=account.nature,
+            is_active=False,
+            requires_third_party=account.requires_third_party,
+            requires_cost_center=account.requires_cost_center,
+        )
+        refused, posted, reason = "FV", "CC", "Row 5: account 130505 is inactive"
+    else:
+        account_create(parent=Account.objects.get(code="110505"), code="11050501", name="Caja menor")
+        refused, posted, reason = "CC", "FV", "Row 2: account 110505 has sub-accounts"
+    job = journal_process(job_id=job.pk, user=bookkeeper)
+    assert (job.status, job.posted_count, job.error_count) == ("done", 1, 1)
+    failed = job.entries.get(outcome="failed")
+    assert failed.voucher_code == refused and any(m.startswith(reason) for m in failed.messages)
+    assert list(Entry.objects.values_list("voucher_type__code", "status")) == [(posted, "posted")]
+
+
+def test_a_large_but_legal_workbook_still_imports(books, bookkeeper):
+    """Its texts unpack to almost the 10 MB allowed and it carries a 15 MB image: read and posted."""
+    import zipfile
+
+    from core.tables import MB
+    from tests.core.test_tables import rows_of, texts, with_parts
+
+    data = xlsx_file(GOOD)  # its cells hold their texts; the shared texts part is added, all but full
+    source = zipfile.ZipFile(io.BytesIO(data))
+    shared = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    link = f'<Relationship Id="rId9" Type="{relation}" Target="sharedStrings.xml"/></Relationships>'
+    texts_xml = "".join(f"<si><t>{text}</t></si>" for text in texts(10 * MB - 20_000))
+    data = with_parts(
+        data,
+        {
+            "[Content_Types].xml": source.read("[Content_Types].xml").replace(
+                b"</Types>",
+                f'<Override PartName="/xl/sharedStrings.xml" ContentType="{shared}"/></Types>'.encode(),
+            ),
+            "xl/_rels/workbook.xml.rels": source.read("xl/_rels/workbook.xml.rels").replace(
+                b"</Relationships>",
+                link.encode(),
+            ),
+            "xl/sharedStrings.xml": (
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + texts_xml
+                + "</sst>"
+            ).encode(),
+            "xl/media/image1.png": rows_of(15 * MB).encode(),
+        },
+    )
+    sizes = {entry.filename: entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+    assert 10 * MB - 30_000 < sizes["xl/sharedStrings.xml"] <= 10 * MB and len(data) < 2 * MB
+    job = journal_process(
+        job_id=journal_preview(file_name="grande.xlsx", data=data, user=bookkeeper).pk, user=bookkeeper
+    )
+    assert (job.status, job.posted_count, job.error_count) == ("done", 2, 0)
+    assert Entry.objects.get(voucher_type__code="CC", number=1).total == Decimal("1190000.00")

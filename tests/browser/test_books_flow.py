@@ -112,3 +112,13 @@ def test_keyboard_entry_post_annul_and_import_with_a_report(
     ]
     with schema_context(company.schema_name):
         assert Entry.objects.get(voucher_type__code="RC").number == 15
+
+    # The good comprobante's file uploaded again: told it was imported, not to correct it.
+    page.get_by_role("link", name="Ir a comprobantes").first.click()
+    page.get_by_role("link", name="Importar comprobantes").click()
+    path.write_text("\n".join(IMPORT.splitlines()[:3]) + "\n", encoding="cp1252")
+    page.locator("input[type=file]").set_input_files(path)
+    page.get_by_role("button", name="Revisar el archivo").click()
+    page.get_by_text("Este archivo ya se importó").wait_for()
+    assert "Corrige el archivo" not in page.locator("main").inner_text()
+    shot(page, "books-06-import-again")

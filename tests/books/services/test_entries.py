@@ -57,7 +57,7 @@ def test_a_draft_has_no_number_and_is_numbered_when_posted(books, bookkeeper):
         ([("110505", 100, 0), ("413595", 0, 90)], "differ by 10"),
         ([("110505", 100, 0)], "at least two lines"),
         ([("110505", 100, 100), ("413595", 0, 100)], "either as a debit or as a credit"),
-        ([("110505", 0, 0), ("413595", 0, 100)], "either as a debit or as a credit"),
+        ([("110505", 0, 0), ("413595", 0, 100)], "the line has no amount"),
         ([("110505", -100, 0), ("413595", 0, -100)], "cannot be negative"),
         ([("110505", "100.001", 0), ("413595", 0, "100.001")], "at most 2 decimals"),
         ([("1105", 100, 0), ("413595", 0, 100)], "has sub-accounts"),
