@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services import user_activate
 from core.tokens import token_hash
 from firms.audit import audit_actor, audit_record
-from firms.models import Company, CompanyAccess, CompanyMember, Notice
+from firms.models import Company, CompanyAccess, CompanyMember, Notice, WorkspaceMember
 from firms.services import (
     DomainError,
     access_notify,
@@ -23,7 +23,16 @@ from firms.services import (
 from firms.team import TeamError, team_member_add
 
 from ..models import Invitation, InvitationToken
-from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
+from .common import (
+    INVALID_LINK,
+    Event,
+    InvalidLink,
+    InvitationError,
+    Status,
+    TeamMemberAsClient,
+    record_event,
+    set_status,
+)
 from .deliver import renewal_request_queue
 
 
@@ -138,6 +147,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
             except TeamError as error:
                 raise InvitationError(str(error)) from None
         else:
+            # Checked again here: the recipient may have joined the team since the invitation was sent.
+            if WorkspaceMember.objects.filter(workspace_id=invitation.workspace_id, user=user).exists():
+                raise TeamMemberAsClient(invitation.email)
             company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
             _audit_invitation("invitation.accepted", invitation)
         set_status(

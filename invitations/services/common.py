@@ -25,6 +25,20 @@ class InvitationError(DomainError):
     """The invitation cannot be used as asked; the message is for the user."""
 
 
+class TeamMemberAsClient(InvitationError):
+    """A member of the workspace's team cannot be the client of one of its companies (invited or accepting):
+    in them they work under their role in the team."""
+
+    def __init__(self, email: str):
+        super().__init__(
+            _(
+                "%(email)s is a member of the workspace's team: in its companies they work with their role "
+                "in the team, never as the company's client."
+            )
+            % {"email": email}
+        )
+
+
 class InvalidLink(InvitationError):
     def __init__(self, message=INVALID_LINK):
         super().__init__(str(message))
