@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from core.emails import DeliveryFailed
-from firms.models import CompanyAccess, Notice
+from firms.models import AuditEvent, CompanyAccess, Notice
 from invitations.models import Invitation
 from invitations.services.answer import (
     invitation_accept,
@@ -44,6 +44,14 @@ def test_the_first_admin_to_answer_closes_the_request_for_all(
     with pytest.raises(InvitationError):
         invitation_accept(invitation=theirs, user=other_admin)
     assert _access(mine).status == "declined"
+    # The other admin's invitation closing is in the company's log; the workspace's never learns of it.
+    closed = AuditEvent.objects.get(action="invitation.closed")
+    assert (closed.object_id, closed.company, closed.workspace, closed.actor) == (
+        str(theirs.pk),
+        company_andes,
+        None,
+        client_member,
+    )
 
 
 def test_declining_records_the_reason_for_the_accountant(link_request):
