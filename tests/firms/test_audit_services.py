@@ -84,7 +84,6 @@ NOT_AUDITED = {
     "firms.services.company_provision_later": "queueing provisioning",
     "firms.services.company_provision": "creates the schema of a company whose creation is recorded",
     "firms.services.access_notify": "in-app notices of an answer already recorded",
-    "firms.services.notice_deliver": "e-mailing a notice",
     "firms.services.notices_mark_read": "the user's own read marks",
     "invitations.services.create.link_requests_requeue": "beat: queueing again",
     "invitations.services.create.link_request_dispatch": (
