@@ -217,6 +217,12 @@ def request_can_manage_team(request) -> bool:
     return member is not None and member.is_manager
 
 
+def request_can_manage_plan(request) -> bool:
+    """The plan is the owner's (administrators do everything else): only they are shown "See plans"."""
+    member = getattr(request, "workspace_member", None)
+    return member is not None and member.role == WorkspaceMember.Role.OWNER
+
+
 def workspace_view(*methods: str, load: Callable[..., dict] | None = None, manage: bool = False):
     """Login, then the user's workspace (404 for anyone without one), then the objects of the URL, then
     the allowed methods. The view gets the workspace: `view(request, workspace, **kwargs)`.
