@@ -72,12 +72,15 @@ def member_companies(member: WorkspaceMember) -> QuerySet[Company]:
 
 def companies_for_user(user) -> QuerySet[Company]:
     """Every company the user may enter: through an active access of a workspace where they are owner or
-    administrator or are assigned to it, or as a member of the company."""
-    via_workspace = CompanyAccess.objects.filter(
-        company=OuterRef("pk"), status=CompanyAccess.Status.ACTIVE
-    ).filter(_sees_access(user))
+    administrator or are assigned to it, or as a member of the company that no workspace of theirs works on
+    (see company_grant_for_user)."""
+    active = CompanyAccess.objects.filter(company=OuterRef("pk"), status=CompanyAccess.Status.ACTIVE)
+    via_workspace = active.filter(_sees_access(user))
+    in_a_workspace_on_it = active.filter(workspace__members__user=user)
     via_membership = CompanyMember.objects.filter(company=OuterRef("pk"), user=user)
-    return Company.objects.filter(Q(Exists(via_workspace)) | Q(Exists(via_membership)))
+    return Company.objects.filter(
+        Q(Exists(via_workspace)) | (Q(Exists(via_membership)) & ~Q(Exists(in_a_workspace_on_it)))
+    )
 
 
 # Who a company page is for, besides anyone who may enter the company (see company_view).
@@ -87,7 +90,11 @@ ACCOUNTANT = "accountant"
 
 class CompanyGrant:
     """How a user reaches a company: as a member, and/or through workspaces with an active access (with
-    their role in each: the roles of `memberships`)."""
+    their role in each: the roles of `memberships`).
+
+    A member of a workspace that works on the company works in it under the workspace's role and plan, never
+    as a member of the company: with `memberships`, `member_role` is not kept (company_grant_for_user also
+    leaves it out for a member of such a workspace who is not assigned to the company)."""
 
     def __init__(
         self,
@@ -97,9 +104,9 @@ class CompanyGrant:
         memberships: list[WorkspaceMember] | None = None,
     ):
         self.company = company
-        self.member_role = member_role
-        self.workspaces = workspaces
         self.memberships = memberships or []
+        self.member_role = None if self.memberships else member_role
+        self.workspaces = workspaces
 
     @property
     def is_company_admin(self) -> bool:
@@ -117,30 +124,41 @@ class CompanyGrant:
         (a member of the company, or a workspace role other than assistant)."""
         return self.member_role is not None or any(m.can_post for m in self.memberships)
 
+    @property
+    def managing_workspace(self) -> Workspace | None:
+        """The workspace in which the user is owner or administrator, if any: theirs to invite the company's
+        client ("Invitar al cliente")."""
+        return next((m.workspace for m in self.memberships if m.is_manager), None)
+
 
 def company_grant_for_user(*, user, slug: str) -> CompanyGrant:
     """The company at `slug` if `user` may enter it; Http404 otherwise (the same for a missing slug).
 
     Through a workspace: an owner or administrator enters all its active companies, a contador or auxiliar
-    those assigned to them (read on every request: a removed assignment closes the company at once)."""
+    those assigned to them (read on every request: a removed assignment closes the company at once).
+    As a member of the company only when no workspace of theirs has an active access to it: a member of such
+    a workspace works under the workspace's role and plan, whatever company membership they also hold."""
     company = Company.objects.filter(slug=slug).first()
     if company is None or not user.is_authenticated:
         raise Http404
-    member_role = (
-        CompanyMember.objects.filter(company=company, user=user).values_list("role", flat=True).first()
-    )
     active = CompanyAccess.objects.filter(
         company=company, status=CompanyAccess.Status.ACTIVE, workspace=OuterRef("workspace")
     )
     assigned = CompanyAssignment.objects.filter(
         member=OuterRef("pk"), access__company=company, access__status=CompanyAccess.Status.ACTIVE
     )
-    memberships = list(
+    in_workspaces_on_it = list(
         WorkspaceMember.objects.filter(user=user)
         .filter(Exists(active))
-        .filter(Q(role__in=WorkspaceMember.MANAGER_ROLES) | Q(Exists(assigned)))
+        .annotate(enters=Q(role__in=WorkspaceMember.MANAGER_ROLES) | Q(Exists(assigned)))
         .select_related("workspace")
     )
+    memberships = [m for m in in_workspaces_on_it if m.enters]
+    member_role = None
+    if not in_workspaces_on_it:
+        member_role = (
+            CompanyMember.objects.filter(company=company, user=user).values_list("role", flat=True).first()
+        )
     if member_role is None and not memberships:
         raise Http404
     return CompanyGrant(company, member_role, [m.workspace for m in memberships], memberships)
@@ -199,6 +217,12 @@ def request_can_manage_team(request) -> bool:
     return member is not None and member.is_manager
 
 
+def request_can_manage_plan(request) -> bool:
+    """The plan is the owner's (administrators do everything else): only they are shown "See plans"."""
+    member = getattr(request, "workspace_member", None)
+    return member is not None and member.role == WorkspaceMember.Role.OWNER
+
+
 def workspace_view(*methods: str, load: Callable[..., dict] | None = None, manage: bool = False):
     """Login, then the user's workspace (404 for anyone without one), then the objects of the URL, then
     the allowed methods. The view gets the workspace: `view(request, workspace, **kwargs)`.
@@ -231,11 +255,13 @@ def workspace_view(*methods: str, load: Callable[..., dict] | None = None, manag
     return decorator
 
 
-def company_view(*methods: str, only: str = "", posting: bool = False):
+def company_view(*methods: str, only: str = "", posting: bool = False, manage: bool = False):
     """A page of the company area, /c/<slug>/...: CompanyAreaMiddleware has checked the access and set
     the tenant. `only` narrows who may use it (404 for others): COMPANY_ADMIN, the company's own owners
     and administrators; ACCOUNTANT, the workspaces that work on it. Then the allowed methods. `posting`:
     its writes post, annul, reverse, lock or close the books, refused (403) to auxiliares (grant.can_post).
+    `manage` (with ACCOUNTANT): only the owner and administrators of a workspace that works on it (403 for
+    its contadores and auxiliares, who are told who can do it).
     The view gets the company: `view(request, company, **kwargs)`.
     """
     allowed = _allowed_methods(methods)
@@ -250,6 +276,8 @@ def company_view(*methods: str, only: str = "", posting: bool = False):
                 only == ACCOUNTANT and not grant.workspaces
             ):
                 raise Http404
+            if manage and grant.managing_workspace is None:
+                return _refused(request, "manager_only.html")
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
             if posting and request.method not in SAFE_METHODS and not grant.can_post:
@@ -257,6 +285,7 @@ def company_view(*methods: str, only: str = "", posting: bool = False):
             return view(request, grant.company, *args, **kwargs)
 
         wrapped.posting = posting
+        wrapped.managers_only = manage
         return wrapped
 
     return decorator

@@ -166,10 +166,10 @@ class WorkspaceMemberAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["user", "workspace", "kind", "company_name", "created_at", "read_at", "emailed_at"]
+    list_display = ["user", "workspace", "kind", "company_name", "created_at", "read_at", "email"]
     list_filter = ["kind"]
     search_fields = ["user__email", "workspace__name", "company_name"]
-    list_select_related = ["user", "workspace"]
+    list_select_related = ["user", "workspace", "email"]
     # Notices are written by the services that answer requests; the admin only reads them.
     readonly_fields = [field.name for field in Notice._meta.fields]
 

@@ -49,6 +49,10 @@ ACTIONS = {
     "invitation.declined": _("Invitation declined"),
     "invitation.revoked": _("Invitation revoked"),
     "invitation.renewal_requested": _("New invitation link asked for"),
+    "invitation.delivered": _("Invitation e-mail sent"),
+    "invitation.failed": _("Invitation could not be sent"),
+    "invitation.expired": _("Invitation expired"),
+    "invitation.closed": _("Invitation closed by another answer"),
     # Imports of companies
     "import.confirmed": _("Companies import confirmed"),
     "import.finished": _("Companies import finished"),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .access import request_can_manage_team, request_read_only
+from .access import request_can_manage_plan, request_can_manage_team, request_read_only
 
 
 def workspace(request):
@@ -32,6 +32,7 @@ def workspace(request):
         # Auxiliares draft but never post: templates hide the post, annul, reverse, lock and close controls.
         "can_post": grant.can_post if grant is not None else True,
         "can_manage_team": request_can_manage_team(request),
+        "can_manage_plan": request_can_manage_plan(request),
         "support_email": settings.SUPPORT_EMAIL,
     }
 

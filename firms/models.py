@@ -624,9 +624,16 @@ class Notice(models.Model):
     detail = models.TextField(_("detail"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    # Set on the notice whose user also gets the e-mail, once the backend accepted it.
+    # The notice whose user also gets the e-mail, and that e-mail in the outbox (its status says if it went).
     email_wanted = models.BooleanField(default=False)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email = models.ForeignKey(
+        "core.OutgoingEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+    )
 
     class Meta:
         verbose_name = _("notice")

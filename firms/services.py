@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 from stdnum.co import nit
 
-from core.emails import DeliveryFailed, email_message
+from core.emails import email_message
 from core.queue import enqueue_on_commit
+from core.services import outgoing_email_queue
 from core.urls import absolute_url
 
 from .audit import audit_event, audit_record, audit_record_many, changes
@@ -505,7 +506,8 @@ def access_set_invitation_status(
 def access_notify(*, access: CompanyAccess, kind: str, detail: str = "") -> list[Notice]:
     """Tell the workspace's accountants who see the company (owner, administrators, those assigned to it),
     in the app, that a client answered or ended an access; the one who sent the request (else the owner)
-    also gets an e-mail, sent by a task once this commits."""
+    also gets an e-mail, through the outbox like every other e-mail: kept with the notice and sent by a worker
+    once this commits, queued again by the outbox's beat job if the broker is down (core.services)."""
     members = list(
         WorkspaceMember.objects.filter(workspace_id=access.workspace_id, user__is_active=True)
         .filter(
@@ -520,7 +522,7 @@ def access_notify(*, access: CompanyAccess, kind: str, detail: str = "") -> list
     )
     if not members:
         return []
-    emailed = next((m.user_id for m in members if m.user_id == access.invited_by_id), members[0].user_id)
+    emailed = next((m for m in members if m.user_id == access.invited_by_id), members[0])
     notices = Notice.objects.bulk_create(
         Notice(
             user_id=member.user_id,
@@ -529,50 +531,31 @@ def access_notify(*, access: CompanyAccess, kind: str, detail: str = "") -> list
             kind=kind,
             company_name=access.name,
             detail=detail[:2000],
-            email_wanted=member.user_id == emailed,
+            email_wanted=member.user_id == emailed.user_id,
         )
         for member in members
     )
-    from .tasks import notice_email_task
-
-    for notice in notices:
-        if notice.email_wanted:
-            notice_email_task.delay_on_commit(notice.pk)
+    notice = next(notice for notice in notices if notice.email_wanted)
+    notice.email = outgoing_email_queue(kind=f"access_{kind}", message=_notice_email(notice, emailed.user))
+    notice.save(update_fields=["email"])
     return notices
 
 
-def notice_deliver(*, notice_id: int) -> bool:
-    """E-mail one notice (the task's work). Marked e-mailed only once the backend accepted it; safe to
-    run twice. Raises DeliveryFailed for the task to retry."""
-    with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update(of=("self",))
-            .select_related("user", "workspace", "access")
-            .get(pk=notice_id)
-        )
-        if notice.emailed_at or not notice.email_wanted or not notice.user.is_active:
-            return False
-        message = email_message(
-            template=f"access_{notice.kind}",
-            to=[notice.user.email],
-            language=notice.user.language,
-            context={
-                "notice": notice,
-                "user": notice.user,
-                "workspace": notice.workspace,
-                "access": notice.access,
-                "company_name": notice.company_name,
-                "list_url": absolute_url(reverse("firms:workspace_home")),
-                "notices_url": absolute_url(reverse("firms:notices")),
-            },
-        )
-        try:
-            message.send()
-        except Exception as exc:  # any backend error: SMTP, network, timeouts
-            raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
-        notice.emailed_at = timezone.now()
-        notice.save(update_fields=["emailed_at"])
-    return True
+def _notice_email(notice: Notice, user):
+    return email_message(
+        template=f"access_{notice.kind}",
+        to=[user.email],
+        language=user.language,
+        context={
+            "notice": notice,
+            "user": user,
+            "workspace": notice.access.workspace,
+            "access": notice.access,
+            "company_name": notice.company_name,
+            "list_url": absolute_url(reverse("firms:workspace_home")),
+            "notices_url": absolute_url(reverse("firms:notices")),
+        },
+    )
 
 
 def notices_mark_read(*, user, workspace: Workspace) -> int:

@@ -1,9 +1,7 @@
 from celery import shared_task
 
-from core.emails import EMAIL_TASK_RETRY
-
-from .models import Company, Notice
-from .services import CompanyProvisioningError, company_provision, notice_deliver
+from .models import Company
+from .services import CompanyProvisioningError, company_provision
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
@@ -28,15 +26,6 @@ def provision_pending_companies_task(limit: int = 500) -> int:
     for company_id in ids:
         company_provision_task.delay(company_id)
     return len(ids)
-
-
-@shared_task(**EMAIL_TASK_RETRY)
-def notice_email_task(notice_id: int) -> bool:
-    """E-mail a notice (a client answered a request or ended an access) to its accountant."""
-    try:
-        return notice_deliver(notice_id=notice_id)
-    except Notice.DoesNotExist:
-        return False
 
 
 @shared_task(acks_late=True)

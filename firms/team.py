@@ -5,6 +5,7 @@ Services by use case. Who may call them (the owner and administrators) is checke
 Access follows at once: firms.access reads roles and assignments on every request.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ def team_member_add(*, workspace: Workspace, user, role: str) -> WorkspaceMember
     if role not in WorkspaceMember.INVITABLE_ROLES:
         raise TeamError(_("This role cannot be given here."))
     with transaction.atomic():
+        # One workspace per account: the account's row makes two acceptances at once (two workspaces'
+        # invitations) wait for each other, so the second sees the first.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if WorkspaceMember.objects.filter(workspace=workspace, user=user).exists():
             raise TeamError(_("You are already a member of this team."))
         if WorkspaceMember.objects.filter(user=user).exists():

@@ -349,16 +349,17 @@ def company_request_decline(request, company, access_id):
     return _answer_request(request, company, access_id, accept=False)
 
 
-@company_view("GET", "POST", only=ACCOUNTANT)
+@company_view("GET", "POST", only=ACCOUNTANT, manage=True)
 def company_client_invite_view(request, company):
-    """Invitar al cliente: the accountant gives a login to the client of a company that has no owner."""
+    """Invitar al cliente: the workspace's owner or an administrator gives a login to the client of a company
+    that has no owner."""
     grant = request.company_grant
     form = ClientInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             company_client_invite(
                 company=company,
-                workspace=grant.workspaces[0],
+                workspace=grant.managing_workspace,
                 email=form.cleaned_data["email"],
                 invited_by=request.user,
             )

@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services import user_activate
 from core.tokens import token_hash
 from firms.audit import audit_actor, audit_record
-from firms.models import Company, CompanyAccess, CompanyMember, Notice
+from firms.models import Company, CompanyAccess, CompanyMember, Notice, WorkspaceMember
 from firms.services import (
     DomainError,
     access_notify,
@@ -23,7 +23,17 @@ from firms.services import (
 from firms.team import TeamError, team_member_add
 
 from ..models import Invitation, InvitationToken
-from .common import INVALID_LINK, Event, InvalidLink, InvitationError, Status, record_event, set_status
+from .common import (
+    INVALID_LINK,
+    Event,
+    InvalidLink,
+    InvitationError,
+    Status,
+    TeamMemberAsClient,
+    invitation_audit,
+    record_event,
+    set_status,
+)
 from .deliver import renewal_request_queue
 
 
@@ -107,14 +117,22 @@ def _lock(invitation: Invitation, user, wanted: LinkState) -> Invitation:
 
 
 def _close_siblings(invitation: Invitation, status: str, event: str, user: User) -> None:
-    """A link request goes to every admin of the company; the first answer closes it for all."""
+    """The other invitations one answer closes. A link request goes to every admin of the company: the first
+    answer closes it for all. A team invitation closes only the earlier ones to the same person in the same
+    workspace (never another workspace's, nor another person's)."""
     now = timezone.now()
     # Expired ones too: a request made again later invites afresh (see create.link_request_dispatch).
-    siblings = Invitation.objects.filter(
-        access_id=invitation.access_id, status__in=[*Invitation.OPEN_STATUSES, Status.EXPIRED]
-    ).exclude(pk=invitation.pk)
-    for sibling in siblings:
+    pending = [*Invitation.OPEN_STATUSES, Status.EXPIRED]
+    if invitation.kind == Invitation.Kind.TEAM:
+        siblings = Invitation.objects.filter(
+            workspace_id=invitation.workspace_id, kind=Invitation.Kind.TEAM, email__iexact=invitation.email
+        )
+    else:
+        siblings = Invitation.objects.filter(access_id=invitation.access_id)
+    siblings = siblings.filter(status__in=pending).exclude(pk=invitation.pk).order_by("pk")
+    for sibling in siblings.select_for_update(of=("self",)).select_related("company"):
         set_status(sibling, status, event, responded_at=now, responded_by=user)
+        invitation_audit(sibling, "invitation.closed")
 
 
 def _check_company_admin(company_id: int, user: User) -> None:
@@ -138,6 +156,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
             except TeamError as error:
                 raise InvitationError(str(error)) from None
         else:
+            # Checked again here: the recipient may have joined the team since the invitation was sent.
+            if WorkspaceMember.objects.filter(workspace_id=invitation.workspace_id, user=user).exists():
+                raise TeamMemberAsClient(invitation.email)
             company_member_add(company_id=invitation.company_id, user=user, role=CompanyMember.Role.OWNER)
             _audit_invitation("invitation.accepted", invitation)
         set_status(
@@ -243,6 +264,7 @@ def link_request_answer(
         now = timezone.now()
         for invitation in open_invitations:
             set_status(invitation, status, event, reason, responded_at=now, responded_by=user, **fields)
+            invitation_audit(invitation, "invitation.closed")
         access.refresh_from_db()
     return access
 
@@ -288,5 +310,6 @@ def invitations_expire() -> int:
             invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
             if invitation.is_open and invitation.expires_at <= timezone.now():
                 set_status(invitation, Status.EXPIRED, Event.EXPIRED)
+                invitation_audit(invitation, "invitation.expired")
                 count += 1
     return count

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.queue import enqueue_on_commit
+from firms.audit import audit_record
 from firms.services import DomainError, access_set_invitation_status
 
 from ..models import Invitation, InvitationEvent
@@ -23,6 +24,20 @@ INVALID_LINK = gettext_lazy(
 
 class InvitationError(DomainError):
     """The invitation cannot be used as asked; the message is for the user."""
+
+
+class TeamMemberAsClient(InvitationError):
+    """A member of the workspace's team cannot be the client of one of its companies (invited or accepting):
+    in them they work under their role in the team."""
+
+    def __init__(self, email: str):
+        super().__init__(
+            _(
+                "%(email)s is a member of the workspace's team: in its companies they work with their role "
+                "in the team, never as the company's client."
+            )
+            % {"email": email}
+        )
 
 
 class InvalidLink(InvitationError):
@@ -53,6 +68,21 @@ def record_event(invitation: Invitation, kind: str, detail: str = "") -> None:
         status=invitation.status,
         at=invitation.status_changed_at,
         decline_reason=invitation.decline_reason if invitation.status == Status.DECLINED else None,
+    )
+
+
+def invitation_audit(invitation: Invitation, action: str, summary: str = "") -> None:
+    """Record a change of the invitation's state in the activity log (the services that change it call this).
+
+    A link request's invitations go to the company's admins: theirs are the company's events, recorded without
+    the workspace, which must not learn from them that a company has the tax ID it asked about."""
+    audit_record(
+        action=action,
+        workspace=None if invitation.kind == Invitation.Kind.LINK else invitation.workspace_id,
+        company=invitation.company if invitation.company_id else None,
+        target=invitation,
+        object_label=invitation.email,
+        summary=summary,
     )
 
 

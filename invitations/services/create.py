@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.services import user_create_inactive
 from core.queue import enqueue, enqueue_on_commit
 from firms.audit import audit_record
-from firms.models import Company, CompanyAccess, CompanyMember, Workspace
+from firms.models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
 from firms.services import (
     access_request,
     access_request_match,
@@ -20,7 +20,7 @@ from firms.services import (
 from firms.tax_ids import TaxId
 
 from ..models import Invitation
-from .common import InvitationError, Status, invitation_new, invitation_requeue
+from .common import InvitationError, Status, TeamMemberAsClient, invitation_new, invitation_requeue
 
 
 def client_link_request(
@@ -170,6 +170,8 @@ def company_owner_invite(
     an activation invitation; an existing account is only invited, and owns the company on accepting.
     """
     email = User.objects.normalize_email(email).lower()
+    if WorkspaceMember.objects.filter(workspace_id=access.workspace_id, user__email__iexact=email).exists():
+        raise TeamMemberAsClient(email)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         try:
@@ -198,11 +200,29 @@ def company_owner_invite(
 def company_client_invite(
     *, company: Company, workspace: Workspace, email: str, invited_by: User
 ) -> Invitation:
-    """From the company's page ("Invitar al cliente"): a login for the client of a company without owner."""
+    """From the company's page ("Invitar al cliente"): a login for the client of a company without owner.
+
+    Only the workspace's owner and administrators invite (and the company's own owners and administrators who
+    are not in the workspace: a member of it works under its role); never to a member of the workspace's team.
+    """
     with transaction.atomic():
         access = CompanyAccess.objects.select_for_update().get(
             workspace=workspace, company=company, status=CompanyAccess.Status.ACTIVE
         )
+        member = WorkspaceMember.objects.filter(workspace=workspace, user=invited_by).first()
+        allowed = (
+            member.is_manager
+            if member is not None
+            else CompanyMember.objects.filter(
+                company=company,
+                user=invited_by,
+                role__in=[CompanyMember.Role.OWNER, CompanyMember.Role.ADMIN],
+            ).exists()
+        )
+        if not allowed:
+            raise InvitationError(
+                _("Only the owner and the administrators of the workspace can invite the company's client.")
+            )
         if CompanyMember.objects.filter(
             company=company, role=CompanyMember.Role.OWNER, user__is_active=True
         ).exists():

@@ -20,7 +20,16 @@ from firms.models import CompanyAccess
 from firms.services import access_request_touch
 
 from ..models import Invitation, InvitationToken
-from .common import Event, InvitationError, Purpose, Status, invitation_requeue, record_event, set_status
+from .common import (
+    Event,
+    InvitationError,
+    Purpose,
+    Status,
+    invitation_audit,
+    invitation_requeue,
+    record_event,
+    set_status,
+)
 
 
 def invitation_deliver(
@@ -60,6 +69,7 @@ def invitation_deliver(
                 record_event(invitation, Event.REMINDED)
             else:
                 set_status(invitation, Status.SENT, Event.SENT, sent_at=timezone.now(), last_error="")
+                invitation_audit(invitation, "invitation.delivered")
             try:
                 message.send()
             except Exception as exc:  # any backend error (SMTP, network, timeouts): all the above rolls back
@@ -73,6 +83,7 @@ def invitation_deliver(
             if purpose == Purpose.REMINDER:
                 record_event(invitation, Event.FAILED, str(failure))
             else:
+                given_up = last_attempt and invitation.status != Status.FAILED
                 set_status(
                     invitation,
                     Status.FAILED if last_attempt else Status.QUEUED,
@@ -80,6 +91,8 @@ def invitation_deliver(
                     str(failure),
                     last_error=str(failure)[:2000],
                 )
+                if given_up:
+                    invitation_audit(invitation, "invitation.failed")
         raise
 
 

@@ -9,7 +9,7 @@ from firms.models import Company, CompanyAccess, Notice
 from firms.services import access_notify, access_request_withdraw, access_revoke
 
 from ..models import Invitation
-from .common import Event, InvitationError, Status, set_status
+from .common import Event, InvitationError, Status, invitation_audit, set_status
 
 
 def access_revoke_by_accountant(*, access: CompanyAccess) -> int:
@@ -38,6 +38,8 @@ def access_revoke_by_accountant(*, access: CompanyAccess) -> int:
             )
         for invitation in invitations:
             set_status(invitation, Status.REVOKED, Event.REVOKED, _("revoked by the accountant"))
+            if invitation.kind == Invitation.Kind.LINK:  # the company's side of the withdrawal
+                invitation_audit(invitation, "invitation.revoked")
     return len(invitations)
 
 
@@ -61,4 +63,5 @@ def access_revoke_by_client(*, company: Company, access_id: int, by: User) -> Co
                 Event.REVOKED,
                 _("access revoked by %(user)s") % {"user": by.email},
             )
+            invitation_audit(invitation, "invitation.revoked")
     return access

@@ -1,8 +1,9 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -19,6 +20,9 @@ from tests.schemas import drop_schema
 from .files import HEADERS, csv_bytes
 
 NITS = [f"{n}-{valid_nit(n)[1]}" for n in range(901_000_000, 901_000_010)]
+MONTHS = [
+    ""
+] + "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +101,35 @@ def test_the_preview_does_not_tell_which_tax_ids_already_have_an_account(
         == ("add", "se agregará a tu Espacio Contador")
     )
     assert andes.company is None and nueva.company is None
+
+
+def test_preview_skips_a_company_that_declined_this_workspace_less_than_30_days_ago(
+    workspace, accountant, outsider
+):
+    """After a decline the same workspace may ask again only after LINK_REQUEST_BLOCK_DAYS (30): the preview
+    says when, and another workspace's decline, or one 31 days old, does not hold the row back."""
+    now = timezone.now()
+    recent, old, theirs = (nit.split("-")[0] for nit in NITS[5:8])
+
+    def declined(tax_id, at, who=workspace):
+        LinkRequestFactory(workspace=who, tax_id=tax_id, status="declined", status_changed_at=at)
+
+    declined(recent, now - timedelta(days=29, hours=23))
+    declined(old, now - timedelta(days=30, minutes=1))
+    declined(theirs, now - timedelta(days=1), who=outsider.workspace_memberships.get().workspace)
+    job = _preview(
+        workspace,
+        accountant,
+        [["Reciente", NITS[5], "", ""], ["Antigua", NITS[6], "", ""], ["De otro", NITS[7], "", ""]],
+    )
+    assert _plans(job) == {2: "skip", 3: "add", 4: "add"}
+    on, again = (
+        timezone.localtime(now - timedelta(days=29, hours=23)).date() + timedelta(days=d) for d in (0, 30)
+    )
+    assert job.rows.get(row_number=2).detail == (
+        f"la empresa rechazó tu solicitud el {on.day} de {MONTHS[on.month]} de {on.year}; puedes volver a "
+        f"pedirla desde el {again.day} de {MONTHS[again.month]} de {again.year}"
+    )
 
 
 @pytest.mark.parametrize("raw", ["900.123.456-8", "9001234568", "900123456 8"])

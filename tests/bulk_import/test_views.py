@@ -69,6 +69,18 @@ def test_the_preview_shows_email_phone_and_country_and_counts_only_the_rows_to_a
     assert "se agregará a tu Espacio Contador" in body and "por agregar" in body
 
 
+def test_the_preview_tells_when_a_company_that_declined_can_be_asked_again(accountant_client, workspace):
+    from tests.factories import LinkRequestFactory
+
+    LinkRequestFactory(workspace=workspace, tax_id=NITS[0][:9], status="declined")
+    response = _upload(
+        accountant_client, csv_bytes([["Rechazó", NITS[0], "", ""], ["Nueva", NITS[1], "", ""]])
+    )
+    body = accountant_client.get(response.url).content.decode()
+    assert "la empresa rechazó tu solicitud el" in body and "puedes volver a pedirla desde el" in body
+    assert "Confirmar 1 fila" in body  # the declined company's row is not added
+
+
 def test_bad_file_is_refused_with_a_message_and_no_job(accountant_client):
     response = _upload(accountant_client, b"", name="vacio.csv")
     assert response.status_code == 200 and "vacío" in response.content.decode()

@@ -61,6 +61,15 @@ def test_the_posting_views_are_marked(linked_company):
     assert marked == POSTING_NAMES
 
 
+# Company pages for the workspace's owner and administrators only (403 that says so for the others).
+MANAGER_NAMES = {"company:client_invite"}
+
+
+def test_the_managers_only_company_views_are_marked(linked_company):
+    marked = {u.name for u in COMPANY_URLS if getattr(_view(u.url(linked_company)), "managers_only", False)}
+    assert marked == MANAGER_NAMES
+
+
 @pytest.mark.parametrize("app_url", COMPANY_URLS, ids=lambda u: u.name)
 def test_company_url_answers_an_assigned_contador_and_auxiliar_reading_as_the_owner(
     client, accountant, contador, auxiliar, linked_company, app_url
@@ -70,7 +79,12 @@ def test_company_url_answers_an_assigned_contador_and_auxiliar_reading_as_the_ow
     owner_status = client.get(url).status_code
     for member in (contador, auxiliar):
         client.force_login(member.user)
-        assert client.get(url).status_code == owner_status, member.role
+        response = client.get(url)
+        if app_url.name in MANAGER_NAMES:
+            assert (owner_status, response.status_code) == (200, 403), member.role
+            assert "propietario y los administradores" in response.content.decode()
+        else:
+            assert response.status_code == owner_status, member.role
 
 
 @pytest.mark.parametrize("method", METHODS)

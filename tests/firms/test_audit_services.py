@@ -78,19 +78,17 @@ NOT_AUDITED = {
     "invitations.services.common.queue_send": "queueing an e-mail",
     "invitations.services.common.invitation_requeue": "part of access_resend",
     "invitations.services.common.invitation_new": "part of the invite services, which record the event",
+    "invitations.services.common.invitation_audit": "records the state changes of the services that call it",
     "invitations.services.create.queue_dispatch": "queueing the worker of a recorded link request",
     # Plumbing run by workers and beat: delivery, expiry, retries (the invitation's history keeps them)
     "firms.services.company_provision_later": "queueing provisioning",
     "firms.services.company_provision": "creates the schema of a company whose creation is recorded",
     "firms.services.access_notify": "in-app notices of an answer already recorded",
-    "firms.services.notice_deliver": "e-mailing a notice",
     "firms.services.notices_mark_read": "the user's own read marks",
     "invitations.services.create.link_requests_requeue": "beat: queueing again",
     "invitations.services.create.link_request_dispatch": (
         "the worker's part of a recorded request (an event would tell the workspace a company has the NIT)"
     ),
-    "invitations.services.answer.invitations_expire": "beat: links running out",
-    "invitations.services.deliver.invitation_deliver": "an e-mail attempt (kept in the invitation's history)",
     "invitations.services.deliver.invitations_remind": "beat: reminders",
     "invitations.services.deliver.invitations_requeue": "beat: queueing again",
     "invitations.services.deliver.renewal_request_queue": "e-mail of a recorded renewal request",
@@ -409,7 +407,41 @@ def _(w):
     access, _invitation = _link_invitation(w)
     w.start()
     link_request_answer(company=w.andes, access_id=access.pk, user=w.client, accept=True)
-    return [expect("access.accepted", w.andes, w.client, w.workspace)]
+    # The admin's invitation, answered from the page: the company's side, without the workspace.
+    return [
+        expect("access.accepted", w.andes, w.client, w.workspace),
+        expect("invitation.closed", w.andes, w.client),
+    ]
+
+
+@case("invitations.services.answer.invitations_expire")
+def _(w):
+    from invitations.models import Invitation
+    from invitations.services.answer import invitations_expire
+
+    company, invitation = _activation(w)
+    _access, link = _link_invitation(w)
+    Invitation.objects.filter(pk__in=[invitation.pk, link.pk]).update(expires_at=timezone.now())
+    w.start()
+    assert invitations_expire() == 2
+    # By the system; a link request's invitation is the company's event (the workspace never learns of it).
+    return [expect("invitation.expired", company, None, w.workspace), expect("invitation.expired", w.andes)]
+
+
+@case("invitations.services.deliver.invitation_deliver")
+def _(w):
+    from invitations.services.deliver import invitation_deliver
+
+    company, invitation = _activation(w)
+    _access, link = _link_invitation(w)
+    w.start()
+    assert invitation_deliver(invitation_id=invitation.pk)
+    assert invitation_deliver(invitation_id=link.pk)
+    assert not invitation_deliver(invitation_id=link.pk)  # nothing left to send: nothing recorded
+    return [
+        expect("invitation.delivered", company, None, w.workspace),
+        expect("invitation.delivered", w.andes),
+    ]
 
 
 @case("invitations.services.answer.invitation_request_renewal")

@@ -77,6 +77,13 @@ NOT_PAGES = {
 }
 
 
+# Pages that answer a plain GET with a redirect, and where to (for the workspace's one company).
+REDIRECTS = {
+    # The switcher without JavaScript goes to the first match (with no search: the company).
+    "firms:company_switcher": lambda company: company.get_absolute_url(),
+}
+
+
 @pytest.mark.parametrize(
     "app_url", [u for u in company_urls() + workspace_urls() if u.name not in NOT_PAGES], ids=lambda u: u.name
 )
@@ -84,7 +91,10 @@ def test_consulta_keeps_every_page_readable(accountant_client, consulta, linked_
     response = accountant_client.get(
         app_url.url(linked_company) + ("?padre=110505" if "new" in app_url.name else "")
     )
-    assert response.status_code in (200, 302)  # the switcher without JavaScript redirects to the first match
+    if app_url.name in REDIRECTS:
+        assert (response.status_code, response.url) == (302, REDIRECTS[app_url.name](linked_company))
+    else:
+        assert response.status_code == 200
 
 
 def test_consulta_refused_write_changes_nothing(accountant_client, consulta, linked_company):
@@ -143,6 +153,22 @@ def test_logout_and_language_still_work_in_consulta(accountant_client, consulta)
 def test_banner_shows_trial_days_left(accountant_client, workspace):
     body = accountant_client.get("/contador/").content.decode()
     assert "15 días" in body
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "accountant", "assistant"])
+def test_only_the_owner_is_shown_see_plans(client, workspace, role):
+    """The plan is the owner's: administrators, contadores and auxiliares see the trial's days, no link."""
+    from tests.factories import WorkspaceMemberFactory
+
+    member = (
+        workspace.members.get(role="owner")
+        if role == "owner"
+        else WorkspaceMemberFactory(workspace=workspace, role=role)
+    )
+    client.force_login(member.user)
+    body = client.get("/contador/").content.decode()
+    assert "15 días" in body
+    assert ("Ver planes" in body) is (role == "owner")
 
 
 def test_banner_tells_a_consulta_workspace_how_to_activate(accountant_client, consulta):

@@ -1,8 +1,11 @@
 """Team services and the role rules of the one access check (firms.access)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.utils import timezone
 
 from firms.access import (
     companies_for_user,
@@ -227,7 +230,61 @@ def test_an_assignment_opens_nothing_once_the_access_is_revoked(workspace, acces
         company_grant_for_user(user=member.user, slug=access.company.slug)
 
 
-def test_an_auxiliar_who_owns_the_company_as_a_client_may_post(workspace, access):
+# A member of a workspace that works on a company works in it under the workspace's role and plan ------
+
+
+@pytest.mark.parametrize("role", ["accountant", "assistant"])
+def test_a_team_member_who_also_owns_the_company_works_in_it_under_the_teams_role(workspace, access, role):
+    member = _member(workspace, role)
+    CompanyMemberFactory(company=access.company, user=member.user, role="owner")
+    assignment_add(access=access, member=member)
+    grant = company_grant_for_user(user=member.user, slug=access.company.slug)
+    assert grant.member_role is None and not grant.is_company_admin  # no revoking the firm, no client pages
+    assert grant.can_post is (role == "accountant")  # an auxiliar drafts, whatever they own
+    assert grant.managing_workspace is None
+
+
+def test_a_team_member_who_owns_the_company_enters_it_only_when_assigned(workspace, access):
+    member = _member(workspace, "accountant")
+    CompanyMemberFactory(company=access.company, user=member.user, role="owner")
+    assert access.company not in companies_for_user(member.user)
+    with pytest.raises(Http404):
+        company_grant_for_user(user=member.user, slug=access.company.slug)
+
+
+def test_a_team_member_who_owns_the_company_follows_the_workspaces_plan(workspace, access):
+    member = _member(workspace, "accountant")
+    CompanyMemberFactory(company=access.company, user=member.user, role="admin")
+    assignment_add(access=access, member=member)
+    workspace.trial_ends_on = timezone.localdate() - timedelta(days=1)
+    workspace.save(update_fields=["trial_ends_on"])
+    assert company_grant_for_user(user=member.user, slug=access.company.slug).read_only
+
+
+def test_the_company_membership_counts_again_once_no_workspace_of_theirs_works_on_it(workspace, access):
+    """Someone who owned the company before joining the team (the only way in: the team cannot invite
+    its members as clients) owns it again once out of the team, or once the access ends."""
     member = _member(workspace, "assistant")
-    CompanyMemberFactory(company=access.company, user=member.user)
-    assert company_grant_for_user(user=member.user, slug=access.company.slug).can_post
+    CompanyMemberFactory(company=access.company, user=member.user, role="owner")
+    assignment_add(access=access, member=member)
+    CompanyAccess.objects.filter(pk=access.pk).update(status="revoked")
+    grant = company_grant_for_user(user=member.user, slug=access.company.slug)
+    assert grant.is_company_admin and grant.can_post and not grant.workspaces
+    CompanyAccess.objects.filter(pk=access.pk).update(status="active")
+    assert not company_grant_for_user(user=member.user, slug=access.company.slug).is_company_admin
+    team_member_remove(member=member)
+    assert company_grant_for_user(user=member.user, slug=access.company.slug).is_company_admin
+    assert access.company in companies_for_user(member.user)
+
+
+def test_a_client_is_not_touched_by_a_workspace_they_are_not_in(workspace, access, outsider):
+    """The company's own owner, and an owner who works in another workspace without access to it."""
+    client = CompanyMemberFactory(company=access.company, role="owner").user
+    CompanyMemberFactory(company=access.company, user=outsider, role="owner")
+    for user in (client, outsider):
+        grant = company_grant_for_user(user=user, slug=access.company.slug)
+        assert grant.is_company_admin and grant.can_post and grant.workspaces == []
+        assert access.company in companies_for_user(user)
+    stranger = UserFactory()
+    with pytest.raises(Http404):
+        company_grant_for_user(user=stranger, slug=access.company.slug)

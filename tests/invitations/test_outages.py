@@ -1,6 +1,6 @@
 """A client created or a link requested while Redis is down: the invitation says it is pending sending,
 can be sent again, and the beat job sends it once Redis is back (a real redis-server, killed; a real
-worker)."""
+worker). A client's answer while Redis is down: saved, and the accountant's e-mail goes once it is back."""
 
 import time
 from datetime import timedelta
@@ -9,12 +9,17 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from firms.models import CompanyAccess
+from core.models import OutgoingEmail
+from core.tasks import outgoing_emails_requeue_task
+from firms.models import CompanyAccess, Notice
+from firms.tax_ids import TaxId
 from invitations.models import Invitation
 from invitations.services.deliver import invitations_requeue
 from invitations.tasks import invitations_requeue_task
 from tests.factories import CompanyFactory, CompanyMemberFactory
 from tests.outages import broker_at, wait_for
+
+from .conftest import deliver_all, request_link
 
 pytestmark = [
     pytest.mark.faults,
@@ -85,3 +90,33 @@ def test_a_link_requested_while_redis_is_down_reaches_the_company_once_it_is_bac
     assert CompanyAccess.objects.get().dispatch_queued_at is None
     assert [m.to for m in mail.outbox] == [[owner.email]]
     assert Invitation.objects.values_list("status", "attempts").get() == ("sent", 1)
+
+
+def test_an_answer_while_redis_is_down_is_saved_and_the_notice_email_goes_once_it_is_back(
+    client, workspace, accountant, redis_server, settings
+):
+    """The notice e-mail goes through the outbox like every other e-mail: the page answers, and the outbox's
+    beat job queues the e-mail again once the broker is back."""
+    company = CompanyFactory(tax_id="901234567", check_digit="7")
+    owner = CompanyMemberFactory(company=company, role="owner").user
+    request_link(workspace, accountant, tax_id=TaxId("901234567", "7"))
+    (token,) = deliver_all()
+    mail.outbox.clear()
+    client.force_login(owner)
+    with broker_at(redis_server.url) as app:
+        redis_server.kill()
+        answered = client.post(f"/invitaciones/{token}/", {"action": "accept"})
+        assert answered.status_code == 302 and answered.url == f"/c/{company.slug}/contadores/"
+        assert CompanyAccess.objects.get().status == "active"
+        notice = Notice.objects.get(user=accountant)
+        assert notice.email.status == "pending" and mail.outbox == []
+
+        settings.QUEUE_STALLED_AFTER = timedelta(seconds=1)
+        time.sleep(1.2)
+        redis_server.start()
+        assert outgoing_emails_requeue_task() == 1  # the beat job
+        assert outgoing_emails_requeue_task() == 0  # queued once, not at every beat
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
+            assert wait_for(lambda: OutgoingEmail.objects.get(pk=notice.email_id).status == "sent", 30)
+    assert [m.to for m in mail.outbox] == [[accountant.email]]
+    assert "aceptó" in mail.outbox[0].subject

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from core.emails import DeliveryFailed
-from firms.models import CompanyAccess, Notice
+from firms.models import AuditEvent, CompanyAccess, Notice
 from invitations.models import Invitation
 from invitations.services.answer import (
     invitation_accept,
@@ -44,6 +44,14 @@ def test_the_first_admin_to_answer_closes_the_request_for_all(
     with pytest.raises(InvitationError):
         invitation_accept(invitation=theirs, user=other_admin)
     assert _access(mine).status == "declined"
+    # The other admin's invitation closing is in the company's log; the workspace's never learns of it.
+    closed = AuditEvent.objects.get(action="invitation.closed")
+    assert (closed.object_id, closed.company, closed.workspace, closed.actor) == (
+        str(theirs.pk),
+        company_andes,
+        None,
+        client_member,
+    )
 
 
 def test_declining_records_the_reason_for_the_accountant(link_request):
@@ -125,13 +133,14 @@ def test_the_accountant_gets_a_notice_and_an_email_when_the_client_accepts(
     invitation, _token = link_request
     with django_capture_on_commit_callbacks() as callbacks:
         invitation_accept(invitation=invitation, user=invitation.recipient)
-    assert len(callbacks) == 1  # one e-mail task, queued once the answer is committed
+    assert len(callbacks) == 1  # one e-mail in the outbox, queued once the answer is committed
     notices = Notice.objects.filter(workspace=workspace, kind="accepted")
     assert {n.user for n in notices} == {accountant, staff}  # every accountant of the practice, in the app
     assert {n.company_name for n in notices} == {invitation.company.name}
+    assert notices.get(user=staff).email is None
     emails = deliver_notices()
     assert [m.to for m in emails] == [[accountant.email]]  # the e-mail to who sent the request
-    assert notices.get(user=accountant).emailed_at is not None and notices.get(user=staff).emailed_at is None
+    assert notices.get(user=accountant).email.status == "sent"
     assert "http://testserver/contador/" in emails[0].body
 
 
@@ -146,18 +155,21 @@ def test_the_accountant_learns_the_reason_when_the_client_declines(link_request,
 
 
 def test_a_notice_email_is_sent_once_and_retried_on_smtp_errors(link_request, accountant, settings):
-    from firms.services import notice_deliver
-    from firms.tasks import notice_email_task
+    from core.services import outgoing_email_send
+    from core.tasks import outgoing_email_send_task
 
     invitation, _token = link_request
     invitation_accept(invitation=invitation, user=invitation.recipient)  # on_commit not run: no e-mail yet
-    notice = Notice.objects.get(user=accountant)
+    email = Notice.objects.get(user=accountant).email
+    assert (email.kind, email.status) == ("access_accepted", "pending")
     settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
     with pytest.raises(DeliveryFailed):
-        notice_deliver(notice_id=notice.pk)
-    notice.refresh_from_db()
-    assert notice.emailed_at is None
-    assert DeliveryFailed in notice_email_task.autoretry_for and notice_email_task.max_retries == 6
+        outgoing_email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 1)
+    assert (
+        DeliveryFailed in outgoing_email_send_task.autoretry_for and outgoing_email_send_task.max_retries == 6
+    )
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert notice_deliver(notice_id=notice.pk) is True
-    assert notice_deliver(notice_id=notice.pk) is False  # safe to run twice
+    assert outgoing_email_send(email_id=email.pk) is True
+    assert outgoing_email_send(email_id=email.pk) is False  # safe to run twice

@@ -36,7 +36,7 @@ def test_the_client_revokes_a_workspaces_access_and_its_accountants_are_told(
     response = accountant_client.get(company_andes.get_absolute_url())
     assert response.status_code == 403 and "Ya no tienes acceso a esta empresa" in response.content.decode()
     notice = Notice.objects.get(user=accountant, kind="revoked")
-    assert notice.company_name == company_andes.name and notice.emailed_at is not None
+    assert notice.company_name == company_andes.name and notice.email.status == "sent"
     assert mail.outbox[-1].to == [accountant.email] and "revocó el acceso" in mail.outbox[-1].body
 
 

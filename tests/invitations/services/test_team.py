@@ -1,19 +1,26 @@
 """Team invitations: the same tokens and sending as the other invitations; accepting makes the member."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts.models import User
+from core.emails import DeliveryFailed
 from firms.models import AuditEvent, WorkspaceMember
 from invitations.models import Invitation
 from invitations.services.answer import (
     LinkState,
     invitation_accept,
     invitation_activate,
+    invitation_decline,
     invitation_link_for_token,
     invitation_state,
+    invitations_expire,
 )
-from invitations.services.common import InvitationError
+from invitations.services.common import InvitationError, invitation_new
+from invitations.services.deliver import invitation_deliver
 from invitations.services.team import team_invitation_resend, team_invitation_revoke, team_invite
 from tests.factories import UserFactory
 
@@ -117,3 +124,88 @@ def test_another_workspace_cannot_touch_the_invitation(workspace, accountant, ou
     for action in (team_invitation_resend, team_invitation_revoke):
         with pytest.raises(Invitation.DoesNotExist):
             action(workspace=other, invitation_id=invitation.pk)
+
+
+# One answer closes only its own invitation's earlier links ---------------------------------------------
+
+
+def _events(action: str) -> list[tuple]:
+    return list(
+        AuditEvent.objects.filter(action=action)
+        .order_by("pk")
+        .values_list("object_id", "workspace_id", "company_id", "actor_id")
+    )
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+def test_answering_a_team_invitation_leaves_every_other_open_one_open(
+    workspace, accountant, outsider, answer
+):
+    """Two workspaces, three open team invitations: the same person invited by both, another person by the
+    first. Accepting or declining one touches neither of the other two."""
+    other = outsider.workspace_memberships.get().workspace
+    person, colleague = UserFactory(), UserFactory()
+    mine = team_invite(workspace=workspace, email=person.email, role="accountant", invited_by=accountant)
+    theirs = team_invite(workspace=other, email=person.email, role="assistant", invited_by=outsider)
+    colleagues = team_invite(workspace=workspace, email=colleague.email, role="admin", invited_by=accountant)
+    deliver_all()
+    if answer == "accept":
+        invitation_accept(invitation=mine, user=person)
+    else:
+        invitation_decline(invitation=mine, user=person, reason="No, gracias")
+    statuses = dict(Invitation.objects.values_list("pk", "status"))
+    expected = "accepted" if answer == "accept" else "declined"
+    assert statuses == {mine.pk: expected, theirs.pk: "sent", colleagues.pk: "sent"}
+    assert not AuditEvent.objects.filter(action="invitation.closed").exists()
+    # The other two can still be answered, each by its own recipient.
+    invitation_decline(invitation=theirs, user=person)
+    invitation_accept(invitation=colleagues, user=colleague)
+    assert WorkspaceMember.objects.get(user=colleague).workspace == workspace
+
+
+def test_a_team_answer_closes_the_earlier_invitations_to_the_same_person_and_says_so(workspace, accountant):
+    """Another open or expired invitation of the same workspace to the same address (as older data may hold)
+    is closed by the answer, and the log records it."""
+    person = UserFactory()
+    earlier = team_invite(workspace=workspace, email=person.email, role="assistant", invited_by=accountant)
+    Invitation.objects.filter(pk=earlier.pk).update(status="expired")
+    # team_invite refuses a second invitation to the address: made as older data could have it.
+    later = invitation_new(
+        kind="team", workspace_id=workspace.pk, recipient=person, invited_by=accountant, role="accountant"
+    )
+    invitation_accept(invitation=later, user=person)
+    earlier.refresh_from_db()
+    assert (earlier.status, earlier.responded_by) == ("accepted", person)
+    assert _events("invitation.closed") == [(str(earlier.pk), workspace.pk, None, person.pk)]
+    assert WorkspaceMember.objects.get(user=person).role == "accountant"
+
+
+def test_every_change_of_a_team_invitations_state_is_in_the_log(workspace, accountant, settings):
+    settings.INVITATION_RESEND_MINUTES = 0
+    invitation, _token = _invite(workspace, accountant)  # sent
+    team_invitation_resend(workspace=workspace, invitation_id=invitation.pk)  # resent
+    settings.EMAIL_BACKEND = "tests.invitations.failing_backend.RefusingBackend"
+    with pytest.raises(DeliveryFailed):
+        invitation_deliver(invitation_id=invitation.pk, last_attempt=True)  # could not be sent
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    team_invitation_resend(workspace=workspace, invitation_id=invitation.pk)
+    deliver_all()
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert invitations_expire() == 1  # expired
+    team_invitation_revoke(workspace=workspace, invitation_id=invitation.pk)  # revoked
+    actions = list(
+        AuditEvent.objects.filter(object_type="invitation", object_id=str(invitation.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "team.member_invited",
+        "invitation.delivered",
+        "invitation.resent",
+        "invitation.failed",
+        "invitation.resent",
+        "invitation.delivered",
+        "invitation.expired",
+        "invitation.revoked",
+    ]
+    assert set(AuditEvent.objects.values_list("workspace_id", flat=True)) == {workspace.pk}
