@@ -3,13 +3,13 @@ set the company's schema; plan consulta's writes are refused by PlanWriteGuardMi
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.lists import page_of
 from core.responses import CSV, XLSX, download
 from core.tables import FileProblem
 from firms.access import POSTING_REFUSED, company_view
@@ -96,7 +96,7 @@ def _to(name: str, company, **kwargs):
 
 
 def _page(request, queryset, size=None):
-    return Paginator(queryset, size or settings.WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, queryset, size or settings.WORKSPACE_PAGE_SIZE)
 
 
 # Chart of accounts ------------------------------------------------------------------------------
@@ -307,7 +307,10 @@ def voucher_type_edit(request, company, voucher_type_id):
 @company_view("GET")
 def entry_list_view(request, company):
     form = EntryFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a wrong filter is left out (the form says why); the others still apply
+        data = form.cleaned_data
     filters = EntryFilters(
         voucher_type=data["tipo"].pk if data.get("tipo") else None,
         number=data.get("numero"),

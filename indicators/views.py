@@ -2,7 +2,6 @@ import calendar as calendar_module
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import user_set_tax_reminders
 from core.decorators import plan_guard_exempt
+from core.lists import page_of
 from core.responses import CSV, XLSX, download, redirect_back
 from core.urls import absolute_url
 from firms.access import company_view, workspace_view
@@ -115,7 +115,7 @@ def _workspace_due_dates(request, workspace):
 def calendar_list(request, workspace):
     """Calendario tributario: the due dates of every client, overdue first, grouped by date."""
     form, companies, due, days = _workspace_due_dates(request, workspace)
-    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, due, PAGE_SIZE)
     context = {
         "form": form,
         "companies": companies,

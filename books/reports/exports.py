@@ -1,16 +1,18 @@
 """Reports as files an accountant can use: XLSX with header rows (razón social, NIT, report, period, generated
 at) above one flat table with real numbers and dates, frozen headers and account codes as text; CSV for
 Excel in Spanish (semicolons, decimal comma). Written row by row (core.xlsx streams the sheet), so a large
-report never sits whole in memory; the caller reports progress."""
+report never sits whole in memory; the caller reports progress. Every table ends with its totals row."""
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import safe_csv_value
@@ -33,6 +35,17 @@ class TableReport:
     period: str
     columns: list[Column]
     rows: Iterable[list]
+    start: date | None = None
+    end: date | None = None
+
+
+def report_file_name(report: TableReport, *, company, fmt: str) -> str:
+    """What the file is, from its name: report, company (NIT without check digit), period —
+    `balance-de-prueba_901555777_2026-01-01_2026-12-31.xlsx`."""
+    parts = [slugify(report.title), re.sub(r"[^0-9A-Za-z]", "", company.tax_id)]
+    if report.start and report.end:
+        parts += [report.start.isoformat(), report.end.isoformat()]
+    return "_".join(part for part in parts if part) + f".{fmt}"
 
 
 def report_xlsx(report: TableReport, company, progress: Callable[[int], None] | None = None) -> bytes:
