@@ -254,11 +254,12 @@ def test_an_export_without_a_sign_of_life_is_queued_again_as_its_page_polls(acco
 @pytest.fixture
 def two_cash_accounts(books_data, accountant):
     """Caja (110505) and bancos (111005), both under 11, with their own balances before February: 500 and
-    10,000. In February only bancos moves (300 out): its balance goes to 9,700. One running balance across
-    the two would say 10,200."""
+    10,000. In February caja takes 200 (to 700) and bancos pays 300 (to 9,700). One running balance across
+    the two would say 10,700 and 10,400; one across their lines only, 700 and 9,900."""
     company, entry = books_data
     with schema_context(company.schema_name):
         post(accountant, [("110505", 500, 0), ("413595", 0, 500)], day=date(2026, 1, 5))
+        post(accountant, [("110505", 200, 0), ("413595", 0, 200)], day=date(2026, 2, 10))
     return company
 
 
@@ -271,14 +272,14 @@ def test_the_auxiliary_of_several_accounts_keeps_one_balance_per_account(
     ledger = response.context["ledger"]
     groups = [(g.account, g.opening, g.debit, g.credit, g.closing) for g in ledger.groups]
     assert groups == [
-        ("110505", Decimal(500), Decimal(0), Decimal(0), Decimal(500)),
+        ("110505", Decimal(500), Decimal(200), Decimal(0), Decimal(700)),
         ("111005", Decimal(10_000), Decimal(0), Decimal(300), Decimal(9_700)),
     ]
     lines = [item.line for item in ledger.items if item.kind == "line"]
-    assert [(line.account, line.balance) for line in lines] == [("111005", Decimal(9_700))]
+    assert [(line.account, line.balance) for line in lines] == [("110505", 700), ("111005", 9_700)]
     body = response.content.decode()
     assert "Total 110505 y nuevo saldo" in body and "Total 111005 y nuevo saldo" in body
-    assert "9.700,00" in body and "10.200,00" in body  # the line's balance; the totals' closing balance
+    assert "9.700,00" in body and "10.400,00" in body  # bancos' balance; the totals' closing balance
     printed = _printed(_get(accountant_client, company, "libro-auxiliar/", imprimir="1", **params))
     assert (
         printed.count("Saldo anterior") == 2
@@ -293,42 +294,49 @@ def test_the_auxiliary_of_several_accounts_keeps_one_balance_per_account(
     ]  # fmt: skip
     assert [(row[0], row[8], row[9], row[10], row[11]) for row in rows[1:]] == [
         ("110505", "Saldo anterior", "", "", "500,00"),
-        ("110505", "Total y nuevo saldo", "0,00", "0,00", "500,00"),
+        ("110505", "Prueba", "200,00", "0,00", "700,00"),
+        ("110505", "Total y nuevo saldo", "200,00", "0,00", "700,00"),
         ("111005", "Saldo anterior", "", "", "10000,00"),
         ("111005", "Prueba", "0,00", "300,00", "9700,00"),
         ("111005", "Total y nuevo saldo", "0,00", "300,00", "9700,00"),
-        ("Totales", "", "0,00", "300,00", "10200,00"),
+        ("Totales", "", "200,00", "300,00", "10400,00"),
     ]
     rows = _xlsx_rows(_get(accountant_client, company, "libro-auxiliar/", formato="xlsx", **params))
     assert [(row[0], row[8], row[11]) for row in rows] == [
         ("110505", "Saldo anterior", 500),
-        ("110505", "Total y nuevo saldo", 500),
+        ("110505", "Prueba", 700),
+        ("110505", "Total y nuevo saldo", 700),
         ("111005", "Saldo anterior", 10_000),
         ("111005", "Prueba", 9_700),
         ("111005", "Total y nuevo saldo", 9_700),
-        ("Totales", None, 10_200),
+        ("Totales", None, 10_400),
     ]
 
 
 def test_the_auxiliary_by_tercero_keeps_one_balance_per_tercero_in_each_account(
     accountant_client, books_data, accountant
 ):
-    """130505 holds 1,234.56 of tercero Uno (900123456-8) and, without tercero, 100 before and 50 in March:
-    by tercero each has its own balance (50 → 150 without tercero), not 1,384.56 running across them."""
+    """130505 holds 1,234.56 of tercero Uno (900123456-8) and 100 without tercero before March; in March 50
+    without tercero and 10 of Uno. By tercero each runs its own balance: 150 and 1,244.56."""
+    from books.models import ThirdParty
+
     company, _entry = books_data
     with schema_context(company.schema_name):
+        uno = ThirdParty.objects.get(number="900123456")
         post(accountant, [("130505", 100, 0), ("413595", 0, 100)], day=date(2026, 1, 20))
         post(accountant, [("130505", 50, 0), ("413595", 0, 50)], day=date(2026, 3, 2))
+        post(accountant, [("130505", 10, 0), ("413595", 0, 10)], day=date(2026, 3, 5), third_party=uno)
     params = {"desde": "2026-03-01", "hasta": "2026-03-31", "cuenta": "13", "por_tercero": "on"}
     ledger = _get(accountant_client, company, "libro-auxiliar/", **params).context["ledger"]
     assert [(g.account, g.nit, g.check_digit, g.opening, g.closing) for g in ledger.groups] == [
         ("130505", "", "", Decimal(100), Decimal(150)),
-        ("130505", "900123456", "8", Decimal("1234.56"), Decimal("1234.56")),
+        ("130505", "900123456", "8", Decimal("1234.56"), Decimal("1244.56")),
     ]
-    assert [item.line.balance for item in ledger.items if item.kind == "line"] == [Decimal(150)]
+    assert [item.line.balance for item in ledger.items if item.kind == "line"] == [150, Decimal("1244.56")]
     without = _get(accountant_client, company, "libro-auxiliar/", **{**params, "por_tercero": ""})
     assert [item.line.balance for item in without.context["ledger"].items if item.kind == "line"] == [
-        Decimal("1384.56")  # one account, one balance: what by tercero splits
+        Decimal("1384.56"),  # one account, one balance: what "by tercero" splits
+        Decimal("1394.56"),
     ]
     rows = _csv_rows(_get(accountant_client, company, "libro-auxiliar/", formato="csv", **params))
     assert [(row[0], row[4], row[5], row[6], row[8], row[11]) for row in rows[1:]] == [
@@ -336,8 +344,9 @@ def test_the_auxiliary_by_tercero_keeps_one_balance_per_tercero_in_each_account(
         ("130505", "", "", "", "Prueba", "150,00"),
         ("130505", "", "", "", "Total y nuevo saldo", "150,00"),
         ("130505", "900123456", "8", "Uno", "Saldo anterior", "1234,56"),
-        ("130505", "900123456", "8", "Uno", "Total y nuevo saldo", "1234,56"),
-        ("Totales", "", "", "", "", "1384,56"),
+        ("130505", "900123456", "8", "Uno", "Prueba", "1244,56"),
+        ("130505", "900123456", "8", "Uno", "Total y nuevo saldo", "1244,56"),
+        ("Totales", "", "", "", "", "1394,56"),
     ]
 
 
