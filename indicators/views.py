@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import user_set_tax_reminders
 from core.decorators import plan_guard_exempt
-from core.lists import page_of
+from core.lists import FILTER_DATE_MAX, FILTER_DATE_MIN, page_of
 from core.responses import CSV, XLSX, download, redirect_back
 from core.urls import absolute_url
 from firms.access import company_view, workspace_view
@@ -137,8 +137,9 @@ def calendar_export(request, workspace, fmt):
     raise Http404
 
 
-# Months a tax calendar can show; another ?mes= (year 1, year 9999) shows the current month.
-CALENDAR_YEARS = range(1900, 3000)
+# Months a tax calendar can show (the window of every date filter); another ?mes= (year 1, year 9999) shows
+# the current month.
+CALENDAR_YEARS = range(FILTER_DATE_MIN.year, FILTER_DATE_MAX.year + 1)
 
 
 def _month(request) -> date:

@@ -195,3 +195,19 @@ def test_a_page_number_past_the_last_page_or_no_number_shows_a_page(
         page = response.context["page"]
         expected = page.paginator.num_pages if value == "99999999999999999999" else 1
         assert page.number == expected, value
+
+
+@pytest.mark.parametrize(("name", "in_company"), [("tax:month", False), ("company:calendar", True)])
+def test_a_calendar_month_outside_the_window_shows_the_current_month(
+    client, accountant, pages_data, name, in_company
+):
+    from django.utils import timezone
+
+    company, _owner = pages_data
+    client.force_login(accountant)
+    this_month = timezone.localdate().replace(day=1)
+    for value in ["0001-01", "1899-12", "2101-01", "9999-12", "2026-13", "garbage"]:
+        response = client.get(_url(name, company, in_company), {"mes": value})
+        assert response.status_code == 200 and response.context["month"] == this_month, value
+    response = client.get(_url(name, company, in_company), {"mes": "2100-12"})
+    assert response.context["month"] == date(2100, 12, 1)
