@@ -139,7 +139,7 @@ def auxiliary_lines(
     else:
         partition = order = "l.account_id"
     sql = LINES_SQL.format(lines=POSTED_LINES, where=where, partition=partition, order=order)
-    openings = {_group_key(g.account, g.third_party_id, by_third_party): g.opening for g in groups}
+    openings = {group.key: group.opening for group in groups}
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         cursor_factory = connection.cursor

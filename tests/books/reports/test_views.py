@@ -192,6 +192,7 @@ def test_a_large_file_is_written_by_a_job_with_progress(
     page = accountant_client.get(response.url).content.decode()
     assert "El archivo está listo." in page
     download = accountant_client.get(f"/c/{company.slug}/informes/archivos/{export.pk}/descargar/")
+    assert download["Content-Disposition"].endswith('"libro-auxiliar_900123456_2026-01-01_2026-03-31.xlsx"')
     sheet = load_workbook(io.BytesIO(download.content)).active
     # The header rows; 111005 (opening, two lines, subtotal), 130505 (opening, a line, subtotal); the totals.
     assert sheet.max_row == 7 + 4 + 3 + 1
