@@ -119,6 +119,12 @@ def measure(lines: int) -> dict:
     figures["auxiliary_tercero"] = _p95(
         lambda: auxiliary(start=START, end=END, scope=Scope(third_party=tercero))
     )
+    # Several accounts, each with its own balance: class 1, per account and per account × tercero.
+    class_1 = Scope(account_from="1", account_to="1")
+    figures["auxiliary_class"] = _p95(lambda: auxiliary(start=START, end=END, scope=class_1))
+    figures["auxiliary_class_tercero"] = _p95(
+        lambda: auxiliary(start=START, end=END, scope=class_1, by_third_party=True)
+    )
     return figures
 
 
@@ -161,6 +167,11 @@ def bench_reports(user, workspace):
         f"  libro auxiliar, first page: busiest account 100k {small['auxiliary_account']:.0f} ms / 1M "
         f"{large['auxiliary_account']:.0f} ms; a tercero 100k {small['auxiliary_tercero']:.0f} ms / 1M "
         f"{large['auxiliary_tercero']:.0f} ms (goal < 300)"
+    )
+    print(
+        f"  libro auxiliar of class 1, first page: per account 100k {small['auxiliary_class']:.0f} ms / 1M "
+        f"{large['auxiliary_class']:.0f} ms; per account and tercero 100k "
+        f"{small['auxiliary_class_tercero']:.0f} ms / 1M {large['auxiliary_class_tercero']:.0f} ms"
     )
     rows, seconds = results["xlsx"]
     print(f"  XLSX of {rows:,} rows (libro auxiliar of class 1): {seconds:.1f} s (goal < 10)")

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.l10n import amount_typed
+from core.lists import FilterDateField
 
 from .amounts import parse_amount
 from .models import Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
@@ -158,8 +159,8 @@ def line_inputs(formset) -> list[LineInput]:
 class EntryFilterForm(forms.Form):
     tipo = forms.ModelChoiceField(label=_("Type"), queryset=VoucherType.objects.all(), required=False)
     numero = forms.IntegerField(label=_("Number"), required=False, min_value=1)
-    desde = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    hasta = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    desde = FilterDateField(label=_("From"), required=False)
+    hasta = FilterDateField(label=_("To"), required=False)
     tercero = forms.CharField(label=_("Tercero (number or name)"), required=False, max_length=100)
     cuenta = forms.CharField(label=_("Account"), required=False, max_length=20)
     estado = forms.ChoiceField(
@@ -234,8 +235,8 @@ class ThirdPartiesUploadForm(UploadForm):
 class ReportForm(forms.Form):
     """The filters every report page shares (each page shows the ones it uses)."""
 
-    desde = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    hasta = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    desde = FilterDateField(label=_("From"), required=False)
+    hasta = FilterDateField(label=_("To"), required=False)
     nivel = forms.ChoiceField(
         label=_("Level"),
         required=False,

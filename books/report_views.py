@@ -1,23 +1,32 @@
 """The reports' pages (Informes): each on screen, as XLSX and CSV (?formato=), and as a print view
-(?imprimir=1). A file larger than INLINE_ROWS rows is written by a Celery job that shows its progress."""
+(?imprimir=1) of the whole period, however long (the ledgers' print views are streamed). A file larger than
+INLINE_ROWS rows is written by a Celery job that shows its progress."""
 
 from itertools import islice
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db import connection
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
+from core.lists import page_of
 from core.responses import CSV, XLSX, download
 from firms.access import company_view
 
 from .forms import ReportForm, SignaturesForm
 from .models import BooksSettings, ReportExport
-from .reports.exports import INLINE_ROWS, TableReport, report_file
+from .reports.exports import INLINE_ROWS, TableReport, report_file, report_file_name
 from .reports.jobs import report_export_queue, report_export_resume
 from .reports.ledgers import (
+    Auxiliary,
     auxiliary,
+    auxiliary_groups,
+    auxiliary_items,
+    auxiliary_lines,
     general_ledger,
     journal_by_day,
     journal_entries,
@@ -28,6 +37,8 @@ from .reports.tables import TABLES, trial_balance_rows
 from .services.periods import signatures_set
 
 CONTENT_TYPES = {"xlsx": XLSX, "csv": CSV}
+PRINT_ROWS = "<!--report-rows-->"  # where a streamed print view's rows go (see _print_stream)
+PRINT_CHUNK = 500  # rows (or comprobantes) rendered at a time in a streamed print view
 
 
 def _file(request, company, kind: str, params):
@@ -43,18 +54,62 @@ def _file(request, company, kind: str, params):
             request, _("The report is large: its file is being written, and this page shows the progress.")
         )
         return redirect("books:report_export", company_slug=company.slug, export_id=export.pk)
-    content = report_file(
-        TableReport(report.title, report.period, report.columns, head), fmt=fmt, company=company
-    )
-    return download(content, CONTENT_TYPES[fmt], f"{report.title.lower().replace(' ', '-')}.{fmt}")
+    report = TableReport(report.title, report.period, report.columns, head, report.start, report.end)
+    content = report_file(report, fmt=fmt, company=company)
+    return download(content, CONTENT_TYPES[fmt], report_file_name(report, company=company, fmt=fmt))
+
+
+def _wants(request) -> str:
+    """What the request asks for: a file (its format), the print view, or the page."""
+    fmt = request.GET.get("formato")
+    if fmt in CONTENT_TYPES:
+        return fmt
+    return "print" if request.GET.get("imprimir") else "page"
+
+
+def _refused_filters(request, form: ReportForm):
+    """A file or a print view of filters that are wrong (a date outside 1900–2100, a start after the end):
+    the page, which says what is wrong, rather than a file of other dates than the ones asked for."""
+    if _wants(request) == "page" or not form.is_bound or form.is_valid():
+        return None
+    query = request.GET.copy()
+    query.pop("formato", None)
+    query.pop("imprimir", None)
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
+def _print_stream(request, context: dict, rows_template: str, chunks):
+    """The print view of a report of any length, streamed: the page around the rows, then the rows a chunk at
+    a time (`chunks` yields lists), each rendered as it is read; so no more than a chunk sits in memory. The
+    rows are read after the view has returned: in the company's schema and the request's language."""
+    page = render_to_string("books/reports/print.html", {**context, "stream": True}, request)
+    head, tail = page.split(PRINT_ROWS)
+    rows = get_template(rows_template)
+    schema, language = connection.schema_name, translation.get_language()
+    base = {"company": context["company"], "params": context["params"], "printing": True}
+
+    def body():
+        yield head
+        with schema_context(schema), translation.override(language):
+            for chunk in chunks:
+                yield rows.render({**base, "items": chunk})
+        yield tail
+
+    return StreamingHttpResponse(body(), content_type="text/html; charset=utf-8")
+
+
+def _chunks(iterable, size: int = PRINT_CHUNK):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _render(request, company, kind: str, template: str, context: dict, form: ReportForm):
     params = form.params()
-    if request.GET.get("formato") in CONTENT_TYPES:
+    if _wants(request) in CONTENT_TYPES:
         return _file(request, company, kind, params)
     context |= {"company": company, "form": form, "params": params, "kind": kind}
-    if request.GET.get("imprimir"):
+    if _wants(request) == "print":
         return render(request, "books/reports/print.html", {**context, "table_template": template})
     return render(request, "books/reports/page.html", {**context, "table_template": template})
 
@@ -63,8 +118,10 @@ def _render(request, company, kind: str, template: str, context: dict, form: Rep
 def report_trial_balance(request, company):
     """Balance de prueba (and por tercero): every figure links to the lines behind it."""
     form = ReportForm(request.GET or None)
+    if refused := _refused_filters(request, form):
+        return refused
     params = form.params()
-    rows = [] if request.GET.get("formato") else trial_balance_rows(params)
+    rows = [] if _wants(request) in CONTENT_TYPES else trial_balance_rows(params)
     totals = {
         key: sum(getattr(row, key) for row in rows) for key in ("opening", "debit", "credit", "closing")
     }
@@ -89,29 +146,54 @@ def report_trial_balance(request, company):
 
 @company_view("GET")
 def report_auxiliary(request, company):
-    """Libro auxiliar: opening balance, the lines with their running balance, each linked to its entry."""
+    """Libro auxiliar: per account (and per tercero in it, when asked) the opening balance, the lines with
+    their running balance, each linked to its entry, the subtotals and the closing balance."""
     form = ReportForm(request.GET or None)
+    if refused := _refused_filters(request, form):
+        return refused
     params = form.params()
     scope = params.scope
     chosen = bool(scope.account_from or scope.third_party or scope.cost_center)
-    ledger = None
-    if chosen and not request.GET.get("formato"):
-        try:
-            page = max(1, int(request.GET.get("page", "1")))
-        except ValueError:
-            page = 1
-        ledger = auxiliary(start=params.start, end=params.end, scope=scope, page=page)
-        paginator = Paginator(range(ledger.count), 100)
-        context_page = paginator.get_page(page)
-    else:
-        context_page = None
     context = {
-        "ledger": ledger,
-        "page": context_page,
+        "ledger": None,
         "chosen": chosen,
         "title": _("Auxiliary ledger"),
-        "filters": ["desde", "hasta", "cuenta", "tercero", "centro"],
+        "filters": ["desde", "hasta", "cuenta", "tercero", "centro", "por_tercero"],
     }
+    wants = _wants(request)
+    if not chosen or wants in CONTENT_TYPES:
+        return _render(request, company, "auxiliary", "books/reports/auxiliary.html", context, form)
+    if wants == "print":
+        groups, count = auxiliary_groups(
+            start=params.start, end=params.end, scope=scope, by_third_party=params.by_third_party
+        )
+        lines = auxiliary_lines(
+            start=params.start,
+            end=params.end,
+            scope=scope,
+            groups=groups,
+            by_third_party=params.by_third_party,
+        )
+        context |= {
+            "company": company,
+            "params": params,
+            "ledger": Auxiliary(groups=groups, by_third_party=params.by_third_party, count=count),
+            "table_template": "books/reports/auxiliary.html",
+        }
+        return _print_stream(
+            request,
+            context,
+            "books/reports/partials/auxiliary_rows.html",
+            _chunks(auxiliary_items(groups, lines)),
+        )
+    context["ledger"] = auxiliary(
+        start=params.start,
+        end=params.end,
+        scope=scope,
+        by_third_party=params.by_third_party,
+        page=request.GET.get("page"),
+    )
+    context["page"] = context["ledger"].page
     return _render(request, company, "auxiliary", "books/reports/auxiliary.html", context, form)
 
 
@@ -119,16 +201,28 @@ def report_auxiliary(request, company):
 def report_journal(request, company):
     """Libro diario: the comprobantes in date order with their lines, or per day and type; totals per type."""
     form = ReportForm(request.GET or None)
+    if refused := _refused_filters(request, form):
+        return refused
     params = form.params()
     context = {"title": _("Journal"), "filters": ["desde", "hasta", "resumen"]}
-    if not request.GET.get("formato"):
-        context["totals"] = journal_totals_by_type(start=params.start, end=params.end)
-        if params.summary:
-            context["days"] = journal_by_day(start=params.start, end=params.end)
-        else:
-            context["page"] = Paginator(journal_entries(start=params.start, end=params.end), 50).get_page(
-                request.GET.get("page")
-            )
+    wants = _wants(request)
+    if wants in CONTENT_TYPES:
+        return _render(request, company, "journal", "books/reports/journal.html", context, form)
+    context["totals"] = journal_totals_by_type(start=params.start, end=params.end)
+    if params.summary:
+        context["days"] = journal_by_day(start=params.start, end=params.end)
+    elif wants == "print":
+        entries = journal_entries(start=params.start, end=params.end).iterator(chunk_size=PRINT_CHUNK)
+        context |= {
+            "company": company,
+            "params": params,
+            "table_template": "books/reports/journal.html",
+        }
+        return _print_stream(
+            request, context, "books/reports/partials/journal_entries.html", _chunks(entries)
+        )
+    else:
+        context["page"] = page_of(request, journal_entries(start=params.start, end=params.end), 50)
     return _render(request, company, "journal", "books/reports/journal.html", context, form)
 
 
@@ -136,8 +230,10 @@ def report_journal(request, company):
 def report_general_ledger(request, company):
     """Libro mayor y balances: each account (cuenta level), month by month."""
     form = ReportForm(request.GET or None)
+    if refused := _refused_filters(request, form):
+        return refused
     params = form.params()
-    accounts = [] if request.GET.get("formato") else general_ledger(start=params.start, end=params.end)
+    accounts = [] if _wants(request) in CONTENT_TYPES else general_ledger(start=params.start, end=params.end)
     context = {"accounts": accounts, "title": _("General ledger and balances"), "filters": ["desde", "hasta"]}
     return _render(request, company, "general_ledger", "books/reports/general_ledger.html", context, form)
 
@@ -146,8 +242,10 @@ def report_general_ledger(request, company):
 def report_statements(request, company):
     """Estado de situación financiera and de resultados, beside the year before, with the signatures."""
     form = ReportForm(request.GET or None)
+    if refused := _refused_filters(request, form):
+        return refused
     params = form.params()
-    result = None if request.GET.get("formato") else statements(start=params.start, end=params.end)
+    result = None if _wants(request) in CONTENT_TYPES else statements(start=params.start, end=params.end)
     signatures = BooksSettings.objects.first()
     context = {
         "statements": result,

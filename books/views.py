@@ -3,7 +3,6 @@ set the company's schema; plan consulta's writes are refused by PlanWriteGuardMi
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.l10n import format_date
+from core.lists import page_of
 from core.responses import CSV, XLSX, download
 from core.tables import FileProblem
 from firms.access import POSTING_REFUSED, company_view
@@ -97,7 +97,7 @@ def _to(name: str, company, **kwargs):
 
 
 def _page(request, queryset, size=None):
-    return Paginator(queryset, size or settings.WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, queryset, size or settings.WORKSPACE_PAGE_SIZE)
 
 
 # Chart of accounts ------------------------------------------------------------------------------
@@ -308,7 +308,10 @@ def voucher_type_edit(request, company, voucher_type_id):
 @company_view("GET")
 def entry_list_view(request, company):
     form = EntryFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a wrong filter is left out (the form says why); the others still apply
+        data = form.cleaned_data
     filters = EntryFilters(
         voucher_type=data["tipo"].pk if data.get("tipo") else None,
         number=data.get("numero"),

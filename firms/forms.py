@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import FilterDateField
+
 from .audit import ACTIONS
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 from .reference import (
@@ -191,9 +193,6 @@ class CompanyProfileForm(PersonFieldsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields}
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class ActivityFilterForm(forms.Form):
     """The activity log's filters (GET). A company's log has no company or member filter."""
 
@@ -205,8 +204,8 @@ class ActivityFilterForm(forms.Form):
     )
     miembro = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
     accion = forms.ChoiceField(label=_("Action"), required=False)
-    desde = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    hasta = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    desde = FilterDateField(label=_("From"), required=False)
+    hasta = FilterDateField(label=_("To"), required=False)
 
     def __init__(self, *args, people: list[tuple[int, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,7 +218,9 @@ class ActivityFilterForm(forms.Form):
             self.fields["miembro"].choices = [("", _("Everyone"))] + people
 
     def filters(self) -> ActivityFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters that are right (a wrong one is left out, and the page says why)."""
+        self.is_valid()
+        data = self.cleaned_data
         return ActivityFilters(
             company=data.get("empresa", ""),
             actor_id=data.get("miembro"),

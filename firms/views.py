@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.lists import page_of
 from core.responses import CSV, XLSX, download
 
 from .access import COMPANY_ADMIN, company_view, workspace_view
@@ -54,7 +55,7 @@ def workspace_home(request):
         )
         return render(request, "firms/no_workspace.html", {"memberships": memberships})
     form, filters, accesses = _board(request)
-    page = Paginator(accesses, settings.WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, accesses, settings.WORKSPACE_PAGE_SIZE)
     manager = request.workspace_member.is_manager
     context = {
         "assign_form": AssignForm(workspace=request.workspace) if manager and not request.htmx else None,
@@ -155,9 +156,7 @@ def company_profile(request, company):
 @workspace_view("GET")
 def notices(request, workspace):
     """Avisos: what clients answered or ended; opening the page marks them read (like an inbox)."""
-    page = Paginator(workspace_notices(user=request.user, workspace=workspace), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, workspace_notices(user=request.user, workspace=workspace), 50)
     unread = {notice.pk for notice in page if notice.read_at is None}
     if unread:
         notices_mark_read(user=request.user, workspace=workspace)
@@ -178,14 +177,16 @@ def _workspace_activity(request, workspace):
 def workspace_activity(request, workspace):
     """What the workspace's people did, in its companies and in the workspace, newest first."""
     form, events = _workspace_activity(request, workspace)
-    page = Paginator(events.select_related("actor"), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, events.select_related("actor"), ACTIVITY_PAGE_SIZE)
     return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": None})
 
 
 @workspace_view("GET", manage=True)
 def workspace_activity_export(request, workspace):
-    """The filtered log as an XLSX file."""
-    _form, events = _workspace_activity(request, workspace)
+    """The filtered log as an XLSX file; with a wrong filter, the log, which says what is wrong."""
+    form, events = _workspace_activity(request, workspace)
+    if not form.is_valid():
+        return redirect(f"{reverse('firms:activity')}?{request.GET.urlencode()}")
     return download(activity_xlsx(events), XLSX, f"actividad-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -196,5 +197,5 @@ def company_activity(request, company):
     would show them other practices' people."""
     form = ActivityFilterForm(request.GET)
     events = activity_events(company=company, filters=form.filters()).select_related("workspace", "actor")
-    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, events, ACTIVITY_PAGE_SIZE)
     return render(request, "firms/activity.html", {"form": form, "page": page, "for_company": company})

@@ -2,7 +2,6 @@ import calendar as calendar_module
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import user_set_tax_reminders
 from core.decorators import plan_guard_exempt
+from core.lists import FILTER_DATE_MAX, FILTER_DATE_MIN, page_of
 from core.responses import CSV, XLSX, download, redirect_back
 from core.urls import absolute_url
 from firms.access import company_view, workspace_view
@@ -115,7 +115,7 @@ def _workspace_due_dates(request, workspace):
 def calendar_list(request, workspace):
     """Calendario tributario: the due dates of every client, overdue first, grouped by date."""
     form, companies, due, days = _workspace_due_dates(request, workspace)
-    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, due, PAGE_SIZE)
     context = {
         "form": form,
         "companies": companies,
@@ -137,8 +137,9 @@ def calendar_export(request, workspace, fmt):
     raise Http404
 
 
-# Months a tax calendar can show; another ?mes= (year 1, year 9999) shows the current month.
-CALENDAR_YEARS = range(1900, 3000)
+# Months a tax calendar can show (the window of every date filter); another ?mes= (year 1, year 9999) shows
+# the current month.
+CALENDAR_YEARS = range(FILTER_DATE_MIN.year, FILTER_DATE_MAX.year + 1)
 
 
 def _month(request) -> date:

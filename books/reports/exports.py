@@ -2,13 +2,17 @@
 at) above one flat table with real numbers and dates, frozen headers and account codes as text; CSV in the
 reader's language (core.spreadsheets: semicolons and decimal commas in Spanish, commas and points in
 English). Written row by row (core.xlsx streams the sheet), so a large report never sits whole in memory;
-the caller reports progress."""
+the caller reports progress. Every table
+ends with its totals row."""
 
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.l10n import format_datetime
@@ -32,6 +36,17 @@ class TableReport:
     period: str
     columns: list[Column]
     rows: Iterable[list]
+    start: date | None = None
+    end: date | None = None
+
+
+def report_file_name(report: TableReport, *, company, fmt: str) -> str:
+    """What the file is, from its name: report, company (NIT without check digit), period —
+    `balance-de-prueba_901555777_2026-01-01_2026-12-31.xlsx`."""
+    parts = [slugify(report.title), re.sub(r"[^0-9A-Za-z]", "", company.tax_id)]
+    if report.start and report.end:
+        parts += [report.start.isoformat(), report.end.isoformat()]
+    return "_".join(part for part in parts if part) + f".{fmt}"
 
 
 def report_xlsx(report: TableReport, company, progress: Callable[[int], None] | None = None) -> bytes:

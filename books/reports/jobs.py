@@ -3,12 +3,11 @@
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 
 from core.queue import enqueue, enqueue_on_commit
 
 from ..models import ReportExport
-from .exports import report_file
+from .exports import report_file, report_file_name
 from .tables import TABLES, ReportParams
 
 
@@ -66,7 +65,7 @@ def report_export_write(*, export_id: int, company) -> ReportExport:
     ReportExport.objects.filter(pk=export_id).update(
         status=ReportExport.Status.DONE,
         content=content,
-        file_name=f"{slugify(report.title)}.{export.fmt}",
+        file_name=report_file_name(report, company=company, fmt=export.fmt),
         finished_at=timezone.now(),
     )
     return ReportExport.objects.get(pk=export_id)

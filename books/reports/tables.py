@@ -9,9 +9,16 @@ from django.utils.translation import gettext_lazy
 
 from core.l10n import format_date
 
-from ..models import CostCenter, ThirdParty
+from ..models import ZERO, CostCenter, ThirdParty
 from .exports import Column, TableReport
-from .ledgers import auxiliary_lines, general_ledger, journal_by_day, journal_entries, scope_totals
+from .ledgers import (
+    auxiliary_groups,
+    auxiliary_items,
+    auxiliary_lines,
+    general_ledger,
+    journal_by_day,
+    journal_entries,
+)
 from .statements import statements
 from .trial_balance import Scope, trial_balance
 
@@ -90,11 +97,15 @@ def trial_balance_rows(params: ReportParams) -> list:
     )
 
 
+def _check_digit_columns() -> list[Column]:
+    return [Column(_("NIT")), Column(_("DV")), Column(_("Tercero"))]
+
+
 def trial_balance_table(params: ReportParams) -> TableReport:
     rows = trial_balance_rows(params)
     columns = [Column(_("Code")), Column(_("Account"))]
     if params.by_third_party:
-        columns += [Column(_("NIT")), Column(_("Tercero"))]
+        columns += _check_digit_columns()
     columns += [
         Column(_("Opening balance"), "money"),
         Column(_("Debits"), "money"),
@@ -104,30 +115,37 @@ def trial_balance_table(params: ReportParams) -> TableReport:
     title = _("Trial balance by tercero") if params.by_third_party else _("Trial balance")
     if params.level:
         title = f"{title} ({LEVEL_NAMES[params.level]})"
+    tercero = 3 if params.by_third_party else 0
 
     def table():
+        totals = [ZERO] * 4
         for row in rows:
+            figures = [row.opening, row.debit, row.credit, row.closing]
+            totals = [total + figure for total, figure in zip(totals, figures, strict=True)]
             yield [
                 row.code,
                 row.name,
-                *([row.nit, row.third_party_name] if params.by_third_party else []),
-                row.opening,
-                row.debit,
-                row.credit,
-                row.closing,
+                *([row.nit, row.check_digit, row.third_party_name] if params.by_third_party else []),
+                *figures,
             ]
+        yield [_("Totals"), "", *[""] * tercero, *totals]
 
-    return TableReport(title, params.heading(), columns, table())
+    return TableReport(title, params.heading(), columns, table(), params.start, params.end)
 
 
 def auxiliary_table(params: ReportParams) -> TableReport:
-    opening, _debit, _credit = scope_totals(params.start, params.end, params.scope)
+    """The libro auxiliar as one flat table: per account (and tercero, when asked) its opening balance, its
+    lines with their running balance and its subtotals; then the totals. Every row names its account."""
+    by_third_party = params.by_third_party
+    groups, _count = auxiliary_groups(
+        start=params.start, end=params.end, scope=params.scope, by_third_party=by_third_party
+    )
     columns = [
+        Column(_("Account")),
+        Column(_("Account name")),
         Column(_("Date"), "date"),
         Column(_("Comprobante")),
-        Column(_("Account")),
-        Column(_("NIT")),
-        Column(_("Tercero")),
+        *_check_digit_columns(),
         Column(_("Cost center")),
         Column(_("Description")),
         Column(_("Debit"), "money"),
@@ -135,23 +153,64 @@ def auxiliary_table(params: ReportParams) -> TableReport:
         Column(_("Balance"), "money"),
     ]
 
-    def table():
-        yield [params.start, "", "", "", "", "", _("Opening balance"), None, None, opening]
-        for line in auxiliary_lines(start=params.start, end=params.end, scope=params.scope, opening=opening):
-            yield [
-                line.day,
-                f"{line.voucher}-{line.number}",
-                line.account,
-                line.nit,
-                line.third_party,
-                line.cost_center,
-                line.description,
-                line.debit,
-                line.credit,
-                line.balance,
-            ]
+    def group_tercero(group) -> list:
+        return [group.nit, group.check_digit, group.third_party] if by_third_party else ["", "", ""]
 
-    return TableReport(_("Auxiliary ledger"), params.heading(), columns, table())
+    def table():
+        lines = auxiliary_lines(
+            start=params.start,
+            end=params.end,
+            scope=params.scope,
+            groups=groups,
+            by_third_party=by_third_party,
+        )
+        for item in auxiliary_items(groups, lines):
+            group, line = item.group, item.line
+            head = [group.account, group.account_name]
+            if item.kind == "group":
+                yield [
+                    *head,
+                    params.start,
+                    "",
+                    *group_tercero(group),
+                    "",
+                    _("Opening balance"),
+                    None,
+                    None,
+                    group.opening,
+                ]
+            elif item.kind == "line":
+                yield [
+                    *head,
+                    line.day,
+                    f"{line.voucher}-{line.number}",
+                    line.nit,
+                    line.check_digit,
+                    line.third_party,
+                    line.cost_center,
+                    line.description,
+                    line.debit,
+                    line.credit,
+                    line.balance,
+                ]
+            else:
+                yield [
+                    *head,
+                    params.end,
+                    "",
+                    *group_tercero(group),
+                    "",
+                    _("Total and closing balance"),
+                    group.debit,
+                    group.credit,
+                    group.closing,
+                ]
+        debit = sum((group.debit for group in groups), ZERO)
+        credit = sum((group.credit for group in groups), ZERO)
+        closing = sum((group.closing for group in groups), ZERO)
+        yield [_("Totals"), "", None, "", "", "", "", "", "", debit, credit, closing]
+
+    return TableReport(_("Auxiliary ledger"), params.heading(), columns, table(), params.start, params.end)
 
 
 def journal_table(params: ReportParams) -> TableReport:
@@ -164,41 +223,51 @@ def journal_table(params: ReportParams) -> TableReport:
             Column(_("Debits"), "money"),
             Column(_("Credits"), "money"),
         ]
-        rows = (
-            [t.day, t.voucher, t.voucher_name, t.entries, t.debit, t.credit]
-            for t in journal_by_day(start=params.start, end=params.end)
+
+        def summary():
+            entries, debit, credit = 0, ZERO, ZERO
+            for t in journal_by_day(start=params.start, end=params.end):
+                entries, debit, credit = entries + t.entries, debit + t.debit, credit + t.credit
+                yield [t.day, t.voucher, t.voucher_name, t.entries, t.debit, t.credit]
+            yield [None, _("Totals"), "", entries, debit, credit]
+
+        return TableReport(
+            _("Journal, by day and type"), params.period, columns, summary(), params.start, params.end
         )
-        return TableReport(_("Journal, by day and type"), params.period, columns, rows)
     columns = [
         Column(_("Date"), "date"),
         Column(_("Comprobante")),
         Column(_("Description")),
         Column(_("Account")),
         Column(_("Account name")),
-        Column(_("NIT")),
-        Column(_("Tercero")),
+        *_check_digit_columns(),
         Column(_("Cost center")),
         Column(_("Debit"), "money"),
         Column(_("Credit"), "money"),
     ]
 
     def table():
+        debit = credit = ZERO
         for entry in journal_entries(start=params.start, end=params.end).iterator(chunk_size=500):
             for line in entry.lines.all():
+                debit, credit = debit + line.debit, credit + line.credit
+                tercero = line.third_party
                 yield [
                     entry.date,
                     entry.label,
                     line.description or entry.description,
                     line.account_id,
                     line.account.name,
-                    line.third_party.number if line.third_party else "",
-                    line.third_party.display_name if line.third_party else "",
+                    tercero.number if tercero else "",
+                    tercero.check_digit if tercero else "",
+                    tercero.display_name if tercero else "",
                     line.cost_center.code if line.cost_center else "",
                     line.debit,
                     line.credit,
                 ]
+        yield [None, _("Totals"), "", "", "", "", "", "", "", debit, credit]
 
-    return TableReport(_("Journal"), params.period, columns, table())
+    return TableReport(_("Journal"), params.period, columns, table(), params.start, params.end)
 
 
 def general_ledger_table(params: ReportParams) -> TableReport:
@@ -213,8 +282,13 @@ def general_ledger_table(params: ReportParams) -> TableReport:
     ]
 
     def table():
+        # Totals: the accounts' opening balances at the start, their movements, their closing balances.
+        opening = debit = credit = closing = ZERO
         for account in general_ledger(start=params.start, end=params.end):
+            opening += account.months[0].opening
+            closing += account.months[-1].closing
             for month in account.months:
+                debit, credit = debit + month.debit, credit + month.credit
                 yield [
                     account.code,
                     account.name,
@@ -224,8 +298,11 @@ def general_ledger_table(params: ReportParams) -> TableReport:
                     month.credit,
                     month.closing,
                 ]
+        yield [_("Totals"), "", "", opening, debit, credit, closing]
 
-    return TableReport(_("General ledger and balances"), params.period, columns, table())
+    return TableReport(
+        _("General ledger and balances"), params.period, columns, table(), params.start, params.end
+    )
 
 
 def statements_table(params: ReportParams) -> TableReport:
@@ -245,7 +322,7 @@ def statements_table(params: ReportParams) -> TableReport:
         for line in result.income:
             yield [_("Income statement"), line.label, line.current, line.previous]
 
-    return TableReport(_("Financial statements"), params.period, columns, table())
+    return TableReport(_("Financial statements"), params.period, columns, table(), params.start, params.end)
 
 
 TABLES = {

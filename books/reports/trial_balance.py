@@ -69,6 +69,12 @@ class TrialBalanceRow:
     debit: Decimal
     credit: Decimal
     third_party_id: int | None = None
+    check_digit: str = ""  # the tercero's, in a column of its own in the files
+
+    @property
+    def sort_key(self) -> tuple:
+        """Account, then tercero (by number, then id): the order of the rows and of the auxiliary's groups."""
+        return (self.code, self.nit, self.third_party_id or 0)
 
     @property
     def closing(self) -> Decimal:
@@ -163,20 +169,24 @@ def trial_balance(
     sql = f"""
         SELECT {key} AS code, a.name, coalesce(t.number, ''),
                coalesce(nullif(t.business_name, ''), trim(t.first_names || ' ' || t.last_names), ''),
-               sum(m.opening), sum(m.debit), sum(m.credit), t.id
+               sum(m.opening), sum(m.debit), sum(m.credit), t.id, coalesce(t.check_digit, '')
           FROM ({movements}) AS m(account_id, third_party_id, cost_center_id, opening, debit, credit)
           JOIN books_account a ON a.code = {key}
           LEFT JOIN books_thirdparty t ON t.id = {third_party}
-         GROUP BY 1, 2, 3, 4, 8
+         GROUP BY 1, 2, 3, 4, 8, 9
         HAVING sum(m.opening) <> 0 OR sum(m.debit) <> 0 OR sum(m.credit) <> 0
-         ORDER BY 1, 3
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [
-            TrialBalanceRow(code, name, nit, tp_name, opening or ZERO, debit or ZERO, credit or ZERO, tp_id)
-            for code, name, nit, tp_name, opening, debit, credit, tp_id in cursor
-        ]
+        rows = sorted(
+            (
+                TrialBalanceRow(
+                    code, name, nit, tp_name, opening or ZERO, debit or ZERO, credit or ZERO, tp_id, digit
+                )
+                for code, name, nit, tp_name, opening, debit, credit, tp_id, digit in cursor
+            ),
+            key=lambda row: row.sort_key,
+        )
     if include_zero and not by_third_party:
         rows = _with_zero_accounts(rows, level=level, scope=scope)
     return rows
@@ -204,4 +214,4 @@ def _with_zero_accounts(
             for code, name in cursor
             if code not in present
         ]
-    return sorted(rows + zeros, key=lambda row: (row.code, row.nit))
+    return sorted(rows + zeros, key=lambda row: row.sort_key)

@@ -6,14 +6,18 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from books.reports.trial_balance import LEVEL_LENGTHS, trial_balance
+from core.lists import FILTER_DATE_MAX, FILTER_DATE_MIN
 from firms.selectors import company_by_reference
 
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(_("“%(value)s” is not a date as YYYY-MM-DD.") % {"value": value}) from None
+    if not FILTER_DATE_MIN <= day <= FILTER_DATE_MAX:  # the reports' window, as on their pages
+        raise CommandError(_("Write a date between 1900 and 2100."))
+    return day
 
 
 class Command(BaseCommand):

@@ -24,10 +24,68 @@ def _posted():
     )
 
 
+def _expected_groups(lines, start, end, by_third_party):
+    """Per account (and tercero): opening, lines with their own running balance, debits, credits; computed
+    here from the lines, in the order a libro auxiliar shows them."""
+    groups = {}
+    for line in sorted(lines, key=lambda ln: (ln.date, ln.entry_id, ln.line_no)):
+        if line.date > end:
+            continue
+        key = (line.account_id,)
+        if by_third_party:
+            key += (line.third_party.number if line.third_party else "", line.third_party_id or 0)
+        group = groups.setdefault(key, {"opening": Decimal(0), "lines": []})
+        if line.date < start:
+            group["opening"] += line.debit - line.credit
+        else:
+            group["lines"].append(line)
+    expected = []
+    for key in sorted(groups):
+        group = groups[key]
+        balance, rows = group["opening"], []
+        for line in group["lines"]:
+            balance += line.debit - line.credit
+            rows.append((line.entry_id, line.debit, line.credit, balance))
+        debit = sum((line.debit for line in group["lines"]), Decimal(0))
+        credit = sum((line.credit for line in group["lines"]), Decimal(0))
+        if group["opening"] or rows:
+            expected.append(
+                (key[0], (key[2] or None) if by_third_party else None, group["opening"], rows, debit, credit)
+            )
+    return expected
+
+
+def _shown_groups(start, end, scope, by_third_party):
+    """The groups as the pages of 10 lines show them, page after page."""
+    shown, page, carried = [], 1, []
+    while True:
+        ledger = auxiliary(
+            start=start, end=end, scope=scope, by_third_party=by_third_party, page=page, page_size=10
+        )
+        for item in ledger.items:
+            group = item.group
+            if item.kind == "group" and not item.continued:
+                shown.append([group.account, group.third_party_id or None, item.balance, [], None, None])
+            elif item.kind == "group":  # continued from the page before: its balance carried
+                carried.append((item.balance, shown[-1][3][-1][3]))
+            elif item.kind == "line":
+                line = item.line
+                shown[-1][3].append((line.entry_id, line.debit, line.credit, line.balance))
+            else:
+                shown[-1][4:] = [group.debit, group.credit]
+                assert item.balance == group.closing == shown[-1][2] + group.debit - group.credit
+        if not ledger.page.has_next():
+            return [tuple(group) for group in shown], carried, ledger
+        page += 1
+
+
+@pytest.mark.parametrize("by_third_party", [False, True], ids=["by_account", "by_tercero"])
 @pytest.mark.parametrize(
     "scope_kind", ["account", "prefix", "tercero", "account_and_tercero"], ids=lambda kind: kind
 )
-def test_auxiliary_opening_running_balance_and_totals(year_of_entries, scope_kind):  # noqa: F811
+def test_auxiliary_keeps_one_balance_per_account_and_tercero(year_of_entries, scope_kind, by_third_party):  # noqa: F811
+    """Class 1 (three accounts) or a tercero without an account: each account (and tercero) opens with its
+    own balance and runs its own balance; one running balance across them would be wrong from the second."""
     from books.models import ThirdParty
 
     tercero = ThirdParty.objects.get(number="900123456")
@@ -42,22 +100,16 @@ def test_auxiliary_opening_running_balance_and_totals(year_of_entries, scope_kin
     }[scope_kind]
     start, end = date(2025, 11, 17), date(2026, 2, 9)
     lines = [ln for ln in _posted() if keep(ln)]
-    opening = sum((ln.debit - ln.credit for ln in lines if ln.date < start), Decimal(0))
-    period = sorted(
-        (ln for ln in lines if start <= ln.date <= end), key=lambda ln: (ln.date, ln.entry_id, ln.line_no)
-    )
-    first = auxiliary(start=start, end=end, scope=scope, page_size=10)
-    assert first.opening == opening
-    assert first.count == len(period)
-    assert first.debit == sum(ln.debit for ln in period) and first.credit == sum(ln.credit for ln in period)
-    balance, expected = opening, []
-    for line in period:
-        balance += line.debit - line.credit
-        expected.append((line.entry_id, line.debit, line.credit, balance))
-    assert [(ln.entry_id, ln.debit, ln.credit, ln.balance) for ln in first.lines] == expected[:10]
-    second = auxiliary(start=start, end=end, scope=scope, page=2, page_size=10)
-    assert [(ln.entry_id, ln.balance) for ln in second.lines] == [(e, b) for e, _d, _c, b in expected[10:20]]
-    assert first.closing == balance
+    expected = _expected_groups(lines, start, end, by_third_party)
+    shown, carried, ledger = _shown_groups(start, end, scope, by_third_party)
+    assert shown == expected
+    assert ledger.count == sum(len(group[3]) for group in expected)
+    assert all(balance == before for balance, before in carried)  # "saldo que viene" = the last line's
+    if scope_kind in ("prefix", "tercero"):
+        assert len({group[0] for group in expected}) > 1  # several accounts, each with its own balance
+    period = [ln for ln in lines if start <= ln.date <= end]
+    assert ledger.opening == sum((ln.debit - ln.credit for ln in lines if ln.date < start), Decimal(0))
+    assert (ledger.debit, ledger.credit) == (sum(ln.debit for ln in period), sum(ln.credit for ln in period))
 
 
 def test_journal_lists_posted_comprobantes_in_date_order_with_day_and_type_totals(year_of_entries):  # noqa: F811
