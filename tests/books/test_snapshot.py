@@ -86,8 +86,7 @@ def test_snapshot_equals_the_trial_balance_after_postings_an_annulment_and_a_clo
     profit = -sum((classes[c][0] - classes[c][1] for c in "4567" if c in classes), D(0))
     assert snapshot.result == profit == D("700.00") and snapshot.result_year == 2025
 
-    year_close(year=2025, user=bookkeeper)
-    period_lock(until=date(2025, 12, 31), user=bookkeeper)
+    year_close(year=2025, user=bookkeeper)  # locks the books up to 31/12/2025 too
     snapshot = _snapshot(books)
     _assert_balances_match_the_ledger(books, snapshot)
     # Closed: classes 4 to 7 are back to zero and the year's result sits in 36, as the board still shows it.
@@ -167,7 +166,7 @@ def test_every_kind_of_change_queues_one_refresh_on_commit(
             user=bookkeeper,
         ),
         "year close": lambda: year_close(year=2025, user=bookkeeper),
-        "lock": lambda: period_lock(until=date(2025, 12, 31), user=bookkeeper),
+        "lock": lambda: period_lock(until=date(2026, 1, 31), user=bookkeeper),
         "unlock": lambda: period_unlock(until=None, reason="Ajuste", user=bookkeeper),
     }
     for kind, change in changes.items():

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,11 @@ def company(linked_company):
 
 def _url(company, path=""):
     return f"/c/{company.slug}/{path}"
+
+
+def _text(response) -> str:
+    """The page's text as read on screen: tags out, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def _lines(*rows):
@@ -139,9 +145,20 @@ def test_annul_reverse_copy_and_delete_from_the_comprobante_page(accountant_clie
         reversal = Entry.objects.get(reversal_of=entry)
         copy = Entry.objects.get(status="draft")
         assert reversal.date == date(2026, 3, 15) and Entry.objects.get(pk=entry.pk).status == "posted"
+    # Reversed: the original is not annulled (that would cancel it twice) until its reversal is annulled.
+    page = accountant_client.get(base).content.decode()
+    assert "Reversado por CC-2" in _text(accountant_client.get(base))
+    assert f"comprobantes/{entry.pk}/anular/" not in page and f"comprobantes/{entry.pk}/reversar/" not in page
+    refused = accountant_client.post(base + "anular/", {"reason": "Venta duplicada"}, follow=True)
+    assert "está reversado por CC-2" in refused.content.decode()
+    reversal_page = accountant_client.get(_url(company, f"comprobantes/{reversal.pk}/"))
+    assert "Reversa de CC-1" in _text(reversal_page)
+    assert f"comprobantes/{reversal.pk}/reversar/" not in reversal_page.content.decode()
+    accountant_client.post(_url(company, f"comprobantes/{reversal.pk}/anular/"), {"reason": "Reversión por error"})
     accountant_client.post(base + "anular/", {"reason": "Venta duplicada"})
     accountant_client.post(_url(company, f"comprobantes/{copy.pk}/eliminar/"))
     with schema_context(company.schema_name):
+        assert Entry.objects.get(pk=reversal.pk).status == "annulled"
         assert Entry.objects.get(pk=entry.pk).status == "annulled"
         assert not Entry.objects.filter(pk=copy.pk).exists()
     assert "Venta duplicada" in accountant_client.get(base).content.decode()
@@ -291,7 +308,7 @@ def test_periods_page_locks_unlocks_and_closes(accountant_client, company, accou
     response = accountant_client.post(page, {"action": "close", "year": "2025"})
     assert response.status_code == 302
     with schema_context(company.schema_name):
-        assert BooksSettings.objects.get().lock_date == date(2025, 10, 31)
+        assert BooksSettings.objects.get().lock_date == date(2025, 12, 31)  # the closing locks its year
         assert Entry.objects.get(source="closing").lines.get(account_id="361005").debit == 300
     assert "Ajuste del revisor" in accountant_client.get(page).content.decode()
 
