@@ -110,12 +110,6 @@ BEGIN
                 NEW.date USING ERRCODE = 'check_violation',
                 DETAIL = json_build_object('code', 'closing_date', 'date', NEW.date)::text;
         END IF;
-        -- The year-end closing, the year's last act, is made whatever the lock date (which it moves).
-        IF locked IS NOT NULL AND NEW.date <= locked AND NEW.source <> 'closing' THEN
-            RAISE EXCEPTION 'books: % is on or before the lock date %', NEW.date, locked
-                USING ERRCODE = 'check_violation',
-                DETAIL = json_build_object('code', 'lock_date', 'date', NEW.date, 'lock', locked)::text;
-        END IF;
         SELECT t.code || '-' || e.number INTO found_label
           FROM books_entry e JOIN books_vouchertype t ON t.id = e.voucher_type_id
          WHERE e.source = 'closing' AND e.status = 'posted' AND e.id <> NEW.id
@@ -126,6 +120,12 @@ BEGIN
                 USING ERRCODE = 'check_violation',
                 DETAIL = json_build_object('code', 'closed_year', 'year', EXTRACT(YEAR FROM NEW.date)::int,
                                            'closing', found_label)::text;
+        END IF;
+        -- The year-end closing, the year's last act, is made whatever the lock date (which it moves).
+        IF locked IS NOT NULL AND NEW.date <= locked AND NEW.source <> 'closing' THEN
+            RAISE EXCEPTION 'books: % is on or before the lock date %', NEW.date, locked
+                USING ERRCODE = 'check_violation',
+                DETAIL = json_build_object('code', 'lock_date', 'date', NEW.date, 'lock', locked)::text;
         END IF;
         IF NEW.reversal_of_id IS NOT NULL THEN
             -- FOR SHARE: an annulment of the original under way finishes first (and this sees it), or waits.
@@ -169,12 +169,6 @@ BEGIN
     END IF;
     IF OLD.status = 'posted' AND NEW.status = 'annulled'
        AND to_jsonb(NEW) - frozen = to_jsonb(OLD) - frozen THEN
-        -- Annulling the closing reopens the year whatever the lock date (which the app gives back).
-        IF locked IS NOT NULL AND OLD.date <= locked AND OLD.source <> 'closing' THEN
-            RAISE EXCEPTION 'books: % is on or before the lock date %', OLD.date, locked
-                USING ERRCODE = 'check_violation',
-                DETAIL = json_build_object('code', 'lock_date', 'date', OLD.date, 'lock', locked)::text;
-        END IF;
         IF OLD.source <> 'closing' THEN
             SELECT t.code || '-' || e.number INTO found_label
               FROM books_entry e JOIN books_vouchertype t ON t.id = e.voucher_type_id
@@ -187,6 +181,12 @@ BEGIN
                     DETAIL = json_build_object('code', 'closed_year', 'year', EXTRACT(YEAR FROM OLD.date)::int,
                                                'closing', found_label)::text;
             END IF;
+        END IF;
+        -- Annulling the closing reopens the year whatever the lock date (which the app gives back).
+        IF locked IS NOT NULL AND OLD.date <= locked AND OLD.source <> 'closing' THEN
+            RAISE EXCEPTION 'books: % is on or before the lock date %', OLD.date, locked
+                USING ERRCODE = 'check_violation',
+                DETAIL = json_build_object('code', 'lock_date', 'date', OLD.date, 'lock', locked)::text;
         END IF;
         SELECT t.code || '-' || e.number INTO found_label
           FROM books_entry e JOIN books_vouchertype t ON t.id = e.voucher_type_id

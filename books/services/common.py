@@ -32,7 +32,8 @@ def actor(user) -> dict:
 
 def day_text(value: date | str) -> str:
     """A date as the books' messages write it: 31/12/2025."""
-    return (date.fromisoformat(value) if isinstance(value, str) else value).strftime("%d/%m/%Y")
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime writes the year 1 as "1"
 
 
 def _amount(value) -> str:

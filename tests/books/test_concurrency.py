@@ -1,12 +1,11 @@
-"""Requests at once on the same books, with real threads against PostgreSQL: a lock date set while comprobantes
-are posted, six "Cerrar año" at once, two reversals or closings posted at once. No 500, and the books stay
-right: the refusals are messages, and what the database's rules forbid does not happen.
+"""Requests at once on the same books, with real threads against PostgreSQL: a lock date set while
+comprobantes are posted, six "Cerrar año" at once, two reversals or closings posted at once. No 500, and the
+books stay right: the refusals are messages, and what the database's rules forbid does not happen.
 
 Each race is made certain, not hoped for: another connection holds a row the requests need until all of them
 are waiting on it (pg_stat_activity), then lets go.
 """
 
-import re
 import threading
 import time
 from dataclasses import replace
@@ -70,7 +69,8 @@ def _waiting() -> int:
     """Sessions of this database waiting for a lock."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0]
 
@@ -165,7 +165,7 @@ def test_a_lock_date_set_while_16_postings_wait_ends_without_a_server_error(book
     assert len(posted) + len(refused) == POSTERS
     for response in refused:  # a message on the form, never a server error
         assert response.status_code == 200
-        assert "Los libros están bloqueados hasta el 30/06/2026" in response.content.decode(), re.findall(r"role=\"alert\">(.*?)</div>", response.content.decode(), re.S)
+        assert "Los libros están bloqueados hasta el 30/06/2026" in response.content.decode()
     with schema_context(company.schema_name):
         lock = PeriodEvent.objects.get(kind="lock", lock_date_after=date(2026, 6, 30))
         june = Entry.objects.filter(status="posted", date=date(2026, 6, 10))

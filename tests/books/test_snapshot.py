@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from books.journal import opening_balances_post
 from books.models import Entry
-from books.services.entries import entry_annul, entry_delete_draft, entry_reverse
+from books.services.entries import entry_annul, entry_delete_draft, entry_post, entry_reverse
 from books.services.periods import period_lock, period_unlock, year_close
 from firms.models import CompanySnapshot
 from firms.snapshots import company_snapshots_refresh
@@ -140,6 +140,7 @@ def test_every_kind_of_change_queues_one_refresh_on_commit(
 ):
     expected = (company_snapshot_refresh_task.name, (books.pk,))
     post(bookkeeper, [("130505", 900, 0), ("413595", 0, 900)], day=date(2025, 5, 1))  # for the year close
+    waiting = draft(bookkeeper, [("519530", 20, 0), ("110505", 0, 20)], day=date(2025, 5, 2))
     entry = None
 
     def posting():
@@ -149,6 +150,7 @@ def test_every_kind_of_change_queues_one_refresh_on_commit(
     changes = {
         "post": posting,
         "annul": lambda: entry_annul(entry=entry, user=bookkeeper, reason="Error"),
+        "post an existing draft": lambda: entry_post(entry=waiting, user=bookkeeper),
         "draft": lambda: draft(bookkeeper, [("519530", 10, 0)], day=date(2025, 6, 2)),
         "delete draft": lambda: entry_delete_draft(entry=Entry.objects.get(status="draft")),
         "reverse": lambda: entry_reverse(
