@@ -32,7 +32,7 @@ from firms.audit import audit_record
 from .amounts import parse_amount
 from .models import MAX_NUMBER, CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType
 from .services.catalogs import Document, document_parse
-from .services.common import BooksError, actor, number_message, refusal_message
+from .services.common import BooksError, actor, number_message
 from .services.entries import Ledger, LineInput, NewEntry, entries_post_many
 
 JOURNAL = TableSpec(
@@ -579,11 +579,10 @@ def _record_outcomes(rows: list[JournalImportEntry]) -> None:
 
 
 def _refused(error: Exception) -> str:
-    """A refusal of one comprobante as its row says it: the rule's message (PostgreSQL's refusals included,
-    books.services.common), or else the database's own first line."""
-    if isinstance(error, BooksError):
-        return str(error)[:300]
-    return (refusal_message(error) or str(error).split("\n")[0])[:300]
+    """A refusal of one comprobante as its row says it: the rule's message (PostgreSQL's refusals of the
+    books' rules come as BooksError too: books.services.common.database_refusals), or else the database's
+    own first line."""
+    return (str(error) if isinstance(error, BooksError) else str(error).split("\n")[0])[:300]
 
 
 def _post(rows: list[JournalImportEntry], new: dict, user) -> None:

@@ -221,7 +221,15 @@ def test_six_year_closings_at_once_make_one_closing_and_five_messages(books_comp
     for response in responses:
         if response.status_code == 200:
             body = response.content.decode()
-            assert "2024 ya está cerrado con CI-1" in body or "Ese año ya está cerrado" in body
+            # The lock on the settings row, the trigger or the unique index: whichever stopped it, a message.
+            assert any(
+                said in body
+                for said in (
+                    "2024 ya está cerrado con CI-1",
+                    "2024 está cerrado con CI-1",
+                    "Ese año ya está cerrado",
+                )
+            )
 
 
 @pytest.mark.parametrize("kind", ["reversal", "closing"])
