@@ -56,6 +56,7 @@ BEGIN
     END IF;
 END
 $$;
+SET CONSTRAINTS ALL IMMEDIATE;  -- the balances it moved are checked now: the indexes below need no pending events
 """
 
 
