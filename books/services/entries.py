@@ -476,7 +476,7 @@ def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
     closing = entry.source == Entry.Source.CLOSING
     with transaction.atomic():
         if closing:  # the lock date moves back: held FOR UPDATE, before the comprobante (the usual order)
-            from .periods import _settings_locked
+            from .periods import _settings_locked  # here: periods imports this module
 
             locked = _settings_locked().lock_date
         else:
