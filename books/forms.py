@@ -6,10 +6,11 @@ from core.l10n import amount_typed
 from core.lists import FilterDateField
 
 from .amounts import parse_amount
-from .models import Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
+from .models import MAX_NUMBER, Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
 from .reports.tables import ReportParams
 from .reports.trial_balance import Scope
 from .selectors import cost_center_ids_by_code, third_party_ids_by_number
+from .services.common import amount_message, amount_problem, date_problem
 from .services.entries import LineInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -84,11 +85,23 @@ class CatalogEditForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
+class EntryDateField(forms.DateField):
+    """A comprobante's date: inside the books' window of dates (books.services.common.entry_dates)."""
+
+    widget = DATE_INPUT
+
+    def validate(self, value):
+        super().validate(value)
+        problem = date_problem(value) if value else None
+        if problem:
+            raise forms.ValidationError(problem, code="outside")
+
+
 class EntryForm(forms.Form):
     voucher_type = forms.ModelChoiceField(
         label=_("Type"), queryset=VoucherType.objects.none(), empty_label=None
     )
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = EntryDateField(label=_("Date"))
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -109,6 +122,8 @@ class AmountField(forms.CharField):
         amount = parse_amount(amount_typed(value))
         if amount is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount_problem(amount):
+            raise forms.ValidationError(amount_message(), code="too_large")
         return amount
 
 
@@ -158,7 +173,7 @@ def line_inputs(formset) -> list[LineInput]:
 
 class EntryFilterForm(forms.Form):
     tipo = forms.ModelChoiceField(label=_("Type"), queryset=VoucherType.objects.all(), required=False)
-    numero = forms.IntegerField(label=_("Number"), required=False, min_value=1)
+    numero = forms.IntegerField(label=_("Number"), required=False, min_value=1, max_value=MAX_NUMBER)
     desde = FilterDateField(label=_("From"), required=False)
     hasta = FilterDateField(label=_("To"), required=False)
     tercero = forms.CharField(label=_("Tercero (number or name)"), required=False, max_length=100)
@@ -173,8 +188,19 @@ class AnnulForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
-    date = forms.DateField(label=_("Date of the reversal"), widget=DATE_INPUT)
+    date = EntryDateField(label=_("Date of the reversal"))
+    voucher_type = forms.ModelChoiceField(
+        label=_("Type of the reversal"),
+        queryset=VoucherType.objects.none(),
+        required=False,
+        empty_label=_("The comprobante's own type"),
+        help_text=_("Its consecutive gives the reversal's number, e.g. NC, ND or CC."),
+    )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voucher_type"].queryset = VoucherType.objects.filter(is_active=True).exclude(code="CI")
 
 
 class LockForm(forms.Form):
@@ -224,7 +250,7 @@ class JournalUploadForm(UploadForm):
 class OpeningBalancesForm(UploadForm):
     max_megabytes = 10
 
-    date = forms.DateField(label=_("Date of the opening balances"), widget=DATE_INPUT)
+    date = EntryDateField(label=_("Date of the opening balances"))
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
 

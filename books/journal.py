@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,9 +31,9 @@ from core.text import search_normalize
 from firms.audit import AuditText, audit_record
 
 from .amounts import parse_amount
-from .models import CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType
+from .models import MAX_NUMBER, CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType
 from .services.catalogs import Document, document_parse
-from .services.common import BooksError, actor
+from .services.common import BooksError, actor, number_message
 from .services.entries import Ledger, LineInput, NewEntry, entries_post_many
 
 JOURNAL = TableSpec(
@@ -128,11 +128,14 @@ def _group(rows) -> list[FileEntry]:
         key = (code, number_text)
         entry = entries.get(key)
         if entry is None:
-            number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 2**31 else None
+            digits = number_text.isdigit()
+            number = int(number_text) if digits and 0 < int(number_text) <= MAX_NUMBER else None
             entry = entries[key] = FileEntry(voucher_code=code, number=number)
             if not code:
                 entry.problem(row.number, _("the voucher type is missing"))
-            if number is None:
+            if number is None and digits:
+                entry.problem(row.number, number_message())
+            elif number is None:
                 entry.problem(
                     row.number, _("“%(value)s” is not a comprobante number") % {"value": number_text}
                 )
@@ -579,24 +582,29 @@ def _record_outcomes(rows: list[JournalImportEntry]) -> None:
         )
 
 
+def _refused(error: Exception) -> str:
+    """A refusal of one comprobante as its row says it: the rule's message (PostgreSQL's refusals of the
+    books' rules come as BooksError too: books.services.common.database_refusals), or else the database's
+    own first line."""
+    return (str(error) if isinstance(error, BooksError) else str(error).split("\n")[0])[:300]
+
+
 def _post(rows: list[JournalImportEntry], new: dict, user) -> None:
-    """Post the chunk's good comprobantes together; if PostgreSQL refuses one, each goes alone."""
+    """Post the chunk's good comprobantes together; if one is refused (a lock date set meanwhile, or
+    PostgreSQL's own checks), each goes alone and the refused ones say why."""
     try:
         with transaction.atomic():
             ids = entries_post_many(
                 entries=[new[row.pk] for row in rows], user=user, source=Entry.Source.IMPORT
             )
-    except DatabaseError:
+    except (DatabaseError, BooksError):
         ids = []
         for row in rows:
             try:
                 with transaction.atomic():
                     ids += entries_post_many(entries=[new[row.pk]], user=user, source=Entry.Source.IMPORT)
-            except DatabaseError as error:
-                row.outcome, row.messages = (
-                    JournalImportEntry.Outcome.FAILED,
-                    [str(error).split("\n")[0][:300]],
-                )
+            except (DatabaseError, BooksError) as error:
+                row.outcome, row.messages = JournalImportEntry.Outcome.FAILED, [_refused(error)]
                 ids.append(None)
     for row, entry_id in zip(rows, ids, strict=True):
         if entry_id is not None:
@@ -612,6 +620,23 @@ class Summary:
 
     def line(self) -> str:
         return f"entries={self.entries} lines={self.lines} skipped={self.skipped} errors={self.errors}"
+
+
+def journal_consecutive_moves(job: JournalImport) -> list[tuple[str, int, int]]:
+    """The consecutives the import will move, [(type, next number now, next number after)]: comprobantes keep
+    their numbers, and a type's consecutive goes past the highest one."""
+    tops = (
+        job.entries.filter(plan=JournalImportEntry.Plan.POST, number__isnull=False)
+        .values_list("voucher_code")
+        .annotate(top=Max("number"))
+        .order_by("voucher_code")
+    )
+    next_numbers = dict(VoucherType.objects.values_list("code", "next_number"))
+    return [
+        (code, next_numbers[code], top + 1)
+        for code, top in tops
+        if code in next_numbers and top >= next_numbers[code]
+    ]
 
 
 def journal_summary(job: JournalImport) -> Summary:
@@ -700,5 +725,8 @@ def opening_balances_post(*, file_name: str, data: bytes, day: date, user, descr
         new = NewEntry(
             voucher_type_id=catalog.types["SI"].pk, day=day, description=entry.description, lines=lines
         )
-        (entry_id,) = entries_post_many(entries=[new], user=user, source=Entry.Source.OPENING)
+        try:
+            (entry_id,) = entries_post_many(entries=[new], user=user, source=Entry.Source.OPENING)
+        except BooksError as refused:  # the lock date moved meanwhile, or PostgreSQL refused a rule
+            raise OpeningRefused([str(refused)]) from refused
     return Entry.objects.get(pk=entry_id)

@@ -6,17 +6,29 @@ never change (annulment is the one allowed change); the balances follow every po
 same transaction.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 18, "decimal_places": 2}
+# The largest amount of one line; the database checks it too (entry_line_amount_bound).
+MAX_AMOUNT = Decimal("999999999999999.99")
+# Sums of lines: line ids are bigint (fewer than 9.3e18 lines) and each line is under 1e15, so no sum of
+# lines reaches 1e34 and NUMERIC(36,2) never overflows, whatever is posted.
+SUMS = {"max_digits": 36, "decimal_places": 2}
+# Comprobante numbers (a type's consecutive is at most one more); the database checks them too.
+MAX_NUMBER = 999_999_999
+# The dates the database takes for comprobantes, whatever the settings (which may narrow them:
+# books.services.common.entry_dates).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 
 
 class Nature(models.TextChoices):
@@ -179,6 +191,12 @@ class VoucherType(models.Model):
         verbose_name = _("voucher type")
         verbose_name_plural = _("voucher types")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_number__gte=1, next_number__lte=MAX_NUMBER + 1),
+                name="voucher_type_next_number_range",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.display_name}"
@@ -211,7 +229,7 @@ class Entry(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
-    total = models.DecimalField(_("total"), **MONEY, default=ZERO)
+    total = models.DecimalField(_("total"), **SUMS, default=ZERO)
     # People live in the public schema: their id and name as they were, no foreign key across schemas.
     prepared_by_id = models.BigIntegerField(null=True, blank=True)
     prepared_by_name = models.CharField(_("prepared by"), max_length=150, blank=True)
@@ -239,6 +257,23 @@ class Entry(models.Model):
             models.UniqueConstraint(fields=["voucher_type", "number"], name="entry_type_number_unique"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(number__isnull=False), name="entry_posted_has_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1, number__lte=MAX_NUMBER),
+                name="entry_number_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=FIRST_DAY, date__lte=LAST_DAY), name="entry_date_window"
+            ),
+            # One year-end closing a year (PostgreSQL keeps it when two "Cerrar año" meet).
+            models.UniqueConstraint(
+                ExtractYear("date"),
+                condition=Q(source="closing", status="posted"),
+                name="entry_one_closing_a_year",
+            ),
+            # One reversal in effect per comprobante.
+            models.UniqueConstraint(
+                fields=["reversal_of"], condition=Q(status="posted"), name="entry_one_posted_reversal"
             ),
         ]
         indexes = [
@@ -301,6 +336,12 @@ class EntryLine(models.Model):
                 condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)),
                 name="entry_line_one_positive_side",
             ),
+            models.CheckConstraint(
+                condition=Q(debit__lte=MAX_AMOUNT, credit__lte=MAX_AMOUNT), name="entry_line_amount_bound"
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=FIRST_DAY, date__lte=LAST_DAY), name="entry_line_date_window"
+            ),
         ]
         indexes = [
             models.Index(fields=["account", "date", "entry"], name="line_account_date_idx"),
@@ -321,8 +362,8 @@ class Balance(models.Model):
     third_party = models.ForeignKey(ThirdParty, on_delete=models.PROTECT, null=True, related_name="+")
     cost_center = models.ForeignKey(CostCenter, on_delete=models.PROTECT, null=True, related_name="+")
     period = models.DateField()  # the first day of the month
-    debit = models.DecimalField(**MONEY, default=ZERO)
-    credit = models.DecimalField(**MONEY, default=ZERO)
+    debit = models.DecimalField(**SUMS, default=ZERO)
+    credit = models.DecimalField(**SUMS, default=ZERO)
 
     class Meta:
         verbose_name = _("balance")
@@ -346,8 +387,8 @@ class AccountBalance(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     period = models.DateField()
-    debit = models.DecimalField(**MONEY, default=ZERO)
-    credit = models.DecimalField(**MONEY, default=ZERO)
+    debit = models.DecimalField(**SUMS, default=ZERO)
+    credit = models.DecimalField(**SUMS, default=ZERO)
 
     class Meta:
         verbose_name = _("account balance")
@@ -368,8 +409,8 @@ class AccountDayBalance(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
-    debit = models.DecimalField(**MONEY, default=ZERO)
-    credit = models.DecimalField(**MONEY, default=ZERO)
+    debit = models.DecimalField(**SUMS, default=ZERO)
+    credit = models.DecimalField(**SUMS, default=ZERO)
     lines = models.IntegerField(default=0)
 
     class Meta:
@@ -411,17 +452,28 @@ class BooksSettings(models.Model):
 
 
 class PeriodEvent(models.Model):
-    """The record of every lock, unlock and closing (append-only, like the lines)."""
+    """The record of every lock, unlock, closing and reopening (append-only, like the lines). A closing
+    keeps the lock date it found, which annulling the closing restores."""
 
     class Kind(models.TextChoices):
         LOCK = "lock", _("Locked")
         UNLOCK = "unlock", _("Unlocked")
         CLOSE = "close", _("Year closed")
+        REOPEN = "reopen", _("Year reopened")
 
     kind = models.CharField(_("action"), max_length=10, choices=Kind.choices)
     lock_date_before = models.DateField(_("locked up to, before"), null=True, blank=True)
     lock_date_after = models.DateField(_("locked up to, after"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The closing comprobante a closing or reopening is about.
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comprobante"),
+    )
     by_id = models.BigIntegerField(null=True, blank=True)
     by_name = models.CharField(_("by"), max_length=150, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)

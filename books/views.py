@@ -38,6 +38,7 @@ from .forms import (
 from .journal import (
     OpeningRefused,
     journal_confirm,
+    journal_consecutive_moves,
     journal_preview,
     journal_resume,
     journal_summary,
@@ -82,6 +83,7 @@ from .services.entries import (
     entry_copy,
     entry_delete_draft,
     entry_post,
+    entry_refusals,
     entry_reverse,
     entry_save_and_post,
     entry_save_draft,
@@ -419,6 +421,9 @@ def entry_detail(request, company, entry_id):
         entry, lines = entry_with_lines(entry_id)
     except Entry.DoesNotExist:
         raise Http404 from None
+    annul_refusal, reverse_refusal = (
+        entry_refusals(entry) if entry.status == Entry.Status.POSTED else (None, None)
+    )
     context = {
         "company": company,
         "entry": entry,
@@ -426,6 +431,10 @@ def entry_detail(request, company, entry_id):
         "debits": sum(line.debit for line in lines),
         "credits": sum(line.credit for line in lines),
         "reversal": entry_reversal(entry),
+        # Only what can be done is offered (the services refuse the rest anyway).
+        "can_annul": entry.status == Entry.Status.POSTED and annul_refusal is None,
+        "can_reverse": entry.status == Entry.Status.POSTED and reverse_refusal is None,
+        "annul_refusal": annul_refusal,
         "annul_form": AnnulForm(),
         "reverse_form": ReverseForm(initial={"date": timezone.localdate()}),
     }
@@ -496,7 +505,11 @@ def entry_annul_view(request, company, entry_id):
 def entry_reverse_view(request, company, entry_id):
     form = ReverseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the date of the reversal."))
+        dated = bool(request.POST.get("date"))
+        for error in [e for errors in form.errors.values() for e in errors] if dated else []:
+            messages.error(request, error)
+        if not dated:
+            messages.error(request, _("Choose the date of the reversal."))
         return _to("entry_detail", company, entry_id=entry_id)
     return _entry_action(
         request,
@@ -506,6 +519,7 @@ def entry_reverse_view(request, company, entry_id):
             entry=e,
             day=form.cleaned_data["date"],
             user=request.user,
+            voucher_type=form.cleaned_data["voucher_type"],
             description=form.cleaned_data["description"],
         ),
         _("%(label)s reverses the comprobante."),
@@ -620,6 +634,9 @@ def journal_job(request, company, import_id):
         "job": job,
         "entries": entries.order_by("position")[:1000],
         "summary": journal_summary(job),
+        "consecutive_moves": journal_consecutive_moves(job)
+        if job.status == JournalImport.Status.PREVIEW
+        else [],
         "only_errors": only_errors,
     }
     return render(request, "books/journal_job.html", context)

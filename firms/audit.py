@@ -77,6 +77,7 @@ ACTIONS = {
     "period.locked": _("Period locked"),
     "period.unlocked": _("Period unlocked"),
     "year.closed": _("Year closed"),
+    "year.reopened": _("Year reopened (closing annulled)"),
     "signatures.updated": _("Signatures of the statements changed"),
     # Catalogs and chart of accounts
     "third_party.created": _("Tercero created"),

@@ -1,6 +1,6 @@
 """Settings shared by every environment. Values come from the environment (see README)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import django.contrib.admin
@@ -287,6 +287,10 @@ EMAIL_MAX_RETRIES = 6
 TAX_REMINDER_DAYS = env.int("TAX_REMINDER_DAYS", default=5)
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=15)
 WORKSPACE_PAGE_SIZE = 25
+# The dates a comprobante may have: from this day (the database refuses any before 1990-01-01 anyway) to
+# this many years after today (books.services.common.entry_dates).
+ENTRY_DATES_FROM = date.fromisoformat(env("ENTRY_DATES_FROM", default="1990-01-01"))
+ENTRY_DATES_YEARS_AHEAD = env.int("ENTRY_DATES_YEARS_AHEAD", default=1)
 # Where accountants write to activate a paid plan (shown in plan consulta).
 SALES_EMAIL = env("SALES_EMAIL", default="ventas@portalcontador.local")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="soporte@portalcontador.local")

@@ -1,7 +1,13 @@
 """Comprobantes: drafts, posting, annulment, reversal and copies.
 
 The checks here give the accountant a clear message per line; PostgreSQL enforces the same rules again
-(books/migrations/0006_ledger_rules.py), so no other path can break them.
+(books/migrations/0006_ledger_rules.py, 0014_ledger_bounds_and_refusals.py), so no other path can break them;
+its refusals reach the accountant as messages too (books.services.common.database_refusals).
+
+A posting or annulment reads the lock date FOR SHARE before anything else it locks (the comprobante, the
+board's snapshot row, the voucher type's consecutive), as a lock or closing takes the same row FOR UPDATE
+first: a lock date or closing being set waits for the postings under way, the postings that come after it
+see its new date, and the two never wait for each other in a circle.
 """
 
 from dataclasses import dataclass
@@ -10,6 +16,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -17,8 +24,26 @@ from core.l10n import format_amount, format_date
 from firms.audit import AuditText, audit_record
 from firms.snapshots import snapshot_refresh_queue_current
 
-from ..models import ZERO, Account, BooksSettings, CostCenter, Entry, EntryLine, ThirdParty, VoucherType
-from .common import BooksError, actor
+from ..models import (
+    MAX_NUMBER,
+    ZERO,
+    Account,
+    BooksSettings,
+    CostCenter,
+    Entry,
+    EntryLine,
+    ThirdParty,
+    VoucherType,
+)
+from .common import (
+    BooksError,
+    actor,
+    amount_problem,
+    closed_year_message,
+    database_refusals,
+    date_problem,
+    number_message,
+)
 
 CENT = Decimal("0.01")
 
@@ -63,6 +88,14 @@ def lock_date() -> date | None:
     return BooksSettings.objects.values_list("lock_date", flat=True).first()
 
 
+def _lock_date_held() -> date | None:
+    """The lock date, its row held FOR SHARE until the transaction ends (see the module's docstring)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lock_date FROM books_bookssettings LIMIT 1 FOR SHARE")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _closed_message(day: date, locked: date) -> str:
     return _("The books are locked up to %(lock)s: %(date)s is in a closed period.") % {
         "lock": format_date(locked),
@@ -70,9 +103,40 @@ def _closed_message(day: date, locked: date) -> str:
     }
 
 
+def _closings(years=None) -> dict[int, str]:
+    """The posted year-end closings, {year: label} (of `years` only, when given)."""
+    closings = Entry.objects.filter(source=Entry.Source.CLOSING, status=Entry.Status.POSTED)
+    if years is not None:
+        closings = closings.filter(date__year__in=list(years))
+    return {entry.date.year: entry.label for entry in closings.select_related("voucher_type")}
+
+
+def _period_problem(day: date, *, locked: date | None, closings: dict[int, str], closing: bool) -> str | None:
+    """Why nothing can be posted or annulled on `day`: a closed year, or the lock date; None, or always for
+    the year-end closing itself, the year's last act, made or annulled whatever the lock date."""
+    if closing:
+        return None
+    if day.year in closings:
+        return closed_year_message(day.year, closings[day.year])
+    if locked and day <= locked:
+        return _closed_message(day, locked)
+    return None
+
+
+def _period_held(days, *, closing: bool = False) -> None:
+    """Inside a posting's or annulment's transaction, first: the lock date held and the closed years read
+    again (they may have changed since the lines were checked); EntryProblem if a day is closed."""
+    locked = _lock_date_held()
+    closings = _closings({day.year for day in days})
+    for day in sorted(set(days)):
+        problem = _period_problem(day, locked=locked, closings=closings, closing=closing)
+        if problem:
+            raise EntryProblem([(None, problem)])
+
+
 class Ledger:
     """What the checks of many lines need, read once: their accounts (and which have sub-accounts), terceros,
-    cost centers and the lock date."""
+    cost centers, the lock date and the closed years."""
 
     def __init__(self, lines: list[LineInput]):
         self.accounts = Account.objects.in_bulk({line.account for line in lines})
@@ -86,10 +150,17 @@ class Ledger:
             {line.cost_center for line in lines if line.cost_center}
         )
         self.lock_date = lock_date()
+        self.closings = _closings()
 
-    def check(self, lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
-        """Every problem of a comprobante's lines; a draft may be unbalanced or incomplete, not a posting."""
+    def check(
+        self, lines: list[LineInput], *, day: date, for_posting: bool, closing: bool = False
+    ) -> list[tuple[int | None, str]]:
+        """Every problem of a comprobante's lines and date; a draft may be unbalanced or incomplete, not a
+        posting. `closing`: the year-end closing, made whatever the lock date (see _period_problem)."""
         problems: list[tuple[int | None, str]] = []
+        outside = date_problem(day)
+        if outside:
+            problems.append((None, outside))
         for number, line in enumerate(lines, start=1):
             problems += [(number, problem) for problem in self._line_problems(line, for_posting)]
         if for_posting:
@@ -109,8 +180,13 @@ class Ledger:
                         },
                     )
                 )
-            if self.lock_date and day <= self.lock_date:
-                problems.append((None, _closed_message(day, self.lock_date)))
+            closed = (
+                None
+                if outside
+                else _period_problem(day, locked=self.lock_date, closings=self.closings, closing=closing)
+            )
+            if closed:
+                problems.append((None, closed))
         return problems
 
     def _line_problems(self, line: LineInput, for_posting: bool) -> list[str]:
@@ -125,13 +201,18 @@ class Ledger:
             )
         if not account.is_active:
             problems.append(_("account %(code)s is inactive") % {"code": account.code})
+        too_large = amount_problem(line.debit) or amount_problem(line.credit)
+        if too_large:
+            problems.append(too_large)
         if line.debit < 0 or line.credit < 0:
             problems.append(_("amounts cannot be negative"))
         elif line.debit == 0 and line.credit == 0:
             problems.append(_("the line has no amount: write its debit or its credit"))
         elif line.debit > 0 and line.credit > 0:
             problems.append(_("write the amount either as a debit or as a credit"))
-        if line.debit != line.debit.quantize(CENT) or line.credit != line.credit.quantize(CENT):
+        if not too_large and (
+            line.debit != line.debit.quantize(CENT) or line.credit != line.credit.quantize(CENT)
+        ):
             problems.append(_("amounts have at most 2 decimals"))
         third_party = self.third_parties.get(line.third_party) if line.third_party else None
         if line.third_party and third_party is None:
@@ -150,9 +231,11 @@ class Ledger:
         return problems
 
 
-def lines_check(lines: list[LineInput], *, day: date, for_posting: bool) -> list[tuple[int | None, str]]:
+def lines_check(
+    lines: list[LineInput], *, day: date, for_posting: bool, closing: bool = False
+) -> list[tuple[int | None, str]]:
     """Every problem of one comprobante's lines (see Ledger.check)."""
-    return Ledger(lines).check(lines, day=day, for_posting=for_posting)
+    return Ledger(lines).check(lines, day=day, for_posting=for_posting, closing=closing)
 
 
 def _save(entry: Entry | None, *, voucher_type, day, description, lines, user, source) -> Entry:
@@ -213,6 +296,7 @@ def _audit(action: str, entry: Entry, user, summary: "str | AuditText" = "", **f
 
 def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
     """Number and post a checked draft (the database checks it again and counts it in the balances)."""
+    _period_held([entry.date], closing=entry.source == Entry.Source.CLOSING)
     who = actor(user)
     entry.number = _next_number(entry.voucher_type_id, number)
     entry.status = Entry.Status.POSTED
@@ -223,6 +307,7 @@ def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
     return entry
 
 
+@database_refusals()
 def entry_save_draft(
     *,
     voucher_type: VoucherType,
@@ -265,9 +350,18 @@ def _lines_of(entry: Entry) -> list[LineInput]:
     ]
 
 
+def _consecutive_spent(voucher_type: VoucherType) -> BooksError:
+    return BooksError(
+        _("The consecutive of %(code)s reached %(max)s: use another voucher type.")
+        % {"code": voucher_type.code, "max": number_format(MAX_NUMBER, force_grouping=True)}
+    )
+
+
 def _next_number(voucher_type_id: int, wanted: int | None = None) -> int:
     """The type's next free number (or `wanted`, for imported comprobantes that keep theirs)."""
     voucher_type = VoucherType.objects.select_for_update().get(pk=voucher_type_id)
+    if wanted is not None and not 1 <= wanted <= MAX_NUMBER:
+        raise BooksError(number_message())
     number = wanted or voucher_type.next_number
     if wanted is None:
         taken = set(
@@ -277,15 +371,19 @@ def _next_number(voucher_type_id: int, wanted: int | None = None) -> int:
         )
         while number in taken:
             number += 1
+        if number > MAX_NUMBER:
+            raise _consecutive_spent(voucher_type)
     if number >= voucher_type.next_number:
         voucher_type.next_number = number + 1
         voucher_type.save(update_fields=["next_number"])
     return number
 
 
+@database_refusals()
 def entry_post(*, entry: Entry, user, number: int | None = None) -> Entry:
     """Post a draft: checked, numbered with its type's consecutive, and counted in the balances."""
     with transaction.atomic():
+        _lock_date_held()  # first: see the module's docstring
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_draft:
             raise BooksError(_("This comprobante is already posted."))
@@ -297,6 +395,7 @@ def entry_post(*, entry: Entry, user, number: int | None = None) -> Entry:
         return entry
 
 
+@database_refusals()
 def entry_save_and_post(
     *,
     voucher_type: VoucherType,
@@ -312,6 +411,7 @@ def entry_save_and_post(
     if problems:
         raise EntryProblem(problems)
     with transaction.atomic():
+        _lock_date_held()  # first: see the module's docstring
         entry = _save_and_post(
             entry,
             voucher_type=voucher_type,
@@ -330,18 +430,77 @@ def _save_and_post(entry: Entry | None, *, user, **fields) -> Entry:
     return _post(_save(entry, user=user, **fields), user=user)
 
 
+def _reversal_label(entry: Entry) -> str | None:
+    """The label of the reversal in effect of `entry` (a posted one), or None."""
+    reversal = entry.reversals.filter(status=Entry.Status.POSTED).select_related("voucher_type").first()
+    return reversal.label if reversal else None
+
+
+def _reversed_message(label: str) -> str:
+    return _("This comprobante is reversed by %(label)s: to undo the reversal, annul %(label)s.") % {
+        "label": label
+    }
+
+
+def _is_a_reversal_message(label: str) -> str:
+    return _("%(label)s is a reversal: to undo it, annul it; a reversal is not reversed.") % {"label": label}
+
+
+def _annul_refusal(entry: Entry, *, locked: date | None, closings: dict[int, str], reversal: str | None):
+    """Why `entry` cannot be annulled, or None."""
+    if entry.status != Entry.Status.POSTED:
+        return _("Only a posted comprobante can be annulled.")
+    if reversal:
+        return _reversed_message(reversal)
+    closing = entry.source == Entry.Source.CLOSING
+    return _period_problem(entry.date, locked=locked, closings=closings, closing=closing)
+
+
+def _reverse_refusal(entry: Entry, *, reversal: str | None) -> str | None:
+    """Why `entry` cannot be reversed (the reversal's own date is checked as any posting's), or None."""
+    if entry.status != Entry.Status.POSTED:
+        return _("Only a posted comprobante can be reversed.")
+    if entry.reversal_of_id:
+        return _is_a_reversal_message(entry.label)
+    if reversal:
+        return _("This comprobante was already reversed.")
+    return None
+
+
+def entry_refusals(entry: Entry) -> tuple[str | None, str | None]:
+    """Why `entry` cannot be annulled, and why it cannot be reversed (None when it can): the comprobante's
+    page offers only what can be done."""
+    reversal = _reversal_label(entry)
+    closings = _closings([entry.date.year])
+    return (
+        _annul_refusal(entry, locked=lock_date(), closings=closings, reversal=reversal),
+        _reverse_refusal(entry, reversal=reversal),
+    )
+
+
+@database_refusals()
 def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
-    """The number stays and the effect goes: the comprobante keeps its lines and leaves the balances."""
+    """The number stays and the effect goes: the comprobante keeps its lines and leaves the balances.
+
+    A comprobante reversed by another is not annulled (annulling the reversal undoes it). Annulling the
+    year-end closing reopens the year and gives back the lock date the closing found."""
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise BooksError(_("Write why the comprobante is annulled."))
+    closing = entry.source == Entry.Source.CLOSING
     with transaction.atomic():
-        entry = Entry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status != Entry.Status.POSTED:
-            raise BooksError(_("Only a posted comprobante can be annulled."))
-        locked = lock_date()
-        if locked and entry.date <= locked:
-            raise BooksError(_closed_message(entry.date, locked))
+        if closing:  # the lock date moves back: held FOR UPDATE, before the comprobante (the usual order)
+            from .periods import _settings_locked  # here: periods imports this module
+
+            locked = _settings_locked().lock_date
+        else:
+            locked = _lock_date_held()
+        entry = Entry.objects.select_for_update().select_related("voucher_type").get(pk=entry.pk)
+        refusal = _annul_refusal(
+            entry, locked=locked, closings=_closings([entry.date.year]), reversal=_reversal_label(entry)
+        )
+        if refusal:
+            raise BooksError(refusal)
         who = actor(user)
         entry.status = Entry.Status.ANNULLED
         entry.annulled_at = timezone.now()
@@ -358,19 +517,28 @@ def entry_annul(*, entry: Entry, user, reason: str) -> Entry:
             before={"status": Entry.Status.POSTED},
             after={"status": Entry.Status.ANNULLED},
         )
+        if closing:
+            from .periods import _year_reopened
+
+            _year_reopened(entry, user=user, reason=reason)
         snapshot_refresh_queue_current()
     return entry
 
 
-def entry_reverse(*, entry: Entry, day: date, user, description: str = "") -> Entry:
-    """A contra-asiento: a new posted comprobante of the same type with every line's sides swapped, dated by
-    the accountant in an open period. The original stays as it is."""
+@database_refusals()
+def entry_reverse(
+    *, entry: Entry, day: date, user, voucher_type: VoucherType | None = None, description: str = ""
+) -> Entry:
+    """A contra-asiento: a new posted comprobante with every line's sides swapped, of the original's type or
+    of `voucher_type` (its consecutive gives the number), dated by the accountant in an open period; its
+    description says "Reversal of FV-90" (and the accountant's words after it). The original stays as it is;
+    annulling the reversal undoes it."""
     with transaction.atomic():
+        _lock_date_held()  # first: see the module's docstring
         entry = Entry.objects.select_for_update().select_related("voucher_type").get(pk=entry.pk)
-        if entry.status != Entry.Status.POSTED:
-            raise BooksError(_("Only a posted comprobante can be reversed."))
-        if entry.reversals.filter(status=Entry.Status.POSTED).exists():
-            raise BooksError(_("This comprobante was already reversed."))
+        refusal = _reverse_refusal(entry, reversal=_reversal_label(entry))
+        if refusal:
+            raise BooksError(refusal)
         lines = [
             LineInput(
                 account=line.account,
@@ -385,11 +553,13 @@ def entry_reverse(*, entry: Entry, day: date, user, description: str = "") -> En
         problems = lines_check(lines, day=day, for_posting=True)
         if problems:
             raise EntryProblem(problems)
+        title = _("Reversal of %(label)s") % {"label": entry.label}
+        words = " ".join(description.split())
         reversal = _save(
             None,
-            voucher_type=entry.voucher_type,
+            voucher_type=voucher_type or entry.voucher_type,
             day=day,
-            description=description.strip() or _("Reversal of %(label)s") % {"label": entry.label},
+            description=f"{title}: {words}" if words else title,
             lines=lines,
             user=user,
             source=Entry.Source.REVERSAL,
@@ -420,6 +590,7 @@ def entry_copy(*, entry: Entry, user, day: date | None = None) -> Entry:
     )
 
 
+@database_refusals()
 def entry_delete_draft(*, entry: Entry, user=None) -> None:
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -458,11 +629,15 @@ def _numbers_for(entries: list[NewEntry]) -> list[int]:
     numbers = []
     for entry in entries:
         if entry.number:
+            if not 1 <= entry.number <= MAX_NUMBER:
+                raise BooksError(number_message())
             numbers.append(entry.number)
             continue
         number = next_free[entry.voucher_type_id]
         while number in taken[entry.voucher_type_id] or number in taken_by_batch[entry.voucher_type_id]:
             number += 1
+        if number > MAX_NUMBER:
+            raise _consecutive_spent(types[entry.voucher_type_id])
         next_free[entry.voucher_type_id] = number + 1
         numbers.append(number)
     for type_id, voucher_type in types.items():
@@ -498,6 +673,7 @@ def _copy_lines(lines) -> None:
                 )
 
 
+@database_refusals()
 def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int]:
     """Post many comprobantes, already checked by the caller (Ledger.check), in three statements: the headers,
     the lines and one UPDATE that posts them all (PostgreSQL checks each again and updates the balances once).
@@ -506,6 +682,7 @@ def entries_post_many(*, entries: list[NewEntry], user, source: str) -> list[int
         return []
     who, now = actor(user), timezone.now()
     with transaction.atomic():
+        _period_held([entry.day for entry in entries], closing=source == Entry.Source.CLOSING)
         numbers = _numbers_for(entries)
         headers = Entry.objects.bulk_create(
             Entry(

@@ -1,9 +1,16 @@
-"""Closed periods: the lock date ("bloquear hasta") and the year-end closing."""
+"""Closed periods: the lock date ("bloquear hasta") and the year-end closing.
+
+A closing is made once a year has ended, one a year (PostgreSQL's unique index entry_one_closing_a_year
+backs the lock on the settings row), and moves the lock date to at least the year's last day in the same
+transaction; nothing is posted or annulled in a closed year. Annulling the closing (books.services.entries.
+entry_annul) reopens the year and gives back the lock date the closing found, both recorded.
+"""
 
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -12,7 +19,7 @@ from firms.audit import AuditText, audit_record, changes
 from firms.snapshots import snapshot_refresh_queue_current
 
 from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
-from .common import BooksError, actor
+from .common import BooksError, actor, database_refusals, day_text
 from .entries import EntryProblem, LineInput, _save_and_post, lines_check
 
 RESULT_CLASSES = ("4", "5", "6", "7")
@@ -24,18 +31,22 @@ def _settings_locked() -> BooksSettings:
     return BooksSettings.objects.select_for_update().get(pk=settings.pk)
 
 
-def _record(kind: str, before: date | None, after: date | None, user, reason: str = "") -> PeriodEvent:
+def _record(
+    kind: str, before: date | None, after: date | None, user, reason: str = "", entry: Entry | None = None
+) -> PeriodEvent:
     who = actor(user)
     return PeriodEvent.objects.create(
         kind=kind,
         lock_date_before=before,
         lock_date_after=after,
         reason=reason[:300],
+        entry=entry,
         by_id=who["id"],
         by_name=who["name"],
     )
 
 
+@database_refusals()
 def period_lock(*, until: date, user) -> BooksSettings:
     """Close the books up to `until` (inclusive): nothing is posted, annulled or reversed on or before it."""
     with transaction.atomic():
@@ -59,6 +70,7 @@ def period_lock(*, until: date, user) -> BooksSettings:
     return settings
 
 
+@database_refusals()
 def period_unlock(*, until: date | None, reason: str, user) -> BooksSettings:
     """Open a closed period again: an explicit action, with its reason, kept in the record."""
     reason = " ".join(reason.split())
@@ -104,24 +116,36 @@ def _result_account(code: str) -> Account:
     return account
 
 
+@database_refusals()
 def year_close(*, year: int, user) -> Entry:
-    """Year-end closing: a CI comprobante dated 31 December that brings every balance of classes 4 to 7 to
-    zero, tercero by tercero and cost center by cost center, against 3605 (profit) or 3610 (loss)."""
+    """Year-end closing, once the year has ended: a CI comprobante dated 31 December that brings every balance
+    of classes 4 to 7 to zero, tercero by tercero and cost center by cost center, against 3605 (profit) or
+    3610 (loss); the books are locked up to that day at least, in the same transaction."""
     closing_day = date(year, 12, 31)
     start = date(year, 1, 1)
+    if timezone.localdate() <= closing_day:
+        raise BooksError(
+            _("%(year)s can be closed from %(day)s, once it has ended.")
+            % {"year": year, "day": day_text(date(year + 1, 1, 1))}
+        )
     with transaction.atomic():
+        # One closing at a time: a second "Cerrar año" waits here, then finds the first one's closing.
+        settings = _settings_locked()
         if Entry.objects.filter(status=Entry.Status.DRAFT, date__range=(start, closing_day)).exists():
             raise BooksError(
                 _("There are draft comprobantes in %(year)s: post or delete them first.") % {"year": year}
             )
-        done = Entry.objects.filter(
-            source=Entry.Source.CLOSING, status=Entry.Status.POSTED, date=closing_day
-        ).first()
+        done = (
+            Entry.objects.filter(source=Entry.Source.CLOSING, status=Entry.Status.POSTED, date__year=year)
+            .select_related("voucher_type")
+            .first()
+        )
         if done is not None:
             raise BooksError(
                 _("%(year)s is already closed by %(label)s; annul it to close again.")
                 % {"year": year, "label": done.label}
             )
+        before = settings.lock_date
         balances = (
             Balance.objects.filter(period__range=(start, closing_day), account__code__regex=r"^[4-7]")
             .values("account_id", "third_party_id", "cost_center_id")
@@ -157,7 +181,7 @@ def year_close(*, year: int, user) -> Entry:
                     % {"year": year},
                 )
             )
-        problems = lines_check(lines, day=closing_day, for_posting=True)
+        problems = lines_check(lines, day=closing_day, for_posting=True, closing=True)
         if problems:
             raise EntryProblem(problems)
         entry = _save_and_post(
@@ -169,21 +193,69 @@ def year_close(*, year: int, user) -> Entry:
             user=user,
             source=Entry.Source.CLOSING,
         )
+        after = max(before, closing_day) if before else closing_day
+        settings.lock_date = after
+        settings.save(update_fields=["lock_date"])
         audit_record(
             action="year.closed",
             actor=user,
             target=entry,
-            summary=AuditText(gettext_noop("Closing %(year)s: %(label)s"), year=year, label=entry.label),
-            after={"year": year, "entry": entry.label},
+            summary=AuditText(
+                gettext_noop("Closing %(year)s: %(label)s · %(before)s → %(after)s"),
+                year=year,
+                label=entry.label,
+                before=before or "—",
+                after=after,
+            ),
+            before={"lock_date": before.isoformat() if before else None},
+            after={"year": year, "entry": entry.label, "lock_date": after.isoformat()},
         )
         _record(
             PeriodEvent.Kind.CLOSE,
-            None,
-            None,
+            before,
+            after,
             user,
             _("Closing %(year)s: %(label)s") % {"year": year, "label": entry.label},
+            entry=entry,
         )
     return entry
+
+
+def _year_reopened(closing: Entry, *, user, reason: str) -> None:
+    """The closing was just annulled (its caller holds the settings row): the lock date goes back to the one
+    the closing found, both recorded. A period unlocked since stays open; a lock date moved past the
+    closing's since stays (a decision of its own)."""
+    settings = _settings_locked()
+    now = settings.lock_date
+    event = (
+        PeriodEvent.objects.filter(kind=PeriodEvent.Kind.CLOSE, entry=closing).order_by("-at", "-id").first()
+    )
+    # A closing made before its record kept the lock dates: the lock date stays as it is.
+    found, moved_to = (event.lock_date_before, event.lock_date_after) if event is not None else (now, now)
+    if now is None or (moved_to is not None and now > moved_to):
+        restored = now
+    else:
+        restored = None if found is None else min(found, now)
+    settings.lock_date = restored
+    settings.save(update_fields=["lock_date"])
+    year = closing.date.year
+    label = _("%(label)s annulled: %(year)s reopened") % {"label": closing.label, "year": year}
+    _record(PeriodEvent.Kind.REOPEN, now, restored, user, f"{label} · {reason}", entry=closing)
+    audit_record(
+        action="year.reopened",
+        actor=user,
+        target=closing,
+        summary=AuditText(
+            gettext_noop("%(label)s annulled: %(year)s reopened · %(before)s → %(after)s · %(reason)s"),
+            label=closing.label,
+            year=year,
+            before=now or "—",
+            after=restored or "—",
+            reason=reason[:200],
+        ),
+        before={"lock_date": now.isoformat() if now else None},
+        after={"year": year, "lock_date": restored.isoformat() if restored else None},
+    )
 
 
 SIGNATURE_FIELDS = (

@@ -76,3 +76,27 @@ def test_trial_balance_refuses_bad_arguments_with_a_message(march, args, message
 
     with translation.override("en"), pytest.raises(CommandError, match=message):
         _trial_balance(*args)
+
+
+def test_import_entries_refuses_numbers_amounts_and_dates_out_of_bounds_in_spanish(
+    books, bookkeeper, company_pena, tmp_path
+):
+    from .test_journal import csv_file
+
+    def pair(number, day="2026-03-05", amount="100"):
+        return [
+            ["ND", number, day, "110505", "", "", "", "", amount, ""],
+            ["ND", number, day, "413595", "", "", "", "", "", amount],
+        ]
+
+    path = tmp_path / "notas.csv"
+    path.write_bytes(
+        csv_file([*pair("2147483647"), *pair("3", amount="10000000000000000"), *pair("4", day="9999-12-31")])
+    )
+    out = io.StringIO()
+    call_command("import_entries", "--company", company_pena.slug, str(path), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "ND-?: Fila 2: El número de un comprobante va de 1 a 999.999.999."
+    assert lines[1].startswith("ND-3: Fila 4: el valor máximo de una línea es 999.999.999.999.999,99 Fila 5")
+    assert lines[2].startswith("ND-4: La fecha 31/12/9999 está fuera de las fechas de la contabilidad: del ")
+    assert lines[-1] == "entries=0 lines=0 skipped=0 errors=3"

@@ -491,3 +491,98 @@ def test_a_large_but_legal_workbook_still_imports(books, bookkeeper):
     )
     assert (job.status, job.posted_count, job.error_count) == ("done", 2, 0)
     assert Entry.objects.get(voucher_type__code="CC", number=1).total == Decimal("1190000.00")
+
+
+# Issue 18: numbers, consecutives, amounts, dates and the database's refusals in an import -----------------
+
+
+def _pair(voucher, number, day="2026-03-05", amount="100"):
+    return [
+        [voucher, number, day, "110505", "", "", "", "", amount, ""],
+        [voucher, number, day, "413595", "", "", "", "", "", amount],
+    ]
+
+
+def _messages(job) -> dict[str, str]:
+    """{"ND-7/12": its messages}: type, number ("?" when refused) and first row of each comprobante."""
+    return {
+        f"{e.voucher_code}-{e.number or '?'}/{e.rows[0]}": " ".join(e.messages) for e in job.entries.all()
+    }
+
+
+def test_numbers_dates_and_amounts_out_of_bounds_are_row_errors(books, bookkeeper):
+    rows = [
+        *_pair("ND", "2147483647"),  # near 2^31: the number once moved the consecutive past the integers
+        *_pair("ND", "1000000000"),
+        *_pair("ND", "3", day="0001-01-01"),
+        *_pair("ND", "4", day="1900-01-01"),
+        *_pair("ND", "5", day="9999-12-31"),
+        *_pair("ND", "6", amount="10000000000000000"),
+        *_pair("ND", "7", amount="999999999999999.99"),
+    ]
+    job = journal_preview(file_name="nd.csv", data=csv_file(rows), user=bookkeeper)
+    messages = _messages(job)
+    assert "Row 2: A comprobante number is from 1 to 999,999,999." in messages["ND-?/2"]
+    assert "Row 4: A comprobante number is from 1 to 999,999,999." in messages["ND-?/4"]
+    assert "The date 01/01/0001 is outside the books' dates: from 01/01/1990 to " in messages["ND-3/6"]
+    assert "The date 01/01/1900 is outside" in messages["ND-4/8"]
+    assert "The date 31/12/9999 is outside" in messages["ND-5/10"]
+    assert "Row 12: amounts are at most 999,999,999,999,999.99" in messages["ND-6/12"]
+    assert job.to_post == 1  # the largest amount is fine
+    job = journal_process(job_id=job.pk, user=bookkeeper)
+    assert Entry.objects.get(voucher_type__code="ND").total == Decimal("999999999999999.99")
+
+
+def test_a_numeric_cell_of_1e16_is_refused_with_its_row(books, bookkeeper):
+    rows = [
+        ["ND", 1, date(2026, 3, 5), "110505", None, None, None, None, 1e16, None],
+        ["ND", 1, date(2026, 3, 5), "413595", None, None, None, None, None, 1e16],
+    ]
+    job = journal_preview(file_name="nd.xlsx", data=xlsx_file(rows), user=bookkeeper)
+    assert "Row 2: amounts are at most 999,999,999,999,999.99" in job.entries.get().messages[0]
+
+
+def test_the_preview_says_which_consecutives_the_import_moves(books, bookkeeper):
+    from books.journal import journal_consecutive_moves
+    from books.models import VoucherType
+
+    VoucherType.objects.filter(code="ND").update(next_number=12)
+    rows = [*_pair("ND", "500"), *_pair("ND", "7"), *_pair("NC", "1"), *_pair("NC", "9", amount="-1")]
+    job = journal_preview(file_name="notas.csv", data=csv_file(rows), user=bookkeeper)
+    # ND-500 moves ND's consecutive; NC-1 moves NC's from 1 to 2; a refused NC-9 moves nothing.
+    assert journal_consecutive_moves(job) == [("NC", 1, 2), ("ND", 12, 501)]
+    journal_process(job_id=job.pk, user=bookkeeper)
+    assert VoucherType.objects.get(code="ND").next_number == 501
+
+
+def test_the_database_refusals_in_an_import_are_the_translated_rules_not_the_triggers_text(
+    books, bookkeeper, monkeypatch
+):
+    """The checks of the app switched off for the posting (as if a lock date came in between): PostgreSQL
+    refuses each comprobante, and each row says why in the accountant's language."""
+    period_lock(until=date(2026, 1, 31), user=bookkeeper)
+    rows = [*_pair("CC", "1", day="2026-01-10"), *_pair("CC", "2", day="2026-03-10")]
+    rows[3][9] = "99.99"  # CC-2 one cent short
+    monkeypatch.setattr("books.services.entries.Ledger.check", lambda self, lines, **kwargs: [])
+    monkeypatch.setattr("books.services.entries._period_held", lambda days, **kwargs: None)
+    job = journal_preview(file_name="a.csv", data=csv_file(rows), user=bookkeeper)
+    assert job.to_post == 2
+    with translation.override("es"):
+        job = journal_process(job_id=job.pk, user=bookkeeper)
+    messages = dict(job.entries.values_list("number", "messages"))
+    assert messages[1] == [
+        "Los libros están bloqueados hasta el 31/01/2026: el 10/01/2026 está en un periodo cerrado."
+    ]
+    assert messages[2] == ["Los débitos (100,00) y los créditos (99,99) difieren en 0,01."]
+    assert not Entry.objects.exclude(status="draft").exists()
+
+
+def test_a_lock_date_set_between_the_preview_and_the_posting_refuses_with_a_message(books, bookkeeper):
+    job = journal_preview(
+        file_name="a.csv", data=csv_file(_pair("CC", "1", day="2026-01-10")), user=bookkeeper
+    )
+    period_lock(until=date(2026, 1, 31), user=bookkeeper)
+    job = journal_process(job_id=job.pk, user=bookkeeper)
+    assert job.entries.get().messages == [
+        "The books are locked up to 31/01/2026: 10/01/2026 is in a closed period."
+    ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from books.journal import opening_balances_post
 from books.models import Entry
-from books.services.entries import entry_annul, entry_delete_draft, entry_reverse
+from books.services.entries import entry_annul, entry_delete_draft, entry_post, entry_reverse
 from books.services.periods import period_lock, period_unlock, year_close
 from firms.models import CompanySnapshot
 from firms.snapshots import company_snapshots_refresh
@@ -86,8 +86,7 @@ def test_snapshot_equals_the_trial_balance_after_postings_an_annulment_and_a_clo
     profit = -sum((classes[c][0] - classes[c][1] for c in "4567" if c in classes), D(0))
     assert snapshot.result == profit == D("700.00") and snapshot.result_year == 2025
 
-    year_close(year=2025, user=bookkeeper)
-    period_lock(until=date(2025, 12, 31), user=bookkeeper)
+    year_close(year=2025, user=bookkeeper)  # locks the books up to 31/12/2025 too
     snapshot = _snapshot(books)
     _assert_balances_match_the_ledger(books, snapshot)
     # Closed: classes 4 to 7 are back to zero and the year's result sits in 36, as the board still shows it.
@@ -141,6 +140,7 @@ def test_every_kind_of_change_queues_one_refresh_on_commit(
 ):
     expected = (company_snapshot_refresh_task.name, (books.pk,))
     post(bookkeeper, [("130505", 900, 0), ("413595", 0, 900)], day=date(2025, 5, 1))  # for the year close
+    waiting = draft(bookkeeper, [("519530", 20, 0), ("110505", 0, 20)], day=date(2025, 5, 2))
     entry = None
 
     def posting():
@@ -150,6 +150,7 @@ def test_every_kind_of_change_queues_one_refresh_on_commit(
     changes = {
         "post": posting,
         "annul": lambda: entry_annul(entry=entry, user=bookkeeper, reason="Error"),
+        "post an existing draft": lambda: entry_post(entry=waiting, user=bookkeeper),
         "draft": lambda: draft(bookkeeper, [("519530", 10, 0)], day=date(2025, 6, 2)),
         "delete draft": lambda: entry_delete_draft(entry=Entry.objects.get(status="draft")),
         "reverse": lambda: entry_reverse(
@@ -167,7 +168,7 @@ def test_every_kind_of_change_queues_one_refresh_on_commit(
             user=bookkeeper,
         ),
         "year close": lambda: year_close(year=2025, user=bookkeeper),
-        "lock": lambda: period_lock(until=date(2025, 12, 31), user=bookkeeper),
+        "lock": lambda: period_lock(until=date(2026, 1, 31), user=bookkeeper),
         "unlock": lambda: period_unlock(until=None, reason="Ajuste", user=bookkeeper),
     }
     for kind, change in changes.items():

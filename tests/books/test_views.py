@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,11 @@ def company(linked_company):
 
 def _url(company, path=""):
     return f"/c/{company.slug}/{path}"
+
+
+def _text(response) -> str:
+    """The page's text as read on screen: tags out, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def _lines(*rows):
@@ -50,6 +56,10 @@ def _voucher_type_id(company):
 
 
 def test_the_form_posts_a_comprobante_with_es_co_amounts(accountant_client, company):
+    assert (
+        "Ctrl+Enter contabiliza"
+        in accountant_client.get(_url(company, "comprobantes/nuevo/")).content.decode()
+    )
     response = accountant_client.post(
         _url(company, "comprobantes/nuevo/"),
         _entry_data(
@@ -139,9 +149,22 @@ def test_annul_reverse_copy_and_delete_from_the_comprobante_page(accountant_clie
         reversal = Entry.objects.get(reversal_of=entry)
         copy = Entry.objects.get(status="draft")
         assert reversal.date == date(2026, 3, 15) and Entry.objects.get(pk=entry.pk).status == "posted"
+    # Reversed: the original is not annulled (that would cancel it twice) until its reversal is annulled.
+    page = accountant_client.get(base).content.decode()
+    assert "Reversado por CC-2" in _text(accountant_client.get(base))
+    assert f"comprobantes/{entry.pk}/anular/" not in page and f"comprobantes/{entry.pk}/reversar/" not in page
+    refused = accountant_client.post(base + "anular/", {"reason": "Venta duplicada"}, follow=True)
+    assert "está reversado por CC-2" in refused.content.decode()
+    reversal_page = accountant_client.get(_url(company, f"comprobantes/{reversal.pk}/"))
+    assert "Reversa de CC-1" in _text(reversal_page)
+    assert f"comprobantes/{reversal.pk}/reversar/" not in reversal_page.content.decode()
+    accountant_client.post(
+        _url(company, f"comprobantes/{reversal.pk}/anular/"), {"reason": "Reversión por error"}
+    )
     accountant_client.post(base + "anular/", {"reason": "Venta duplicada"})
     accountant_client.post(_url(company, f"comprobantes/{copy.pk}/eliminar/"))
     with schema_context(company.schema_name):
+        assert Entry.objects.get(pk=reversal.pk).status == "annulled"
         assert Entry.objects.get(pk=entry.pk).status == "annulled"
         assert not Entry.objects.filter(pk=copy.pk).exists()
     assert "Venta duplicada" in accountant_client.get(base).content.decode()
@@ -346,7 +369,7 @@ def test_periods_page_locks_unlocks_and_closes(accountant_client, company, accou
     response = accountant_client.post(page, {"action": "close", "year": "2025"})
     assert response.status_code == 302
     with schema_context(company.schema_name):
-        assert BooksSettings.objects.get().lock_date == date(2025, 10, 31)
+        assert BooksSettings.objects.get().lock_date == date(2025, 12, 31)  # the closing locks its year
         assert Entry.objects.get(source="closing").lines.get(account_id="361005").debit == 300
     assert "Ajuste del revisor" in accountant_client.get(page).content.decode()
 
@@ -575,6 +598,7 @@ def test_an_auxiliar_saves_drafts_but_the_form_refuses_to_post(client, workspace
     rows = ({"account": "110505", "debit": "100"}, {"account": "413595", "credit": "100"})
     page = client.get(_url(company, "comprobantes/nuevo/")).content.decode()
     assert 'value="post"' not in page and "Como auxiliar guardas los comprobantes como borradores" in page
+    assert "Ctrl+Enter" not in page and "Enter pasa al siguiente campo y al final añade una línea." in page
     response = client.post(_url(company, "comprobantes/nuevo/"), _entry_data(*rows))
     assert response.status_code == 200 and "Como auxiliar" in response.content.decode()
     response = client.post(_url(company, "comprobantes/nuevo/"), _entry_data(*rows, action="draft"))
@@ -587,3 +611,183 @@ def test_an_auxiliar_saves_drafts_but_the_form_refuses_to_post(client, workspace
     assert client.post(_url(company, f"comprobantes/{entry.pk}/contabilizar/")).status_code == 403
     with schema_context(company.schema_name):
         assert Entry.objects.get().status == "draft"
+
+
+# Issue 18: reversals, closings, bounds, dates and the database's refusals, as the accountant meets them ---
+
+
+def test_a_reversal_takes_a_type_and_a_date_and_the_two_are_linked_both_ways(
+    accountant_client, company, accountant
+):
+    from books.models import VoucherType
+
+    with schema_context(company.schema_name):
+        invoice = post(accountant, [("130505", 100, 0), ("413595", 0, 100)], voucher="FV")
+        nd = VoucherType.objects.get(code="ND").pk
+    base = _url(company, f"comprobantes/{invoice.pk}/")
+    form = accountant_client.get(base).content.decode()
+    assert 'name="voucher_type"' in form and "El tipo del comprobante" in form
+    response = accountant_client.post(base + "reversar/", {"date": "2026-03-20", "voucher_type": nd})
+    with schema_context(company.schema_name):
+        reversal = Entry.objects.get(reversal_of=invoice)
+        assert (reversal.label, reversal.date, reversal.description) == (
+            "ND-1",
+            date(2026, 3, 20),
+            "Reversión de FV-1",
+        )
+        assert VoucherType.objects.get(code="FV").next_number == 2
+    assert response.url == _url(company, f"comprobantes/{reversal.pk}/")
+    assert "Reversa de FV-1" in _text(accountant_client.get(response.url))
+    original = accountant_client.get(base)
+    assert "Reversado por ND-1" in _text(original)
+    # Neither annulled nor reversed again: the page says how to undo it instead of offering it.
+    body = original.content.decode()
+    assert (
+        f"comprobantes/{invoice.pk}/anular/" not in body
+        and f"comprobantes/{invoice.pk}/reversar/" not in body
+    )
+    assert "para deshacer la reversión, anula ND-1" in body
+
+
+def test_annul_is_not_offered_in_a_locked_period(accountant_client, company, accountant):
+    from books.services.periods import period_lock
+
+    with schema_context(company.schema_name):
+        january = post(accountant, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 1, 15))
+        march = post(accountant, [("110505", 100, 0), ("413595", 0, 100)], day=date(2026, 3, 15))
+        period_lock(until=date(2026, 1, 31), user=accountant)
+    locked = accountant_client.get(_url(company, f"comprobantes/{january.pk}/"))
+    assert f"comprobantes/{january.pk}/anular/" not in locked.content.decode()
+    assert "Los libros están bloqueados hasta el 31/01/2026" in _text(locked)
+    assert f"comprobantes/{january.pk}/reversar/" in locked.content.decode()  # into an open period
+    open_page = accountant_client.get(_url(company, f"comprobantes/{march.pk}/")).content.decode()
+    assert f"comprobantes/{march.pk}/anular/" in open_page
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"debit": "10000000000000000"}, "El valor máximo de una línea es 999.999.999.999.999,99."),
+        ({"debit": "9.000.000.000.000.000"}, "El valor máximo de una línea es 999.999.999.999.999,99."),
+        (
+            {"day": "0001-01-01"},
+            "La fecha 01/01/0001 está fuera de las fechas de la contabilidad: del 01/01/1990",
+        ),
+        ({"day": "1900-01-01"}, "La fecha 01/01/1900 está fuera de las fechas de la contabilidad"),
+        ({"day": "9999-12-31"}, "La fecha 31/12/9999 está fuera de las fechas de la contabilidad"),
+    ],
+    ids=["1e16", "9e15", "year-1", "year-1900", "year-9999"],
+)
+def test_the_form_refuses_huge_amounts_and_dates_outside_the_books_window_in_spanish(
+    accountant_client, company, row, message
+):
+    amount = row.get("debit", "100")
+    data = _entry_data(
+        {"account": "110505", "debit": amount},
+        {"account": "413595", "credit": amount},
+        day=row.get("day", "2026-03-10"),
+    )
+    for action in ("post", "draft"):
+        response = accountant_client.post(_url(company, "comprobantes/nuevo/"), {**data, "action": action})
+        assert response.status_code == 200 and message in _text(response)
+        if "day" in row:  # the form itself says it, by the date
+            assert message in " ".join(response.context["form"].errors["date"])
+    with schema_context(company.schema_name):
+        assert not Entry.objects.exists()
+
+
+@pytest.fixture
+def without_the_apps_checks(monkeypatch):
+    """The app's own checks switched off: only PostgreSQL's rules stand (as for any path that skips them)."""
+    monkeypatch.setattr("books.services.entries.Ledger.check", lambda self, lines, **kwargs: [])
+    monkeypatch.setattr("books.services.entries._period_held", lambda days, **kwargs: None)
+    monkeypatch.setattr("books.forms.amount_problem", lambda amount: None)
+    monkeypatch.setattr("books.forms.date_problem", lambda day: None)
+
+
+@pytest.mark.parametrize(
+    ("rows", "day", "message"),
+    [
+        (
+            ({"account": "110505", "debit": "100"}, {"account": "413595", "credit": "99,99"}),
+            "2026-03-10",
+            "Los débitos (100,00) y los créditos (99,99) difieren en 0,01.",
+        ),
+        (
+            ({"account": "110505", "debit": "100"}, {"account": "413595", "credit": "100"}),
+            "2026-01-20",
+            "Los libros están bloqueados hasta el 31/01/2026: el 20/01/2026 está en un periodo cerrado.",
+        ),
+        (
+            ({"account": "519530", "debit": "100"}, {"account": "110505", "credit": "100"}),
+            "2025-08-01",
+            "2025 está cerrado con CI-1: en ese año no se contabiliza ni se anula nada",
+        ),
+        (
+            ({"account": "1105", "debit": "100"}, {"account": "413595", "credit": "100"}),
+            "2026-03-10",
+            "la cuenta 1105 tiene subcuentas",
+        ),
+        (
+            (
+                {"account": "110505", "debit": "1000000000000000"},
+                {"account": "413595", "credit": "1000000000000000"},
+            ),
+            "2026-03-10",
+            "El valor máximo de una línea es 999.999.999.999.999,99.",
+        ),
+        (
+            ({"account": "110505", "debit": "100"}, {"account": "413595", "credit": "100"}),
+            "1989-12-31",
+            "La contabilidad acepta fechas del 01/01/1990 al 31/12/2100.",
+        ),
+    ],
+    ids=["one-cent", "lock-date", "closed-year", "sub-accounts", "amount", "date"],
+)
+def test_a_refusal_by_the_database_reaches_the_form_as_a_spanish_message(
+    accountant_client, company, accountant, without_the_apps_checks, rows, day, message
+):
+    from books.services.periods import period_lock, year_close
+
+    with schema_context(company.schema_name):
+        post(accountant, [("519530", 300, 0), ("110505", 0, 300)], day=date(2025, 6, 1))
+        year_close(year=2025, user=accountant)
+        period_lock(until=date(2026, 1, 31), user=accountant)
+    response = accountant_client.post(_url(company, "comprobantes/nuevo/"), _entry_data(*rows, day=day))
+    assert response.status_code == 200
+    assert message in _text(response)
+    assert "books:" not in response.content.decode()  # not the trigger's own text
+    with schema_context(company.schema_name):
+        assert not Entry.objects.filter(source="manual").exclude(date=date(2025, 6, 1)).exists()
+
+
+def test_a_year_is_closed_from_the_periods_page_only_once_it_has_ended(
+    accountant_client, company, accountant
+):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    with schema_context(company.schema_name):
+        post(accountant, [("519530", 300, 0), ("110505", 0, 300)], day=date(year, 1, 5))
+    response = accountant_client.post(_url(company, "periodos/"), {"action": "close", "year": str(year)})
+    assert response.status_code == 200
+    assert f"{year} se puede cerrar a partir del 01/01/{year + 1}" in _text(response)
+
+
+def test_the_import_preview_says_when_a_consecutive_moves(accountant_client, company):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from books.models import VoucherType
+
+    from .test_journal import csv_file
+
+    with schema_context(company.schema_name):
+        VoucherType.objects.filter(code="ND").update(next_number=12)
+    rows = [
+        ["ND", "500", "2026-03-05", "110505", "", "", "", "", "100", ""],
+        ["ND", "500", "2026-03-05", "413595", "", "", "", "", "", "100"],
+    ]
+    upload = SimpleUploadedFile("notas.csv", csv_file(rows))
+    response = accountant_client.post(_url(company, "comprobantes/importar/"), {"file": upload})
+    preview = _text(accountant_client.get(response.url))
+    assert "El consecutivo de ND pasará de 12 a 501" in preview

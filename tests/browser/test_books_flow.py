@@ -122,3 +122,42 @@ def test_keyboard_entry_post_annul_and_import_with_a_report(
     page.get_by_text("Este archivo ya se importó").wait_for()
     assert "Corrige el archivo" not in page.locator("main").inner_text()
     shot(page, "books-06-import-again")
+
+
+def test_a_reversal_with_its_own_type_and_date_is_linked_both_ways(
+    live_server, new_page, shot, books_company
+):
+    from datetime import date
+
+    from tests.books.conftest import post
+
+    accountant, company = books_company
+    with schema_context(company.schema_name):
+        invoice = post(accountant, [("130505", "1190000", 0), ("413595", 0, "1190000")], voucher="FV")
+    page = new_page()
+    page.goto(f"{live_server.url}/cuentas/login/?next=/c/{company.slug}/comprobantes/{invoice.pk}/")
+    page.locator("#id_login").fill(accountant.email)
+    page.locator("#id_password").fill("clave-segura-123")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_role("heading", name=re.compile("FV-1")).wait_for()
+
+    page.get_by_label("Fecha de la reversión").fill("2026-03-20")
+    page.get_by_label("Tipo de la reversión").select_option(label="NC Nota crédito")
+    shot(page, "books-06-reverse-form")
+    page.get_by_role("button", name="Reversar").click()
+    page.get_by_role("heading", name=re.compile("NC-1")).wait_for()
+    assert page.get_by_text("Reversa de FV-1", exact=True).is_visible()
+    assert page.get_by_text("Reversión de FV-1", exact=True).first.is_visible()
+    shot(page, "books-07-reversal")
+
+    page.get_by_role("link", name="FV-1").click()
+    page.get_by_role("heading", name=re.compile("FV-1")).wait_for()
+    assert page.get_by_text("Reversado por NC-1", exact=True).is_visible()
+    # Neither annulled (that would cancel it twice) nor reversed again; the page says how to undo it.
+    assert page.get_by_role("button", name="Anular").count() == 0
+    assert page.get_by_role("button", name="Reversar").count() == 0
+    assert page.get_by_text("para deshacer la reversión, anula NC-1").is_visible()
+    shot(page, "books-08-reversed")
+    with schema_context(company.schema_name):
+        reversal = Entry.objects.get(reversal_of=invoice)
+        assert (reversal.label, reversal.date) == ("NC-1", date(2026, 3, 20))

@@ -1,10 +1,18 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
-from books.models import Balance, Entry, VoucherType
+from books.models import (
+    MAX_AMOUNT,
+    MAX_NUMBER,
+    AccountBalance,
+    AccountDayBalance,
+    Balance,
+    Entry,
+    VoucherType,
+)
 from books.services.catalogs import third_party_set_active
 from books.services.chart import account_update
 from books.services.common import BooksError
@@ -15,6 +23,7 @@ from books.services.entries import (
     entry_copy,
     entry_delete_draft,
     entry_post,
+    entry_refusals,
     entry_reverse,
     entry_save_and_post,
 )
@@ -55,6 +64,7 @@ def test_a_draft_has_no_number_and_is_numbered_when_posted(books, bookkeeper):
     ("rows", "message"),
     [
         ([("110505", 100, 0), ("413595", 0, 90)], "differ by 10"),
+        ([("110505", "100.00", 0), ("413595", 0, "99.99")], "differ by 0.01"),  # one cent
         ([("110505", 100, 0)], "at least two lines"),
         ([("110505", 100, 100), ("413595", 0, 100)], "either as a debit or as a credit"),
         ([("110505", 0, 0), ("413595", 0, 100)], "the line has no amount"),
@@ -62,6 +72,8 @@ def test_a_draft_has_no_number_and_is_numbered_when_posted(books, bookkeeper):
         ([("110505", "100.001", 0), ("413595", 0, "100.001")], "at most 2 decimals"),
         ([("1105", 100, 0), ("413595", 0, 100)], "has sub-accounts"),
         ([("999999", 100, 0), ("413595", 0, 100)], "does not exist"),
+        ([("110505", "1e16", 0), ("413595", 0, "1e16")], "amounts are at most 999,999,999,999,999.99"),
+        ([("110505", "1e30", 0), ("413595", 0, "1e30")], "amounts are at most 999,999,999,999,999.99"),
     ],
 )
 def test_posting_refuses_each_broken_rule_with_its_line(books, bookkeeper, rows, message):
@@ -194,8 +206,7 @@ def test_line_input_defaults_are_zero():
 
 
 def test_many_comprobantes_post_at_once_keeping_given_numbers(books, bookkeeper):
-    from django.db.utils import DatabaseError
-
+    from books.services.common import DatabaseRefusal
     from books.services.entries import NewEntry, entries_post_many
 
     fv = VoucherType.objects.get(code="FV").pk
@@ -215,6 +226,126 @@ def test_many_comprobantes_post_at_once_keeping_given_numbers(books, bookkeeper)
         NewEntry(fv, date(2026, 3, 4), "d", lines(("130505", 1, 0), ("413595", 0, 1))),
         NewEntry(fv, date(2026, 3, 4), "e", lines(("130505", 1, 0), ("413595", 0, 2))),
     ]
-    with pytest.raises(DatabaseError, match="not balanced"):
+    with pytest.raises(DatabaseRefusal, match=r"Debits \(1.00\) and credits \(2.00\) differ by 1.00"):
         entries_post_many(entries=bad, user=bookkeeper, source="import")
     assert not Entry.objects.filter(description__in=["d", "e"]).exists()
+
+
+# Bounds: amounts, totals, balances and numbers (issue 18, points 5 and 6) ---------------------------------
+
+
+def test_the_largest_lines_post_and_no_total_or_balance_overflows(books, bookkeeper):
+    """Four lines of the largest amount in one comprobante, then eleven such comprobantes on one account and
+    month: the total and the kept balances are exact (NUMERIC(18,2) overflowed at 1e16)."""
+    top = MAX_AMOUNT
+    entry = post(
+        bookkeeper,
+        [("110505", top, 0), ("110510", top, 0), ("413595", 0, top), ("410505", 0, top)],
+        day=date(2026, 5, 1),
+    )
+    assert entry.total == 2 * top
+    for _n in range(10):
+        post(bookkeeper, [("110505", top, 0), ("413595", 0, top)], day=date(2026, 5, 2))
+    caja = Balance.objects.get(account_id="110505", period=date(2026, 5, 1))
+    assert caja.debit == 11 * top
+    assert AccountBalance.objects.get(account_id="110505", period=date(2026, 5, 1)).debit == 11 * top
+    assert AccountDayBalance.objects.get(account_id="110505", day=date(2026, 5, 2)).debit == 10 * top
+
+
+def test_a_types_consecutive_ends_at_999_999_999_with_a_message(books, bookkeeper):
+    VoucherType.objects.filter(code="ND").update(next_number=MAX_NUMBER)
+    last = post(bookkeeper, [("110505", 1, 0), ("413595", 0, 1)], voucher="ND")
+    assert last.number == MAX_NUMBER and VoucherType.objects.get(code="ND").next_number == MAX_NUMBER + 1
+    with pytest.raises(BooksError, match="The consecutive of ND reached 999,999,999: use another"):
+        post(bookkeeper, [("110505", 1, 0), ("413595", 0, 1)], voucher="ND")
+    assert Entry.objects.filter(voucher_type__code="ND").count() == 1
+
+
+def test_numbers_given_to_a_bulk_posting_are_bounded(books, bookkeeper):
+    from books.services.entries import NewEntry, entries_post_many
+
+    nd = VoucherType.objects.get(code="ND").pk
+
+    def one(number=None):
+        entry = NewEntry(nd, date(2026, 3, 1), "x", lines(("110505", 1, 0), ("413595", 0, 1)), number)
+        return entries_post_many(entries=[entry], user=bookkeeper, source="import")
+
+    (kept,) = one(MAX_NUMBER)
+    assert Entry.objects.get(pk=kept).number == MAX_NUMBER
+    for number in (MAX_NUMBER + 1, 2**31 - 1):
+        with pytest.raises(BooksError, match="A comprobante number is from 1 to 999,999,999"):
+            one(number)
+    with pytest.raises(BooksError, match="The consecutive of ND reached"):  # the next free number is past it
+        one()
+
+
+# Dates (issue 18, point 7) --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1900, 1, 1), date(1989, 12, 31), date(9999, 12, 31)])
+def test_comprobantes_are_dated_inside_the_books_window(books, bookkeeper, day):
+    rows = [("110505", 100, 0), ("413595", 0, 100)]
+    with pytest.raises(EntryProblem, match="is outside the books' dates: from 01/01/1990 to "):
+        post(bookkeeper, rows, day=day)
+    with pytest.raises(EntryProblem, match="outside the books' dates"):
+        draft(bookkeeper, rows, day=day)
+    assert not Entry.objects.exists()
+
+
+def test_the_window_ends_a_year_after_today_and_its_start_is_a_setting(books, bookkeeper, settings):
+    today = timezone.localdate()
+    rows = [("110505", 100, 0), ("413595", 0, 100)]
+    last = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today
+    assert post(bookkeeper, rows, day=last).date == last
+    with pytest.raises(EntryProblem, match="outside the books' dates"):
+        post(bookkeeper, rows, day=last + timedelta(days=1))
+    assert post(bookkeeper, rows, day=date(1990, 1, 1)).number == 2
+    settings.ENTRY_DATES_FROM = date(2020, 1, 1)
+    with pytest.raises(EntryProblem, match="from 01/01/2020 to "):
+        post(bookkeeper, rows, day=date(2019, 12, 31))
+    settings.ENTRY_DATES_FROM = date(1950, 1, 1)  # never before what the database takes
+    with pytest.raises(EntryProblem, match="from 01/01/1990 to "):
+        post(bookkeeper, rows, day=date(1989, 12, 31))
+
+
+# Reversals (issue 18, points 3 and 13) -------------------------------------------------------------------
+
+
+def test_a_reversal_takes_the_type_asked_for_and_says_what_it_reverses(books, bookkeeper):
+    invoice = post(bookkeeper, [("130505", 100, 0), ("413595", 0, 100)], voucher="FV")
+    post(bookkeeper, [("130505", 5, 0), ("413595", 0, 5)], voucher="NC")  # NC-1
+    reversal = entry_reverse(
+        entry=invoice,
+        day=date(2026, 3, 20),
+        user=bookkeeper,
+        voucher_type=VoucherType.objects.get(code="NC"),
+        description="devolución",
+    )
+    assert (reversal.label, reversal.date, reversal.reversal_of_id) == ("NC-2", date(2026, 3, 20), invoice.pk)
+    assert reversal.description == "Reversal of FV-1: devolución"
+    assert VoucherType.objects.get(code="FV").next_number == 2  # the invoice's consecutive is not spent
+    other = post(bookkeeper, [("130505", 7, 0), ("413595", 0, 7)], voucher="FV")
+    own = entry_reverse(entry=other, day=date(2026, 3, 21), user=bookkeeper)
+    assert (own.label, own.description) == ("FV-3", "Reversal of FV-2")
+
+
+def test_a_reversed_comprobante_is_not_annulled_until_its_reversal_is(books, bookkeeper):
+    entry = post(bookkeeper, [("110505", 100, 0), ("413595", 0, 100)])
+    reversal = entry_reverse(entry=entry, day=date(2026, 3, 15), user=bookkeeper)
+    with pytest.raises(BooksError, match="reversed by CC-2: to undo the reversal, annul CC-2"):
+        entry_annul(entry=entry, user=bookkeeper, reason="dos veces")
+    with pytest.raises(BooksError, match="CC-2 is a reversal: to undo it, annul it"):
+        entry_reverse(entry=reversal, day=date(2026, 3, 16), user=bookkeeper)
+    assert entry_refusals(entry)[0] and entry_refusals(reversal) == (None, _reversal_refused(reversal))
+    entry_annul(entry=reversal, user=bookkeeper, reason="la reversión sobraba")  # undoes it
+    assert sum(b.debit - b.credit for b in Balance.objects.filter(account_id="110505")) == 100
+    assert entry_refusals(entry) == (None, None)
+    again = entry_reverse(entry=entry, day=date(2026, 3, 17), user=bookkeeper)  # reversed again, or
+    entry_annul(entry=again, user=bookkeeper, reason="tampoco")
+    entry_annul(entry=entry, user=bookkeeper, reason="duplicado")  # annulled: once, either way
+    assert Entry.objects.get(pk=entry.pk).status == "annulled"
+    assert sum(b.debit - b.credit for b in Balance.objects.filter(account_id="110505")) == 0
+
+
+def _reversal_refused(reversal) -> str:
+    return f"{reversal.label} is a reversal: to undo it, annul it; a reversal is not reversed."
