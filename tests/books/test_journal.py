@@ -526,7 +526,7 @@ def test_numbers_dates_and_amounts_out_of_bounds_are_row_errors(books, bookkeepe
     assert "Row 4: A comprobante number is from 1 to 999,999,999." in messages["ND-?/4"]
     assert "The date 01/01/0001 is outside the books' dates: from 01/01/1990 to " in messages["ND-3/6"]
     assert "The date 01/01/1900 is outside" in messages["ND-4/8"]
-    assert "The date 31/12/9999 is outside" in messages["ND-5/10"]
+    assert "The date 12/31/9999 is outside" in messages["ND-5/10"]
     assert "Row 12: amounts are at most 999,999,999,999,999.99" in messages["ND-6/12"]
     assert job.to_post == 1  # the largest amount is fine
     job = journal_process(job_id=job.pk, user=bookkeeper)
@@ -584,5 +584,5 @@ def test_a_lock_date_set_between_the_preview_and_the_posting_refuses_with_a_mess
     period_lock(until=date(2026, 1, 31), user=bookkeeper)
     job = journal_process(job_id=job.pk, user=bookkeeper)
     assert job.entries.get().messages == [
-        "The books are locked up to 31/01/2026: 10/01/2026 is in a closed period."
+        "The books are locked up to 01/31/2026: 01/10/2026 is in a closed period."
     ]
