@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .audit import ACTIONS
+from .board import BOARD_COLUMNS
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 from .reference import (
     ciiu_division_choices,
@@ -244,6 +245,18 @@ class MemberRoleForm(forms.Form):
         label=_("Role"),
         choices=[(role.value, role.label) for role in WorkspaceMember.INVITABLE_ROLES],
     )
+
+
+class BoardColumnsForm(forms.Form):
+    """The client board's column chooser: the columns ticked show, the others are hidden."""
+
+    shown = forms.MultipleChoiceField(
+        label=_("Columns shown"), required=False, choices=BOARD_COLUMNS, widget=forms.CheckboxSelectMultiple
+    )
+
+    def hidden(self) -> list[str]:
+        shown = set(self.cleaned_data["shown"])
+        return [key for key, _label in BOARD_COLUMNS if key not in shown]
 
 
 class AssignForm(forms.Form):
