@@ -14,6 +14,8 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
+from core.text import end_sentence
+
 from .models import AuditEvent, Company, CompanyAccess, Workspace
 
 # The vocabulary of the log: code → label. audit_record refuses any other code, so a typo fails the tests.
@@ -175,7 +177,7 @@ def audit_event(
         object_type=object_type[:60],
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
         object_label=object_label[:200],
-        summary=summary[:500],
+        summary=end_sentence(summary)[:500],  # "… a Peña S.A.S..": one period
         before=before,
         after=after,
     )
