@@ -2,11 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import InvalidPhone, phone_clean
+
 from .amounts import parse_amount
 from .models import Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
 from .reports.tables import ReportParams
 from .reports.trial_balance import Scope
-from .selectors import cost_center_ids_by_code, third_party_ids_by_number
+from .selectors import company_country, cost_center_ids_by_code, third_party_ids_by_number
 from .services.entries import LineInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,6 +64,12 @@ class ThirdPartyForm(forms.ModelForm):
             for name in ("document_type", "number"):
                 self.fields[name].disabled = True
         self.fields["number"].max_length = 25
+
+    def clean_phone(self):
+        try:
+            return phone_clean(self.cleaned_data["phone"], country=company_country())
+        except InvalidPhone as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class CostCenterForm(forms.Form):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import InvalidPhone, phone_clean
+
 from .audit import ACTIONS
 from .board import BOARD_COLUMNS
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
@@ -178,6 +180,12 @@ class CompanyProfileForm(PersonFieldsMixin, forms.Form):
         if company.country != Country.CO:
             for name in COLOMBIAN_FIELDS:
                 self.fields.pop(name, None)
+
+    def clean_phone(self):
+        try:
+            return phone_clean(self.cleaned_data["phone"], country=self.company.country)
+        except InvalidPhone as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self):
         cleaned = super().clean()
