@@ -80,7 +80,13 @@ def test_the_board_shows_what_needs_attention_first(live_server, new_page, shot)
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_server.url}/contador/")
     assert phone.locator(".board-table tbody tr").first.is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # cards, no sideways
     shot(phone, "board-03-phone")
+    phone.get_by_text("Columnas", exact=True).click()
+    chooser = phone.locator("[data-column-chooser]")
+    chooser.get_by_label("Bancos").scroll_into_view_if_needed()
+    shot(phone, "board-03-phone-columns", full_page=False)
+    assert _inside(phone, chooser.get_by_label("Bancos"))
 
 
 def _inside(page, locator) -> bool:
