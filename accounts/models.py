@@ -39,7 +39,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     tax_reminders = models.BooleanField(_("e-mail me my clients' upcoming tax due dates"), default=True)
     # The client board's columns this person hid (firms.board.BOARD_COLUMNS); new columns show by default.
     board_hidden_columns = ArrayField(
-        models.CharField(max_length=30), verbose_name=_("hidden board columns"), default=list, blank=True
+        models.CharField(max_length=30),
+        verbose_name=_("hidden board columns"),
+        default=list,
+        db_default=[],  # rows written in SQL (scripts, tests) get one too
+        blank=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Made by an accountant for a client: inactive until the client sets a password from the e-mailed link.

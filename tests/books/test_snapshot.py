@@ -244,6 +244,8 @@ def test_a_refresh_queued_long_ago_is_queued_again(
 ):
     from firms.snapshots import snapshots_requeue_stalled
 
+    # Only this company's refresh: the shared companies' provisioning, when the session began, queued theirs.
+    CompanySnapshot.objects.exclude(company=books).update(refresh_queued_at=None)
     _refresh_started(books)
     with django_capture_on_commit_callbacks(execute=True):
         post(bookkeeper, [("130505", 100, 0), ("413595", 0, 100)], day=date(2025, 6, 1))
