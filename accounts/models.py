@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
@@ -36,6 +37,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=10, default="es-co", choices=[("es-co", "Español"), ("en", "English")]
     )
     tax_reminders = models.BooleanField(_("e-mail me my clients' upcoming tax due dates"), default=True)
+    # The client board's columns this person hid (firms.board.BOARD_COLUMNS); new columns show by default.
+    board_hidden_columns = ArrayField(
+        models.CharField(max_length=30),
+        verbose_name=_("hidden board columns"),
+        default=list,
+        db_default=[],  # rows written in SQL (scripts, tests) get one too
+        blank=True,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Made by an accountant for a client: inactive until the client sets a password from the e-mailed link.
     awaiting_activation = models.BooleanField(_("awaiting activation"), default=False)

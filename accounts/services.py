@@ -39,6 +39,12 @@ def user_set_tax_reminders(*, user: User, enabled: bool) -> None:
     user.save(update_fields=["tax_reminders"])
 
 
+def user_set_board_columns(*, user: User, hidden: list[str]) -> None:
+    """The client board's columns the user hides (their own setting, on every device they use)."""
+    user.board_hidden_columns = sorted(set(hidden))
+    user.save(update_fields=["board_hidden_columns"])
+
+
 def user_sessions_end(*, user: User) -> int:
     """Log the user out everywhere (their account was deactivated). Returns how many sessions ended."""
     count, _detail = UserSession.objects.filter(user_id=user.pk).delete()

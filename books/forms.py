@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.l10n import amount_typed
 from core.lists import FilterDateField
+from core.phones import InvalidPhone, phone_clean
 
 from .amounts import parse_amount
 from .models import MAX_NUMBER, Account, BooksSettings, CostCenter, Entry, Nature, ThirdParty, VoucherType
 from .reports.tables import ReportParams
 from .reports.trial_balance import Scope
-from .selectors import cost_center_ids_by_code, third_party_ids_by_number
+from .selectors import company_country, cost_center_ids_by_code, third_party_ids_by_number
 from .services.common import amount_message, amount_problem, date_problem
 from .services.entries import LineInput
 
@@ -66,6 +67,12 @@ class ThirdPartyForm(forms.ModelForm):
             for name in ("document_type", "number"):
                 self.fields[name].disabled = True
         self.fields["number"].max_length = 25
+
+    def clean_phone(self):
+        try:
+            return phone_clean(self.cleaned_data["phone"], country=company_country())
+        except InvalidPhone as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class CostCenterForm(forms.Form):

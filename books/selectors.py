@@ -2,11 +2,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Value, When
 
 from core.text import search_normalize
 
 from .models import Account, CostCenter, Entry, EntryLine, ThirdParty
+
+
+def company_country() -> str:
+    """The country of the company whose books are open (the connection's tenant); Colombia outside one."""
+    return getattr(connection.tenant, "country", "") or "CO"
 
 
 def account_children(*, parent: Account | None) -> QuerySet[Account]:

@@ -13,6 +13,7 @@ from core.l10n import format_date
 from core.lists import page_of
 from core.responses import CSV, XLSX, download
 from core.tables import FileProblem
+from core.text import end_sentence
 from firms.access import POSTING_REFUSED, company_view
 
 from .forms import (
@@ -199,7 +200,9 @@ def third_party_new(request, company):
         except BooksError as exc:
             form.add_error("number", str(exc))
         else:
-            messages.success(request, _("%(name)s was added.") % {"name": third_party.display_name})
+            messages.success(
+                request, end_sentence(_("%(name)s was added.") % {"name": third_party.display_name})
+            )
             return _to("third_party_list", company)
     return render(request, "books/third_party_form.html", {"company": company, "form": form})
 
@@ -211,7 +214,9 @@ def third_party_edit(request, company, third_party_id):
     if request.method == "POST":
         if request.POST.get("action") in ("activate", "deactivate"):
             third_party_set_active(third_party=third_party, active=request.POST["action"] == "activate")
-            messages.success(request, _("%(name)s was saved.") % {"name": third_party.display_name})
+            messages.success(
+                request, end_sentence(_("%(name)s was saved.") % {"name": third_party.display_name})
+            )
             return _to("third_party_list", company)
         if form.is_valid():
             try:
@@ -220,7 +225,9 @@ def third_party_edit(request, company, third_party_id):
             except BooksError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("%(name)s was saved.") % {"name": third_party.display_name})
+                messages.success(
+                    request, end_sentence(_("%(name)s was saved.") % {"name": third_party.display_name})
+                )
                 return _to("third_party_list", company)
     context = {"company": company, "form": form, "third_party": third_party}
     return render(request, "books/third_party_form.html", context)
@@ -237,7 +244,7 @@ def _catalog_page(request, company, *, model, create_form, create, template, lis
         except BooksError as exc:
             form.add_error("code", str(exc))
         else:
-            messages.success(request, _("%(item)s was added.") % {"item": item})
+            messages.success(request, end_sentence(_("%(item)s was added.") % {"item": item}))
             return _to(list_name, company)
     return render(
         request, template, {"company": company, "form": form, "items": model.objects.order_by("code")}
@@ -248,7 +255,7 @@ def _catalog_edit(request, company, item, *, update, template, list_name):
     form = CatalogEditForm(request.POST or None, initial={"name": item.name, "is_active": item.is_active})
     if request.method == "POST" and form.is_valid():
         update(item, **form.cleaned_data)
-        messages.success(request, _("%(item)s was saved.") % {"item": item})
+        messages.success(request, end_sentence(_("%(item)s was saved.") % {"item": item}))
         return _to(list_name, company)
     list_url = reverse(f"books:{list_name}", kwargs={"company_slug": company.slug})
     return render(request, template, {"company": company, "form": form, "item": item, "list_url": list_url})

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from core.l10n import format_amount, format_date, format_datetime
+from core.text import end_sentence
 
 from .models import AuditEvent, Company, CompanyAccess, Workspace
 
@@ -278,7 +279,7 @@ def audit_event(
         object_type=object_type[:60],
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
         object_label=object_label[:200],
-        summary=summary[:500],
+        summary=end_sentence(summary)[:500],  # "… a Peña S.A.S..": one period
         texts=texts or None,
         before=before,
         after=after,

@@ -27,7 +27,12 @@ def row_alerts(access: CompanyAccess) -> list[str]:
     snapshot = row_snapshot(access)
     alerts = []
     if getattr(access, "alert_nature", False) and snapshot:
-        alerts.append(_("Balances against their nature: %(codes)s") % {"codes": snapshot.against_nature})
+        if snapshot.against_nature_count:
+            alerts.append(_("Balances against their nature: %(codes)s") % {"codes": snapshot.against_nature})
+        if snapshot.negative_receivables_count:
+            alerts.append(
+                _("Negative receivables: %(terceros)s") % {"terceros": snapshot.negative_receivables}
+            )
     if getattr(access, "alert_drafts", False) and snapshot:
         alerts.append(_("Drafts older than 30 days"))
     if getattr(access, "alert_due", False) and snapshot:
@@ -41,6 +46,31 @@ def row_alerts(access: CompanyAccess) -> list[str]:
     return alerts
 
 
+# The board's columns a user may hide (key, label), in their order on the page; the company, its alerts and
+# the actions always show. The keys are the sort keys (firms.selectors.SORT_COLUMNS) and the cells' data-col.
+BOARD_COLUMNS = [
+    ("status", gettext_lazy("Status")),
+    ("responsible", gettext_lazy("Responsable")),
+    ("last_entry", gettext_lazy("Last comprobante")),
+    ("drafts", gettext_lazy("Drafts")),
+    ("locked", gettext_lazy("Closed up to")),
+    ("banks", gettext_lazy("Banks")),
+    ("receivables", gettext_lazy("Receivables")),
+    ("payables", gettext_lazy("Suppliers")),
+    ("taxes", gettext_lazy("Taxes payable")),
+    ("result", gettext_lazy("Result of the year")),
+    ("due", gettext_lazy("Next DIAN due date")),
+]
+BOARD_COLUMN_KEYS = [key for key, _label in BOARD_COLUMNS]
+
+
+def board_hidden_columns(user) -> list[str]:
+    """The columns the user hid, in the page's order (a key no longer on the board is ignored)."""
+    hidden = set(getattr(user, "board_hidden_columns", None) or ())
+    return [key for key in BOARD_COLUMN_KEYS if key in hidden]
+
+
+# The files' columns (every one, whatever the page shows).
 COLUMNS = [
     (gettext_lazy("Company"), "text"),
     (gettext_lazy("Tax ID"), "text"),

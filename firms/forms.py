@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.lists import FilterDateField
+from core.phones import InvalidPhone, phone_clean
 
 from .audit import ACTIONS
+from .board import BOARD_COLUMNS
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 from .reference import (
     ciiu_division_choices,
@@ -180,6 +182,12 @@ class CompanyProfileForm(PersonFieldsMixin, forms.Form):
             for name in COLOMBIAN_FIELDS:
                 self.fields.pop(name, None)
 
+    def clean_phone(self):
+        try:
+            return phone_clean(self.cleaned_data["phone"], country=self.company.country)
+        except InvalidPhone as error:
+            raise forms.ValidationError(str(error)) from None
+
     def clean(self):
         cleaned = super().clean()
         self.clean_person_names(cleaned)
@@ -245,6 +253,18 @@ class MemberRoleForm(forms.Form):
         label=_("Role"),
         choices=[(role.value, role.label) for role in WorkspaceMember.INVITABLE_ROLES],
     )
+
+
+class BoardColumnsForm(forms.Form):
+    """The client board's column chooser: the columns ticked show, the others are hidden."""
+
+    shown = forms.MultipleChoiceField(
+        label=_("Columns shown"), required=False, choices=BOARD_COLUMNS, widget=forms.CheckboxSelectMultiple
+    )
+
+    def hidden(self) -> list[str]:
+        shown = set(self.cleaned_data["shown"])
+        return [key for key, _label in BOARD_COLUMNS if key not in shown]
 
 
 class AssignForm(forms.Form):

@@ -564,9 +564,12 @@ class CompanySnapshot(models.Model):
     taxes_payable = models.DecimalField(_("taxes payable"), **MONEY_FIELD)
     result = models.DecimalField(_("result of the year"), **MONEY_FIELD)
     result_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Accounts of banks, receivables, suppliers and taxes whose balance is against their nature.
+    # Accounts of banks, receivables, inventory, suppliers and taxes whose balance is against their nature.
     against_nature = models.CharField(max_length=200, blank=True, default="", db_default="")
     against_nature_count = models.IntegerField(default=0, db_default=0)
+    # Terceros whose receivables (group 13) are on the credit side, whatever the group's total: their names.
+    negative_receivables = models.CharField(max_length=300, blank=True, default="", db_default="")
+    negative_receivables_count = models.IntegerField(default=0, db_default=0)
     next_due_date = models.DateField(_("next DIAN due date"), null=True, blank=True)
     next_due_obligation = models.CharField(max_length=200, blank=True, default="", db_default="")
     next_due_period = models.CharField(max_length=20, blank=True, default="", db_default="")

@@ -41,8 +41,8 @@ SORT_COLUMNS = {
 ATTENTION = "attention"
 SORTS = {ATTENTION: ATTENTION} | {key: key for key in SORT_COLUMNS} | {f"-{key}": key for key in SORT_COLUMNS}
 DEFAULT_SORT = ATTENTION
-# Alerts (?alerta=): balances against their nature, drafts older than DRAFT_ALERT_DAYS, a due date not marked
-# filed within DUE_ALERT_DAYS (or overdue).
+# Alerts (?alerta=): balances against their nature (a tercero's negative cartera too), drafts older than
+# DRAFT_ALERT_DAYS, a due date not marked filed within DUE_ALERT_DAYS (or overdue).
 ALERT_NATURE, ALERT_DRAFTS, ALERT_DUE, ANY_ALERT = "nature", "drafts", "due", "any"
 DRAFT_ALERT_DAYS, DUE_ALERT_DAYS = 30, 5
 NO_RESPONSIBLE = "none"
@@ -109,7 +109,8 @@ def _alerts() -> dict:
     now = timezone.now()
     soon = timezone.localdate() + timedelta(days=DUE_ALERT_DAYS)
     flags = {
-        "alert_nature": Q(**{f"{SNAP}against_nature_count__gt": 0}),
+        "alert_nature": Q(**{f"{SNAP}against_nature_count__gt": 0})
+        | Q(**{f"{SNAP}negative_receivables_count__gt": 0}),
         "alert_drafts": Q(**{f"{SNAP}oldest_draft_at__lt": now - timedelta(days=DRAFT_ALERT_DAYS)}),
         "alert_due": Q(**{f"{SNAP}next_due_date__lte": soon}),
     }

@@ -162,9 +162,10 @@ def assign_many(request, workspace):
         if count:
             messages.success(
                 request,
+                # "Asignaste a …": Spanish would need the person's gender for "quedó asignado/a".
                 ngettext(
-                    "%(who)s was assigned to %(count)s company.",
-                    "%(who)s was assigned to %(count)s companies.",
+                    "You assigned %(who)s to %(count)s company.",
+                    "You assigned %(who)s to %(count)s companies.",
                     count,
                 )
                 % {"who": member.display_name, "count": count},

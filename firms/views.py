@@ -1,22 +1,25 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.services import user_set_board_columns
+from core.decorators import plan_guard_exempt
 from core.lists import page_of
-from core.responses import CSV, XLSX, download
+from core.responses import CSV, XLSX, download, redirect_back
 
 from .access import COMPANY_ADMIN, company_view, workspace_view
-from .board import board_csv, board_xlsx
+from .board import BOARD_COLUMNS, board_csv, board_hidden_columns, board_xlsx
 from .exports import activity_xlsx
 from .forms import (
     ActivityFilterForm,
     AssignForm,
+    BoardColumnsForm,
     CompanyFilterForm,
     CompanyProfileForm,
     WorkspaceSettingsForm,
@@ -64,6 +67,8 @@ def workspace_home(request):
         "page": page,
         "is_filtered": filters.is_filtered,
         "today": timezone.localdate(),
+        "board_columns": BOARD_COLUMNS,
+        "hidden_columns": board_hidden_columns(request.user),
     }
     template = "firms/partials/company_table.html" if request.htmx else "firms/workspace_home.html"
     return render(request, template, context)
@@ -79,6 +84,25 @@ def board_export(request, workspace, fmt):
     if fmt == "xlsx":
         return download(board_xlsx(accesses), XLSX, f"{name}.xlsx")
     raise Http404
+
+
+@plan_guard_exempt
+@workspace_view("GET", "POST")
+def board_columns(request, workspace):
+    """The board's column chooser: the user's own setting, kept on their account. The board's form posts
+    here (htmx: nothing to swap, the page already hid the columns; without JavaScript: back to the board);
+    GET shows the same choice on a page of its own."""
+    hidden = board_hidden_columns(request.user)
+    form = BoardColumnsForm(
+        request.POST or None, initial={"shown": [key for key, _label in BOARD_COLUMNS if key not in hidden]}
+    )
+    if request.method == "POST" and form.is_valid():
+        user_set_board_columns(user=request.user, hidden=form.hidden())
+        if request.htmx:
+            return HttpResponse(status=204)
+        messages.success(request, _("The board shows the columns you chose."))
+        return redirect_back(request, "firms:workspace_home")
+    return render(request, "firms/board_columns.html", {"form": form})
 
 
 @workspace_view("GET", "POST", manage=True)

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from stdnum.co import nit
 
+from core.phones import InvalidPhone, phone_clean
 from core.tables import TableSpec, read_table
 from core.text import search_normalize
 from firms.audit import AuditText, audit_record, changes
 
 from ..models import CostCenter, ThirdParty, VoucherType
+from ..selectors import company_country
 from .common import BooksError
 
 DocumentType = ThirdParty.DocumentType
@@ -80,6 +82,10 @@ THIRD_PARTY_FIELDS = (
 def _third_party_names(fields: dict) -> None:
     for key in ("business_name", "first_names", "last_names", "email", "phone", "address", "city"):
         fields[key] = " ".join((fields.get(key) or "").split())
+    try:
+        fields["phone"] = phone_clean(fields["phone"], country=company_country())
+    except InvalidPhone as error:
+        raise BooksError(str(error)) from None
     if fields["person_type"] == ThirdParty.PersonType.LEGAL:
         if not fields["business_name"]:
             raise BooksError(_("Write the business name (razón social)."))

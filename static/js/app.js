@@ -74,3 +74,13 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+// The client board's column chooser: a column hides or shows as soon as it is ticked; htmx saves the choice
+// on the account (without JavaScript, "Apply" saves it and reloads the board).
+document.addEventListener("change", (event) => {
+  const chooser = event.target.closest("[data-column-chooser]");
+  if (!chooser) return;
+  const hidden = [...chooser.querySelectorAll("input[name=shown]")].filter((box) => !box.checked).map((box) => box.value);
+  document.querySelectorAll("[data-board-table]").forEach((table) => {
+    table.dataset.hide = hidden.join(" ");
+  });
+});

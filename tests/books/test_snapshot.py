@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from books.journal import opening_balances_post
 from books.models import Entry
+from books.services.catalogs import third_party_create
 from books.services.entries import entry_annul, entry_delete_draft, entry_post, entry_reverse
 from books.services.periods import period_lock, period_unlock, year_close
 from firms.models import CompanySnapshot
@@ -107,6 +108,40 @@ def test_a_negative_bank_and_an_old_draft_raise_their_alerts(books, bookkeeper):
     assert snapshot.against_nature == "111005" and snapshot.against_nature_count == 1
     assert snapshot.drafts == 2
     assert snapshot.oldest_draft_at < timezone.now() - timedelta(days=30)
+
+
+def test_the_last_comprobante_is_the_latest_posted_one_never_an_annulled_one_or_a_draft(books, bookkeeper):
+    kept = post(bookkeeper, [("519530", 10, 0), ("110505", 0, 10)], day=date(2026, 2, 1))
+    mistaken = post(bookkeeper, [("519530", 20, 0), ("110505", 0, 20)], day=date(2026, 3, 1), voucher="CE")
+    draft(bookkeeper, [("519530", 30, 0), ("110505", 0, 30)], day=date(2026, 4, 1))
+    assert _snapshot(books).last_entry_label == mistaken.label
+    entry_annul(entry=mistaken, user=bookkeeper, reason="Duplicado")
+    snapshot = _snapshot(books)
+    assert (snapshot.last_entry_date, snapshot.last_entry_label) == (date(2026, 2, 1), kept.label)
+
+
+def test_inventory_against_its_nature_raises_the_alert(books, bookkeeper):
+    # Goods sold that were never produced: 1430 (debit nature) ends on the credit side.
+    post(bookkeeper, [("613595", 700, 0), ("143005", 0, 700)], day=date(2026, 2, 1))
+    snapshot = _snapshot(books)
+    assert snapshot.against_nature == "143005" and snapshot.against_nature_count == 1
+
+
+def test_a_terceros_negative_cartera_raises_the_alert_even_when_the_group_is_positive(books, bookkeeper):
+    uno = third_party_create(
+        document_type="nit", number="900.123.456-8", person_type="juridica", business_name="Uno S.A.S."
+    )
+    dos = third_party_create(document_type="cc", number="52123456", first_names="Ana", last_names="Ruiz")
+    post(bookkeeper, [("130505", 1000, 0), ("413595", 0, 1000)], day=date(2026, 2, 1), third_party=uno)
+    # Dos paid twice: 300 on the credit side of her receivable, while 1305 and 13 stay positive (700).
+    post(bookkeeper, [("110505", 300, 0), ("130505", 0, 300)], day=date(2026, 2, 2), third_party=dos)
+    snapshot = _snapshot(books)
+    assert snapshot.receivables == D("700.00") and snapshot.against_nature_count == 0
+    assert snapshot.negative_receivables == "Ana Ruiz" and snapshot.negative_receivables_count == 1
+    # Settled: the alert goes away on the next refresh.
+    post(bookkeeper, [("130505", 300, 0), ("110505", 0, 300)], day=date(2026, 2, 3), third_party=dos)
+    snapshot = _snapshot(books)
+    assert (snapshot.negative_receivables, snapshot.negative_receivables_count) == ("", 0)
 
 
 def test_a_company_whose_books_are_not_ready_gets_a_row_without_figures(db, shared_schemas):
@@ -210,6 +245,8 @@ def test_a_refresh_queued_long_ago_is_queued_again(
 ):
     from firms.snapshots import snapshots_requeue_stalled
 
+    # Only this company's refresh: the shared companies' provisioning, when the session began, queued theirs.
+    CompanySnapshot.objects.exclude(company=books).update(refresh_queued_at=None)
     _refresh_started(books)
     with django_capture_on_commit_callbacks(execute=True):
         post(bookkeeper, [("130505", 100, 0), ("413595", 0, 100)], day=date(2025, 6, 1))

@@ -791,3 +791,54 @@ def test_the_import_preview_says_when_a_consecutive_moves(accountant_client, com
     response = accountant_client.post(_url(company, "comprobantes/importar/"), {"file": upload})
     preview = _text(accountant_client.get(response.url))
     assert "El consecutivo de ND pasará de 12 a 501" in preview
+
+
+def test_the_tercero_form_refuses_a_phone_that_is_not_a_number_and_ends_its_message_once(
+    accountant_client, company
+):
+    new = _url(company, "terceros/nuevo/")
+    data = {"person_type": "juridica", "document_type": "nit", "number": "900.123.456-8", "phone": "+1+1"}
+    response = accountant_client.post(new, {**data, "business_name": "Cliente Uno S.A.S."})
+    assert response.status_code == 200 and response.context["form"].errors["phone"] == [
+        "“+1+1” no es un número de teléfono válido. Escríbelo con su indicativo de área, o con + y el "
+        "indicativo del país, por ejemplo +57 300 123 4567."
+    ]
+    response = accountant_client.post(
+        new, {**data, "business_name": "Cliente Uno S.A.S.", "phone": "601 234 5678"}, follow=True
+    )
+    assert "Se agregó a Cliente Uno S.A.S.<" in response.content.decode()
+    with schema_context(company.schema_name):
+        uno = ThirdParty.objects.get(number="900123456")
+        assert uno.phone == "601 234 5678"
+    edit = _url(company, f"terceros/{uno.pk}/")
+    response = accountant_client.post(
+        edit, {"person_type": "juridica", "business_name": "Uno S.A.S.", "phone": "1+1"}
+    )
+    assert "“1+1” no es un número de teléfono válido" in response.content.decode()
+    with schema_context(company.schema_name):
+        uno.refresh_from_db()
+        assert uno.phone == "601 234 5678"
+
+
+def test_the_terceros_import_refuses_a_phone_that_is_not_a_number_row_by_row(accountant_client, company):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = [
+        "Tipo de documento;Número;Razón social;Teléfono",
+        "NIT;900123456-8;Uno S.A.S.;+1+1",
+        "NIT;860002964-4;Dos Ltda.;300 123 4567",
+    ]
+    data = ("\r\n".join(rows) + "\r\n").encode()
+    response = accountant_client.post(
+        _url(company, "terceros/importar/"), {"file": SimpleUploadedFile("terceros.csv", data)}
+    )
+    result = response.context["result"]
+    assert (result.created, result.updated) == (1, 0)
+    assert result.errors == [
+        "Fila 2: “+1+1” no es un número de teléfono válido. Escríbelo con su indicativo de área, o con + y "
+        "el indicativo del país, por ejemplo +57 300 123 4567."
+    ]
+    with schema_context(company.schema_name):
+        assert list(ThirdParty.objects.values_list("business_name", "phone")) == [
+            ("Dos Ltda.", "300 123 4567")
+        ]

@@ -73,7 +73,7 @@ def test_invite_assign_two_companies_and_the_member_posts_in_one(live_server, ne
     )
     boss.get_by_label("Como responsable").check()
     boss.get_by_role("button", name="Asignar", exact=True).click()
-    boss.get_by_text("Marta Gómez quedó asignado a 2 empresas").wait_for()
+    boss.get_by_text("Asignaste a Marta Gómez a 2 empresas").wait_for()
     assert boss.locator("td[data-label='Responsable']", has_text="Marta Gómez").count() == 2
     shot(boss, "team-03-assigned")
 

@@ -60,6 +60,7 @@ def test_preview_plans_each_outcome_and_writes_no_company(
             ["Teléfono", NITS[3], "12345", ""],  # 9 bad phone
             ["Fijo", NITS[4], "601 234 5678", ""],  # 10 a Bogotá landline, not a mobile
             ["Repetida", NITS[0], "", ""],  # 11 duplicate of row 2
+            ["Suma", NITS[5], "+1+1", ""],  # 12 not a phone number at all
         ],
     )
     assert Company.objects.count() == before
@@ -74,6 +75,7 @@ def test_preview_plans_each_outcome_and_writes_no_company(
         9: "error",
         10: "error",
         11: "error",
+        12: "error",
     }
     messages = {row.row_number: row.messages[0] for row in job.rows.filter(plan="error")}
     assert messages[6] == "Fila 6, columna “Nombre de la empresa”: falta el nombre de la empresa"
@@ -86,8 +88,11 @@ def test_preview_plans_each_outcome_and_writes_no_company(
     assert "Fila 9" in messages[9] and "celular" in messages[9]
     assert "Fila 10" in messages[10]
     assert "fila 2" in messages[11]
-    assert job.rows_to_process == 3 and job.total_rows == 10  # "Confirmar 3 filas": the rows to add
-    assert import_summary(job).line() == "created=3 linked=0 skipped=1 errors=6"
+    assert messages[12] == (
+        "Fila 12, columna “Teléfono celular (opcional)”: “+1+1” no es un número celular válido para Colombia"
+    )
+    assert job.rows_to_process == 3 and job.total_rows == 11  # "Confirmar 3 filas": the rows to add
+    assert import_summary(job).line() == "created=3 linked=0 skipped=1 errors=7"
 
 
 def test_the_preview_does_not_tell_which_tax_ids_already_have_an_account(

@@ -221,3 +221,102 @@ def test_xlsx_export_writes_figures_as_numbers_and_formulas_as_text(accountant_c
 
 def test_export_of_an_unknown_format_is_404(accountant_client, workspace):
     assert accountant_client.get("/contador/tablero.pdf").status_code == 404
+
+
+# Columns and alerts' words ------------------------------------------------------------------------------
+
+
+def test_a_terceros_negative_cartera_is_an_against_nature_alert_on_the_page_and_in_the_export(
+    accountant_client, workspace
+):
+    _company(workspace, "Con cartera negativa", negative_receivables="Ana Ruiz", negative_receivables_count=1)
+    _company(workspace, "Sin alertas", receivables=D("100"))
+    response = accountant_client.get("/contador/", {"alerta": "nature"})
+    assert _names(response) == ["Con cartera negativa"]
+    assert "Cartera negativa: Ana Ruiz" in response.content.decode()
+    assert "Contra su naturaleza" not in response.content.decode()  # no account is against its nature
+    rows = list(
+        csv.reader(
+            io.StringIO(accountant_client.get("/contador/tablero.csv").content.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    alerts = rows[0].index("Alertas")
+    assert {row[0]: row[alerts] for row in rows[1:]} == {
+        "Con cartera negativa": "Cartera negativa: Ana Ruiz",
+        "Sin alertas": "",
+    }
+
+
+COLUMNS_URL = "/contador/tablero/columnas/"
+EVERY_COLUMN = [
+    "status",
+    "responsible",
+    "last_entry",
+    "drafts",
+    "locked",
+    "banks",
+    "receivables",
+    "payables",
+    "taxes",
+    "result",
+    "due",
+]
+
+
+def test_the_columns_chosen_are_kept_on_the_account_and_hidden_on_the_board(
+    accountant_client, accountant, workspace
+):
+    _company(workspace, "Una", banks=D("1"))
+    shown = [key for key in EVERY_COLUMN if key not in ("banks", "payables")]
+    # Without JavaScript: the form posts, then back to the board as it was (filters and order kept).
+    response = accountant_client.post(COLUMNS_URL, {"shown": shown, "next": "/contador/?orden=name"})
+    assert response.status_code == 302 and response["Location"] == "/contador/?orden=name"
+    accountant.refresh_from_db()
+    assert accountant.board_hidden_columns == ["banks", "payables"]
+    for response in (
+        accountant_client.get("/contador/"),
+        accountant_client.get(
+            "/contador/", {"q": "una"}, headers={"HX-Request": "true"}
+        ),  # the filters' htmx
+    ):
+        body = response.content.decode()
+        assert 'data-hide="banks payables"' in body
+        assert '<input type="checkbox" name="shown" value="banks">' in body
+        assert '<input type="checkbox" name="shown" value="receivables" checked>' in body
+    # With JavaScript: htmx saves each change and the page already hid the column.
+    response = accountant_client.post(COLUMNS_URL, {"shown": EVERY_COLUMN}, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    accountant.refresh_from_db()
+    assert accountant.board_hidden_columns == []
+    assert 'data-hide=""' in accountant_client.get("/contador/").content.decode()
+
+
+def test_the_column_choice_is_each_users_own(client, workspace, accountant):
+    colleague = WorkspaceMemberFactory(workspace=workspace, role="accountant").user
+    client.force_login(colleague)
+    client.post(COLUMNS_URL, {"shown": ["status"]})
+    colleague.refresh_from_db()
+    accountant.refresh_from_db()
+    assert colleague.board_hidden_columns == sorted(set(EVERY_COLUMN) - {"status"})
+    assert accountant.board_hidden_columns == []
+
+
+def test_the_column_chooser_has_a_page_of_its_own_and_refuses_unknown_columns(accountant_client, accountant):
+    body = accountant_client.get(COLUMNS_URL).content.decode()
+    assert "Columnas del tablero" in body and 'value="due"' in body
+    response = accountant_client.post(COLUMNS_URL, {"shown": ["banks", "name; DROP"]})
+    assert response.status_code == 200 and "Escoja una opción válida" in response.content.decode()
+    accountant.refresh_from_db()
+    assert accountant.board_hidden_columns == []
+    # A way back to another site is ignored: back to the board.
+    response = accountant_client.post(COLUMNS_URL, {"shown": EVERY_COLUMN, "next": "https://example.org/"})
+    assert response["Location"] == "/contador/"
+
+
+def test_the_column_choice_stays_writable_in_plan_consulta(accountant_client, accountant, workspace):
+    workspace.trial_ends_on = timezone.localdate() - timedelta(days=1)
+    workspace.save(update_fields=["trial_ends_on"])
+    assert accountant_client.post(COLUMNS_URL, {"shown": ["status"]}).status_code == 302
+    accountant.refresh_from_db()
+    assert "banks" in accountant.board_hidden_columns

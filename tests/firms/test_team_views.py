@@ -80,7 +80,7 @@ def test_assign_from_the_list_then_the_contador_sees_only_those(accountant_clien
         {"access": [accesses[0].pk, accesses[1].pk, request.pk], "member": contador.pk, "responsible": "on"},
         follow=True,
     )
-    assert "quedó asignado a 2 empresas" in response.content.decode()
+    assert "Asignaste a " in response.content.decode() and " a 2 empresas." in response.content.decode()
     home = accountant_client.get("/contador/").content.decode()
     assert home.count(f'data-label="Responsable">{contador.user.full_name}</td>') == 2
     client.force_login(contador.user)
@@ -140,3 +140,30 @@ def test_the_company_page_links_its_team_for_managers_only(
     CompanyAssignment.objects.create(access=access, member=contador)
     client.force_login(contador.user)
     assert TEAM not in client.get(linked_company.get_absolute_url()).content.decode()
+
+
+def test_assignment_messages_and_their_log_lines_fit_any_name_and_end_once(accountant_client, workspace):
+    """Spanish cannot say "quedó asignado/a" without the person's gender: "Asignaste a …"; a company name that
+    ends with a period ("… S.A.S.") closes the sentence with that one period."""
+    ana = WorkspaceMemberFactory(
+        workspace=workspace, role="accountant", user=UserFactory(full_name="Ana Ruiz")
+    )
+    pena, macondo = (CompanyAccessFactory(workspace=workspace) for _ in range(2))
+    response = accountant_client.post(f"{TEAM}asignar/", {"access": [pena.pk], "member": ana.pk}, follow=True)
+    assert "Asignaste a Ana Ruiz a 1 empresa." in response.content.decode()
+    response = accountant_client.post(
+        f"{TEAM}empresas/{macondo.pk}/", {"member": ana.pk, "responsible": "on"}, follow=True
+    )
+    assert f"Ana Ruiz trabaja en {macondo.name}" in response.content.decode()
+    assignment = CompanyAssignment.objects.get(access=pena, member=ana)
+    response = accountant_client.post(f"{TEAM}asignaciones/{assignment.pk}/responsable/", follow=True)
+    assert f"{pena.name} tiene como responsable a Ana Ruiz." in response.content.decode()
+    response = accountant_client.post(f"{TEAM}asignaciones/{assignment.pk}/quitar/", follow=True)
+    assert f"Ana Ruiz ya no trabaja en {pena.name}<" in response.content.decode()
+    log = accountant_client.get("/contador/actividad/").content.decode()
+    assert f"Se asignó a Ana Ruiz a {pena.name}<" in log and f"Se asignó a Ana Ruiz a {macondo.name}<" in log
+    assert f"{macondo.name} tiene como responsable a Ana Ruiz." in log
+    assert f"Ana Ruiz ya no trabaja en {pena.name}<" in log
+    for body in (response.content.decode(), log):
+        assert pena.name.endswith("S.A.S.") and "S.A.S.." not in body
+        assert "quedó asignad" not in body and "es el responsable" not in body

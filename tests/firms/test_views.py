@@ -415,3 +415,15 @@ def test_notices_page_query_count_is_the_same_for_2_and_30_notices(accountant_cl
     add(28)
     assert len(accountant_client.get("/contador/avisos/").context["page"]) == 30
     assert page_queries(accountant_client, "/contador/avisos/") == small
+
+
+@pytest.mark.parametrize("phone", ["+1+1", "12345"])
+def test_the_company_data_refuses_a_phone_that_is_not_a_number(accountant_client, linked_company, phone):
+    response = accountant_client.post(
+        f"/c/{linked_company.slug}/datos/", _profile(linked_company, phone=phone)
+    )
+    assert response.status_code == 200
+    assert f"“{phone}” no es un número de teléfono válido" in response.content.decode()
+    assert response.context["form"].errors["phone"]
+    linked_company.refresh_from_db()
+    assert linked_company.phone != phone

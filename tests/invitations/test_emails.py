@@ -116,3 +116,21 @@ def test_subjects_and_text_bodies_keep_ampersands_and_quotes_unescaped(workspace
     )
     assert 'Pérez & Cía "La Esquina" S.A.S.' in message.body and "&amp;" not in message.body
     assert "Pérez &amp; Cía &quot;La Esquina&quot; S.A.S." in _html(message)  # HTML stays escaped
+
+
+def test_the_decline_email_ends_its_sentence_once_after_a_name_ending_in_a_period(
+    workspace, accountant, company_andes, client_member
+):
+    from invitations.models import Invitation
+    from invitations.services.answer import invitation_decline
+
+    from .conftest import deliver_notices
+
+    request_link(workspace, accountant, name="Distribuidora Los Andes Ltda.")
+    deliver_all()
+    invitation = Invitation.objects.get(company=company_andes, workspace=workspace)
+    invitation_decline(invitation=invitation, user=client_member)
+    (message,) = deliver_notices()
+    sentence = f"La solicitud de acceso de {workspace.name} a Distribuidora Los Andes Ltda. fue rechazada."
+    assert sentence in message.body and "Ltda.." not in message.body
+    assert "Ltda.</strong> fue rechazada." in _html(message) and "</strong>." not in _html(message)
