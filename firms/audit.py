@@ -171,7 +171,7 @@ def text_render(data: dict | None) -> str:
     try:
         text = gettext(data["text"])
         params = {name: _param_text(value) for name, value in (data.get("params") or {}).items()}
-        return text % params if params else text
+        return end_sentence(text % params if params else text)  # "… Peña S.A.S..": one period
     except (KeyError, TypeError, ValueError, ArithmeticError):
         logger.warning("Unreadable audit text %r", data)
         return ""

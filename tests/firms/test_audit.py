@@ -48,3 +48,21 @@ def test_admin_shows_the_log_read_only(admin_client, workspace):
         admin_client.post(f"/admin/firms/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_summary_read_in_any_language_ends_once_after_a_name_ending_in_a_period(workspace):
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from firms.audit import AuditText
+
+    audit_record(
+        action="company.updated",
+        workspace=workspace,
+        summary=AuditText(gettext_noop("%(name)s."), name="Peña S.A.S."),
+    )
+    event = AuditEvent.objects.get(action="company.updated")
+    assert event.summary == "Peña S.A.S."
+    for language in ("es", "en"):
+        with translation.override(language):
+            assert event.display_summary == "Peña S.A.S."
