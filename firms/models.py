@@ -531,8 +531,10 @@ class CompanyAssignment(models.Model):
         return f"{self.member} → {self.access}"
 
 
+# The board's sums of a company's balances: as wide as the books' own sums (books.models.SUMS), so that no
+# figure the books can hold overflows a snapshot.
 MONEY_FIELD = {
-    "max_digits": 18,
+    "max_digits": 36,
     "decimal_places": 2,
     "default": Decimal("0.00"),
     "db_default": Decimal("0.00"),

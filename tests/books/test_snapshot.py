@@ -259,3 +259,13 @@ def test_a_refresh_queued_long_ago_is_queued_again(
     with django_capture_on_commit_callbacks(execute=True):
         assert snapshots_requeue_stalled() == 1
     assert len(queued) == 2
+
+
+def test_figures_past_numeric_18_2_still_refresh_the_snapshot(books, bookkeeper):
+    """Eleven lines at the largest amount put the banks past 10^16, which NUMERIC(18,2) cannot hold."""
+    largest = D("999999999999999.99")
+    for _ in range(11):
+        post(bookkeeper, [("110505", largest, 0), ("311505", 0, largest)], day=date(2025, 1, 2))
+    snapshot = _snapshot(books)
+    assert snapshot.banks == largest * 11
+    _assert_balances_match_the_ledger(books, snapshot)
