@@ -36,7 +36,7 @@ loadtest: install
 	PYTHON=$(PYTHON) bash loadtest/run.sh
 
 messages: install
-	cd accountant_portal/.. && $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles
+	cd accountant_portal/.. && $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(BIN)/python manage.py compilemessages -l es --ignore=.venv
 
 worker: install

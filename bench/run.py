@@ -3,7 +3,8 @@
 the books, the reports, the portfolio board and the memory of uploads (bench/books_bench.py, reports_bench.py,
 board_bench.py, uploads_bench.py).
 
-Runs against its own database (BENCH_DATABASE_NAME, default portal_bench) on the DATABASE_URL server.
+Runs against its own database (BENCH_DATABASE_NAME, default portal_bench) on the DATABASE_URL server, created
+and filled as the owner role (DATABASE_OWNER_URL, else DATABASE_URL's role) as the test settings connect.
 Server time = the request through Django's full middleware stack and template (test client, no network).
 """
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
 parts = urllib.parse.urlsplit(base_url)
+owner = urllib.parse.urlsplit(os.environ.get("DATABASE_OWNER_URL") or base_url)  # creates the database
 os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(
     parts._replace(path="/" + os.environ.get("BENCH_DATABASE_NAME", "portal_bench"))
 )
@@ -30,7 +32,8 @@ import psycopg
 with psycopg.connect(
     host=parts.hostname,
     port=parts.port or 5432,
-    user=parts.username or "postgres",
+    user=owner.username or "postgres",
+    password=owner.password,
     dbname="postgres",
     autocommit=True,
 ) as conn:

@@ -42,6 +42,7 @@ SETTINGS_MODULE = "bench_scaling_settings"
 
 base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
 parts = urllib.parse.urlsplit(base_url)
+owner = urllib.parse.urlsplit(os.environ.get("DATABASE_OWNER_URL") or base_url)  # creates and drops it
 DATABASE = os.environ.get("BENCH_SCALING_DATABASE_NAME", "portal_bench_scaling")
 WORK = ROOT / "var" / "bench" / DATABASE  # the migrations' copy and the web settings of this run
 os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path="/" + DATABASE))
@@ -53,7 +54,8 @@ def _admin_connection():
     return psycopg.connect(
         host=parts.hostname,
         port=parts.port or 5432,
-        user=parts.username or "postgres",
+        user=owner.username or "postgres",
+        password=owner.password,
         dbname="postgres",
         autocommit=True,
     )

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django_tenants.utils import schema_context
 
+from core.database import owner_connection
 from firms.models import Company
 
 from .services.balances import balances_check
@@ -23,7 +24,7 @@ def balances_check_company_task(company_id: int) -> int:
     company = Company.objects.filter(pk=company_id, provisioning_status=Company.Provisioning.READY).first()
     if company is None:
         return 0
-    with schema_context(company.schema_name):
+    with owner_connection(), schema_context(company.schema_name):  # the repair rewrites the kept balances
         return len(balances_check().differences)
 
 

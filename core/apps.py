@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from .database import app_role_grant_after_migrate
+
+        post_migrate.connect(app_role_grant_after_migrate, sender=self)

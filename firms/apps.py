@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FirmsConfig(AppConfig):
     name = "firms"
     verbose_name = _("Workspaces and companies")
+
+    def ready(self):
+        from core.database import app_role_limit
+
+        app_role_limit("firms_auditevent", "SELECT, INSERT")  # the activity log: append-only

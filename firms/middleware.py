@@ -5,9 +5,12 @@ from django.db import connection
 from django.http import Http404
 from django.shortcuts import render
 
+from core.database import connected_as_owner
+
 from .access import company_grant_for_user, membership_for_user, request_read_only, revoked_access_for_user
 from .audit import audit_actor
-from .services import CompanyProvisioningError, company_provision
+from .models import Company
+from .services import CompanyProvisioningError, company_provision, company_provision_later
 
 COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 RECENT_SESSION_KEY = "recent_companies"
@@ -22,7 +25,8 @@ class CompanyAreaMiddleware:
 
     Every request starts and ends in the public schema. Anonymous visitors of a company URL go to
     the login page; a user without access gets 404, the same as for a company that does not exist.
-    A company whose schema is not ready yet is provisioned on the spot.
+    A company whose schema is not ready yet is provisioned by the worker (the web's app role creates no
+    schemas) behind a "Preparando la empresa…" page; on the spot where the process connects as the owner.
     """
 
     def __init__(self, get_response):
@@ -48,6 +52,12 @@ class CompanyAreaMiddleware:
                 raise
             return render(request, "firms/access_revoked.html", {"access": revoked}, status=403)
         company = grant.company
+        if not company.is_ready and not connected_as_owner():
+            if company.provisioning_status != Company.Provisioning.PROVISIONING:
+                company_provision_later(company_ids=[company.pk])
+            response = render(request, "firms/company_preparing.html", {"company": company}, status=202)
+            response["Retry-After"] = "3"
+            return response
         if not company.is_ready:
             try:
                 company = company_provision(company_id=company.pk)

@@ -43,7 +43,18 @@ def schema_seeder_register(seeder: SchemaSeeder) -> None:
 
 
 # Statements that read or manage the session, not the schema: not replayed.
-NOT_REPLAYED = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "SHOW", "SET SEARCH_PATH")
+# The app role's grants name the template's schema: provisioning grants them for the new schema instead.
+NOT_REPLAYED = (
+    "SELECT",
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK",
+    "SHOW",
+    "SET SEARCH_PATH",
+    "GRANT",
+    "REVOKE",
+    "ALTER DEFAULT PRIVILEGES",
+)
 
 
 @cache

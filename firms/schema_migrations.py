@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
+from core.database import app_role_grant, app_role_ungranted
+
 from .models import Company
 from .provisioning import quote
 
@@ -143,6 +145,8 @@ def companies_migrate(
         with context.Pool(processes, initializer=_worker_init, initargs=(target, migrate)) as pool:
             for outcome in pool.imap_unordered(_migrate_one, schemas, chunksize=1):
                 record(outcome)
+    # Schemas made before the app role existed (an install that had one role) get its privileges once.
+    app_role_grant(app_role_ungranted(schemas))
     if progress:
         progress(run)
     return run

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 from stdnum.co import nit
 
+from core.database import app_role_grant
 from core.emails import email_message
 from core.queue import enqueue_on_commit
 from core.services import outgoing_email_queue
@@ -608,6 +609,7 @@ def company_provision(*, company_id: int) -> Company:
                 template = schema_template()
                 schema_replay(schema_name=company.schema_name, template=template)
                 schema_seed(schema_name=company.schema_name, country=company.country, template=template)
+                app_role_grant([company.schema_name])
             company.provisioning_status = Company.Provisioning.READY
             company.provisioning_error = ""
             company.provisioned_at = timezone.now()

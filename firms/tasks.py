@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from core.database import owner_connection
+
 from .models import Company
 from .services import CompanyProvisioningError, company_provision
 
@@ -7,7 +9,8 @@ from .services import CompanyProvisioningError, company_provision
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 def company_provision_task(self, company_id: int) -> None:
     try:
-        company_provision(company_id=company_id)
+        with owner_connection():  # schemas are created and owned by the owner role
+            company_provision(company_id=company_id)
     except Company.DoesNotExist:
         return
     except CompanyProvisioningError as exc:

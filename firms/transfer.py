@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from accounts.models import User
+from core.database import app_role_grant
 
 from .models import Company, CompanyAccess, CompanyMember, WorkspaceMember, new_schema_name, new_slug
 from .schema_migrations import (
@@ -316,6 +317,7 @@ def company_import(*, path: Path) -> ImportReport:
                 _execute(parts)
             finally:
                 connection.set_schema_to_public()  # the script changed the search_path behind django-tenants
+            app_role_grant([schema_name])  # the file has no privileges: the app role's, as provisioning gives
     if not tenant_migration_target() <= file_migrations:
         schema_migrate(schema_name)  # a file from an older version: its schema gets this version's migrations
         report.migrated = True

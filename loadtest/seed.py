@@ -27,9 +27,13 @@ PASSWORD = os.environ.get("LOADTEST_PASSWORD", "carga-contador-2026")
 SEED_VERSION = f"v2-{WORKSPACES}x{COMPANIES}-{BOOKS_PER_WORKSPACE}x{ENTRIES_PER_COMPANY}"
 
 server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_contador")
-parts = urllib.parse.urlsplit(server_url)
+# Created, owned and seeded by the owner role (DATABASE_OWNER_URL's user, else DATABASE_URL's).
+parts = urllib.parse.urlsplit(os.environ.get("DATABASE_OWNER_URL") or server_url)
+os.environ["DATABASE_ROLE"] = "owner"
 NAME = os.environ.get("LOADTEST_DATABASE_NAME", "portal_loadtest")
-os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path="/" + NAME))
+os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(
+    urllib.parse.urlsplit(server_url)._replace(path="/" + NAME)
+)
 
 import psycopg
 
@@ -51,7 +55,11 @@ def _marker() -> str | None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAME]).fetchone():
             return None
     with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres", dbname=NAME
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname=NAME,
     ) as conn:
         if not conn.execute("SELECT to_regclass('public.loadtest_seed')").fetchone()[0]:
             return None

@@ -2,7 +2,11 @@
 # Source this file: makes sure PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) answer.
 # When no PostgreSQL answers on this machine, starts a project-local cluster under var/ from the
 # local PostgreSQL binaries and points DATABASE_URL at it.
+# Without a DATABASE_URL of yours, it creates the two roles (README, "Database roles") through the local
+# superuser and exports DATABASE_URL as the app role (portal_app) and DATABASE_OWNER_URL as the owner
+# (portal_owner). With a DATABASE_URL of yours, it leaves both URLs as you set them.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+_two_roles="${DATABASE_URL:+no}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_contador}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 
@@ -42,14 +46,24 @@ if ! _pg_up; then
   _pg_up || { echo "Could not start the local PostgreSQL cluster (see var/pgdata/server.log)." >&2; return 1 2>/dev/null || exit 1; }
 fi
 
-# Create the database if it does not exist yet.
-"$ROOT/.venv/bin/python" - "$DATABASE_URL" <<'PY'
+if [ -z "$_two_roles" ]; then
+  # The roles, and the database owned by portal_owner (created if it does not exist yet).
+  "$ROOT/.venv/bin/python" "$ROOT/scripts/database_roles.py" "$DATABASE_URL" portal_owner portal_app || {
+    echo "Could not create the database roles portal_owner and portal_app (see above)." >&2
+    return 1 2>/dev/null || exit 1
+  }
+  export DATABASE_OWNER_URL="${DATABASE_URL/postgres@/portal_owner@}"
+  export DATABASE_URL="${DATABASE_URL/postgres@/portal_app@}"
+else
+  # Create the database if it does not exist yet.
+  "$ROOT/.venv/bin/python" - "${DATABASE_OWNER_URL:-$DATABASE_URL}" "$DATABASE_URL" <<'PY'
 import sys, urllib.parse as u, psycopg
-p = u.urlsplit(sys.argv[1]); name = p.path.lstrip("/")
+p = u.urlsplit(sys.argv[1]); name = u.urlsplit(sys.argv[2]).path.lstrip("/")
 with psycopg.connect(host=p.hostname, port=p.port or 5432, user=p.username or "postgres", password=p.password, dbname="postgres", autocommit=True) as conn:
     if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
         conn.execute(f'CREATE DATABASE "{name}"')
 PY
+fi
 
 if ! "$ROOT/.venv/bin/python" -c "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()" "$REDIS_URL" 2>/dev/null; then
   if command -v redis-server >/dev/null 2>&1; then

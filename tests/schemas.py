@@ -1,3 +1,5 @@
+import psycopg
+from django.conf import settings
 from django.db import connection
 
 
@@ -13,6 +15,19 @@ def subprocess_database_url() -> str:
     """The test database, for the project's commands and workers that a test starts in another process."""
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def app_connection() -> psycopg.Connection:
+    """The test database, connected as the app role (settings.DATABASE_APP), in autocommit."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        dbname=db["NAME"],
+        user=settings.DATABASE_APP["USER"],
+        password=settings.DATABASE_APP["PASSWORD"] or None,
+        autocommit=True,
+    )
 
 
 def latest_books_migration() -> tuple[str, str]:

@@ -101,13 +101,18 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL",
-        default="postgres://postgres@127.0.0.1:5432/portal_contador",
-        engine="django_tenants.postgresql_backend",
-    )
-}
+# Two PostgreSQL roles (README, "Database roles"): web requests and most tasks connect as the app role of
+# DATABASE_URL, which owns nothing; migrations, provisioning and the nightly balance check connect as the
+# owner role of DATABASE_OWNER_URL (its user and password; the database is DATABASE_URL's). Without
+# DATABASE_OWNER_URL both are DATABASE_URL's role, as older installs have it, without the protection.
+_database_url = env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal_contador")
+DATABASES = {"default": env.db_url_config(_database_url, engine="django_tenants.postgresql_backend")}
+DATABASE_APP = {"USER": DATABASES["default"]["USER"], "PASSWORD": DATABASES["default"]["PASSWORD"]}
+_owner = env.db_url_config(env("DATABASE_OWNER_URL", default=_database_url))
+DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner["PASSWORD"]}
+# manage.py's commands (migrations, provisioning, imports, the demo) run as the owner role.
+if env("DATABASE_ROLE", default="app") == "owner":
+    DATABASES["default"].update(DATABASE_OWNER)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

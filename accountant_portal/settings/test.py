@@ -25,6 +25,9 @@ EMAIL_RETRY_BACKOFF = 1  # seconds: the retry tests wait for real back-off
 SITE_URL = "http://testserver"
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_RATE_LIMITS = False
+# The test databases are created, migrated and filled by the owner role; tests that check what the app
+# role may do connect as DATABASE_APP (tests/core/test_database_roles.py).
+DATABASES["default"].update(DATABASE_OWNER)  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_portal_contador")}
 # Static files come from the finders (runserver, live_server); WhiteNoise serves them in production.

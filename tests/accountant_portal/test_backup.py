@@ -60,8 +60,17 @@ def test_backup_restored_into_a_new_database_has_the_same_companies_comprobantes
     file = tmp_path / "portal.dump"
     backup = _script("scripts/backup.sh", str(file), database_url=source)
     assert backup.returncode == 0, backup.stderr
-    restore = _script("scripts/restore.sh", str(file), name, database_url=source)
+    # Restored by the owner role; the app role of DATABASE_URL gets its privileges in the new database.
+    app_user, owner_user = settings.DATABASE_APP["USER"], settings.DATABASE_OWNER["USER"]
+    as_app = source.replace(f"//{owner_user}@", f"//{app_user}@")
+    restore = _script("scripts/restore.sh", str(file), name, database_url=as_app)
     assert restore.returncode == 0, restore.stderr
+    schema = company_with_books.schema_name
+    with psycopg.connect(target.replace(f"//{owner_user}@", f"//{app_user}@"), autocommit=True) as conn:
+        assert conn.execute(f'SELECT count(*) FROM "{schema}".books_entry').fetchone() == (3,)
+        assert conn.execute("SELECT count(*) FROM firms_company").fetchone()[0] >= 1
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f'UPDATE "{schema}".books_balance SET debit = 0')
 
     before, after = _books(source), _books(target)
     assert after == before

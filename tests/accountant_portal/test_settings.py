@@ -92,3 +92,16 @@ def test_production_links_go_to_the_first_allowed_host_unless_site_url_says_othe
     assert (
         _setting("SITE_URL", SITE_URL="https://app.example.com/").stdout.strip() == "https://app.example.com"
     )
+
+
+def test_docker_compose_connects_as_the_two_roles_its_database_creates():
+    """No Docker here: the compose file is read against the settings and the roles' init script."""
+    compose = (ROOT / "docker-compose.yml").read_text()
+    init = (ROOT / "scripts" / "docker-db-init.sh").read_text()
+    assert "DATABASE_URL: postgres://portal_app:" in compose
+    assert "DATABASE_OWNER_URL: postgres://portal_owner:" in compose
+    assert "./scripts/docker-db-init.sh:/docker-entrypoint-initdb.d/" in compose
+    assert "CREATE ROLE portal_owner LOGIN CREATEDB" in init and "CREATE ROLE portal_app LOGIN PASSWORD" in init
+    assert "ALTER DATABASE portal_contador OWNER TO portal_owner" in init
+    # The web's migrations run through manage.py (the owner); gunicorn serves as the app role.
+    assert "python manage.py migrate_schemas --shared" in compose and "exec gunicorn" in compose

@@ -18,7 +18,13 @@ from django_tenants.utils import schema_context, schema_exists
 
 from firms.models import Company, CompanyAccess, CompanyMember
 from firms.transfer import CompanyTransferError, company_export, company_import
-from tests.schemas import drop_schema, schema_columns, subprocess_database_url, unapply_latest_books_migration
+from tests.schemas import (
+    app_connection,
+    drop_schema,
+    schema_columns,
+    subprocess_database_url,
+    unapply_latest_books_migration,
+)
 
 # pg_dump reads committed rows only.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,7 +66,7 @@ def other_database(django_db_setup, django_db_blocker):
     base, _, _ = url.rpartition("/")
     with psycopg.connect(**admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{settings.DATABASE_OWNER["USER"]}"')
     try:
         result = _manage("migrate_schemas", "--shared", "-v0", database_url=f"{base}/{name}")
         assert result.returncode == 0, result.stderr
@@ -126,6 +132,10 @@ def test_company_round_trip_maps_members_and_workspace_accesses_by_email(
     with schema_context(company.schema_name), connection.cursor() as cursor:
         with pytest.raises(IntegrityError, match="never change"):
             cursor.execute("UPDATE books_entryline SET description = 'cambiada'")
+    with app_connection() as app:  # the app role may use the imported schema as a provisioned one
+        assert app.execute(f'SELECT count(*) FROM "{company.schema_name}".books_entry').fetchone() == (3,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            app.execute(f'UPDATE "{company.schema_name}".books_balance SET debit = 0')
 
 
 def test_company_import_refuses_a_tax_id_that_exists_and_creates_nothing(company_with_books, tmp_path):
