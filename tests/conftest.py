@@ -1,7 +1,8 @@
 """Shared fixtures. Company schemas are costly: the ones tests share are provisioned once per session."""
 
 import importlib
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 import pytest
 import redis
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import translation
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from stdnum.co import nit
 
 from firms.models import Company, CompanyAccess
 from firms.services import company_provision
@@ -20,6 +22,7 @@ from .factories import (
     UserFactory,
     WorkspaceMemberFactory,
 )
+from .schemas import drop_schema
 
 PASSWORD = "clave-segura-123"
 
@@ -108,6 +111,24 @@ def shared_schemas(django_db_setup, django_db_blocker):
 
 def _company(key: str) -> Company:
     return _shared_company_row(SHARED_COMPANIES[key])
+
+
+@contextmanager
+def module_books(spec: SharedCompany, django_db_blocker):
+    """A company's books of their own for a test module whose tests commit (threads, workers: the shared
+    companies stay untouched), provisioned once: each transactional test's flush empties the public tables,
+    the schema template with them, and provisioning again would rebuild it. Dropped at the end."""
+    spec = replace(spec, check_digit=nit.calc_check_digit(spec.tax_id))
+    with django_db_blocker.unblock():
+        company = _shared_company_row(spec)
+        if not company.is_ready:
+            company_provision(company_id=company.pk)
+        connection.set_schema_to_public()
+    try:
+        yield spec
+    finally:
+        with django_db_blocker.unblock():
+            drop_schema(spec.schema_name)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ are waiting on it (pg_stat_activity), then lets go.
 
 import threading
 import time
-from dataclasses import replace
 from datetime import date
 
 import psycopg
@@ -16,14 +15,12 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django_tenants.utils import schema_context
-from stdnum.co import nit
 
 from books.models import BooksSettings, Entry, PeriodEvent, VoucherType
 from firms.models import CompanyAccess
-from firms.services import company_provision
-from tests.conftest import SharedCompany, _shared_company_row
+from tests.conftest import SharedCompany, _shared_company_row, module_books
 from tests.factories import UserFactory, WorkspaceMemberFactory
-from tests.schemas import drop_schema, subprocess_database_url
+from tests.schemas import subprocess_database_url
 
 from .conftest import draft, post
 
@@ -34,17 +31,8 @@ BOOKS = SharedCompany("c_test_ledger_races", "Ferretería La Carrera S.A.S.", "C
 
 @pytest.fixture(scope="module")
 def books_schema(django_db_setup, django_db_blocker):
-    """The module's own books (posted comprobantes never go away), provisioned once, dropped at the end; the
-    tests use years and months of their own."""
-    spec = replace(BOOKS, check_digit=nit.calc_check_digit(BOOKS.tax_id))
-    with django_db_blocker.unblock():
-        company = _shared_company_row(spec)
-        if not company.is_ready:
-            company_provision(company_id=company.pk)
-        connection.set_schema_to_public()
-    yield spec
-    with django_db_blocker.unblock():
-        drop_schema(spec.schema_name)
+    with module_books(BOOKS, django_db_blocker) as spec:
+        yield spec
 
 
 @pytest.fixture

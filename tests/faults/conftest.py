@@ -1,18 +1,12 @@
 """Faults with real processes: Celery workers killed with SIGKILL, a Redis and an SMTP server of the test's
 own, stopped and started again. Each test starts what it needs and stops it, whatever happens."""
 
-from dataclasses import replace
-
 import pytest
-from django.db import connection
-from stdnum.co import nit
 
 from firms.models import CompanyAccess
-from firms.services import company_provision
-from tests.conftest import SharedCompany, _shared_company_row
+from tests.conftest import SharedCompany, _shared_company_row, module_books
 from tests.factories import WorkspaceMemberFactory
 from tests.outages import SmtpServer, kill_worker, start_worker_process
-from tests.schemas import drop_schema
 
 
 @pytest.fixture
@@ -50,18 +44,9 @@ BOOKS = SharedCompany("c_test_faults", "Ferretería El Tornillo S.A.S.", "CO", "
 
 @pytest.fixture(scope="module")
 def books_schema(django_db_setup, django_db_blocker):
-    """A company's books of their own for a module (a worker posts into them: the shared companies stay
-    untouched), provisioned once: each transactional test's flush empties the public tables, the schema
-    template with them, and provisioning again would rebuild it. Dropped at the end of the module."""
-    spec = replace(BOOKS, check_digit=nit.calc_check_digit(BOOKS.tax_id))
-    with django_db_blocker.unblock():
-        company = _shared_company_row(spec)
-        if not company.is_ready:
-            company_provision(company_id=company.pk)
-        connection.set_schema_to_public()
-    yield spec
-    with django_db_blocker.unblock():
-        drop_schema(spec.schema_name)
+    """A worker posts into these books (tests.conftest.module_books)."""
+    with module_books(BOOKS, django_db_blocker) as spec:
+        yield spec
 
 
 @pytest.fixture
