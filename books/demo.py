@@ -16,6 +16,7 @@ from .services.chart import account_create
 from .services.entries import LineInput, NewEntry, entries_post_many, entry_annul, entry_save_draft
 
 IVA = Decimal("0.19")
+BANK = "111005"  # bancos, cuenta corriente
 CLIENTS = [
     "Supermercados La Canasta S.A.S.",
     "Hotel Cordillera Ltda.",
@@ -115,8 +116,9 @@ def _line(account, debit=0, credit=0, third_party=None, center=None, description
 
 
 def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
+    """A month of a small trading company: sales, purchases, payroll, utilities and bank fees (in this
+    order, so that a seed gives the same books every time)."""
     entries = []
-    bank = "111005"
 
     def add(code, day, description, lines):
         entries.append(
@@ -125,7 +127,14 @@ def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
             )
         )
 
-    for _n in range(rng.randint(6, 9)):  # sales with IVA and their cost, most collected within the month
+    for month_part in (_sales, _purchases, _payroll, _utilities_and_fees):
+        month_part(rng, month, c, add)
+    return entries
+
+
+def _sales(rng, month: date, c: dict, add) -> None:
+    """Sales with IVA and their cost, most collected within the month."""
+    for _n in range(rng.randint(6, 9)):
         client = rng.choice(c["clients"])
         base = rng.randint(400, 9_000) * 1000
         day = rng.randint(1, 24)
@@ -147,11 +156,15 @@ def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
                 min(day + rng.randint(1, 4), 28),
                 f"Recaudo {client.display_name}",
                 [
-                    _line(bank, base * (1 + IVA), third_party=client),
+                    _line(BANK, base * (1 + IVA), third_party=client),
                     _line("130505", credit=base * (1 + IVA), third_party=client),
                 ],
             )
-    for _n in range(rng.randint(2, 4)):  # purchases of merchandise with IVA descontable, paid later
+
+
+def _purchases(rng, month: date, c: dict, add) -> None:
+    """Purchases of merchandise with IVA descontable, paid later."""
+    for _n in range(rng.randint(2, 4)):
         supplier = rng.choice(c["suppliers"])
         base = rng.randint(1_000, 12_000) * 1000
         day = rng.randint(1, 20)
@@ -171,9 +184,13 @@ def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
             f"Pago a {supplier.display_name}",
             [
                 _line("2205", base * (1 + IVA), third_party=supplier),
-                _line(bank, credit=base * (1 + IVA), third_party=supplier),
+                _line(BANK, credit=base * (1 + IVA), third_party=supplier),
             ],
         )
+
+
+def _payroll(rng, month: date, c: dict, add) -> None:
+    """The month's payroll, owed on the 28th and paid the same day."""
     payroll = [(employee, rng.choice([1_750_000, 2_300_000, 3_100_000])) for employee in c["employees"]]
     add(
         "CC",
@@ -193,9 +210,13 @@ def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
         f"Pago nómina {month:%m/%Y}",
         [
             *[_line("2505", salary, third_party=employee) for employee, salary in payroll],
-            *[_line(bank, credit=salary, third_party=employee) for employee, salary in payroll],
+            *[_line(BANK, credit=salary, third_party=employee) for employee, salary in payroll],
         ],
     )
+
+
+def _utilities_and_fees(rng, month: date, c: dict, add) -> None:
+    """Each utility's bill, paid from the bank, and the bank's monthly fees."""
     for code, company in c["utilities"].items():
         amount = rng.randint(180, 900) * 1000
         add(
@@ -204,7 +225,7 @@ def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
             f"Servicio {company.display_name}",
             [
                 _line(code, amount, third_party=company, center=c["centers"]["ADM"]),
-                _line(bank, credit=amount, third_party=company),
+                _line(BANK, credit=amount, third_party=company),
             ],
         )
     fee = rng.randint(15, 60) * 1000
@@ -212,9 +233,8 @@ def _month_entries(rng, month: date, c: dict, types: dict) -> list[NewEntry]:
         "CC",
         28,
         "Gastos bancarios",
-        [_line("530505", fee, center=c["centers"]["ADM"]), _line(bank, credit=fee)],
+        [_line("530505", fee, center=c["centers"]["ADM"]), _line(BANK, credit=fee)],
     )
-    return entries
 
 
 def _iva_payment(month: date, types: dict, c: dict) -> NewEntry | None:
@@ -231,7 +251,7 @@ def _iva_payment(month: date, types: dict, c: dict) -> NewEntry | None:
         description="Pago IVA bimestral",
         lines=[
             _line("240800", net, third_party=c["dian"]),
-            _line("111005", credit=net, third_party=c["dian"]),
+            _line(BANK, credit=net, third_party=c["dian"]),
         ],
     )
 
@@ -239,7 +259,7 @@ def _iva_payment(month: date, types: dict, c: dict) -> NewEntry | None:
 def seed_books(*, seed: int, months: int = 12, user=None) -> int:
     """A year of books ending last month, in the current company schema. Idempotent: nothing when there are
     comprobantes already. Returns the number of comprobantes posted."""
-    if Entry.objects.exists() or not Account.objects.filter(code="111005").exists():
+    if Entry.objects.exists() or not Account.objects.filter(code=BANK).exists():
         return 0
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -254,7 +274,7 @@ def seed_books(*, seed: int, months: int = 12, user=None) -> int:
             day=first,
             description="Saldos iniciales",
             lines=[
-                _line("111005", 85_000_000),
+                _line(BANK, 85_000_000),
                 _line("110505", 3_000_000),
                 _line("143505", 60_000_000),
                 _line("311505", credit=148_000_000),

@@ -135,42 +135,47 @@ def company_export(*, company: Company, path: Path) -> None:
                 f"--file={dump}",
             ]
         )
-        company = Company.objects.get(pk=company.pk)
-        members = [
-            {"email": m.user.email, "full_name": m.user.full_name, "role": m.role, "created_at": m.created_at}
-            for m in CompanyMember.objects.filter(company=company).select_related("user").order_by("id")
-        ]
-        owners = dict(
-            WorkspaceMember.objects.filter(
-                role=WorkspaceMember.Role.OWNER, workspace__accesses__company=company
-            ).values_list("workspace_id", "user__email")
-        )
-        accesses = [
-            {"workspace_owner": owners.get(access.workspace_id, ""), "workspace_name": access.workspace.name}
-            | {name: getattr(access, name) for name in ACCESS_FIELDS}
-            for access in CompanyAccess.objects.filter(company=company)
-            .select_related("workspace")
-            .order_by("id")
-        ]
-        manifest = {
-            "format": FORMAT,
-            "version": VERSION,
-            "exported_at": timezone.now(),
-            "source_schema": company.schema_name,
-            "slug": company.slug,
-            "migrations": sorted(schema_applied_migrations(company.schema_name)),
-            "company": _company_fields(company),
-            "members": members,
-            "accesses": accesses,
-        }
-        data = json.dumps(manifest, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
-        partial = Path(f"{path}.partial")
-        with tarfile.open(partial, "w") as archive:
-            info = tarfile.TarInfo("manifest.json")
-            info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
-            archive.addfile(info, io.BytesIO(data))
-            archive.add(dump, arcname="schema.dump")
-        partial.replace(path)  # a reader never sees half a file
+        _archive_write(path, _manifest(Company.objects.get(pk=company.pk)), dump)
+
+
+def _manifest(company: Company) -> dict:
+    """The company's public rows, its members and its workspaces' accesses, and its migrations."""
+    members = [
+        {"email": m.user.email, "full_name": m.user.full_name, "role": m.role, "created_at": m.created_at}
+        for m in CompanyMember.objects.filter(company=company).select_related("user").order_by("id")
+    ]
+    owners = dict(
+        WorkspaceMember.objects.filter(
+            role=WorkspaceMember.Role.OWNER, workspace__accesses__company=company
+        ).values_list("workspace_id", "user__email")
+    )
+    accesses = [
+        {"workspace_owner": owners.get(access.workspace_id, ""), "workspace_name": access.workspace.name}
+        | {name: getattr(access, name) for name in ACCESS_FIELDS}
+        for access in CompanyAccess.objects.filter(company=company).select_related("workspace").order_by("id")
+    ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now(),
+        "source_schema": company.schema_name,
+        "slug": company.slug,
+        "migrations": sorted(schema_applied_migrations(company.schema_name)),
+        "company": _company_fields(company),
+        "members": members,
+        "accesses": accesses,
+    }
+
+
+def _archive_write(path: Path, manifest: dict, dump: Path) -> None:
+    data = json.dumps(manifest, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+    partial = Path(f"{path}.partial")
+    with tarfile.open(partial, "w") as archive:
+        info = tarfile.TarInfo("manifest.json")
+        info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
+        archive.addfile(info, io.BytesIO(data))
+        archive.add(dump, arcname="schema.dump")
+    partial.replace(path)  # a reader never sees half a file
 
 
 def _read(path: Path, work: Path) -> dict:
@@ -277,42 +282,10 @@ def company_import(*, path: Path) -> ImportReport:
                     _("A company with the tax ID %(tax_id)s already exists here.")
                     % {"tax_id": fields["tax_id"]}
                 )
-            company = Company(**{name: _field_value(name, value) for name, value in fields.items()})
-            company.schema_name = schema_name
-            slug = manifest.get("slug", "")
-            company.slug = (
-                slug if slug and not Company.objects.filter(slug=slug).exists() else new_slug(company.name)
-            )
-            company.provisioning_status = Company.Provisioning.READY
-            company.provisioned_at = timezone.now()
-            company.save()
+            company = _company_create(fields, schema_name, manifest.get("slug", ""))
             report = ImportReport(company=company)
-            for member in manifest["members"]:
-                user = _user_for(member["email"], member["full_name"], report)
-                CompanyMember.objects.create(
-                    company=company, user=user, role=member["role"], created_at=member["created_at"]
-                )
-                report.members += 1
-            for access in manifest["accesses"]:
-                owner = (
-                    WorkspaceMember.objects.filter(
-                        role=WorkspaceMember.Role.OWNER, user__email__iexact=access["workspace_owner"]
-                    )
-                    .select_related("workspace")
-                    .first()
-                )
-                clash = owner and CompanyAccess.objects.filter(
-                    workspace=owner.workspace, country=company.country, tax_id=company.tax_id
-                )
-                if owner is None or clash.exists():
-                    report.accesses_skipped.append(access["workspace_owner"] or access["workspace_name"])
-                    continue
-                CompanyAccess.objects.create(
-                    workspace=owner.workspace,
-                    company=company,
-                    **{name: access[name] for name in ACCESS_FIELDS},
-                )
-                report.accesses += 1
+            _members_create(company, manifest["members"], report)
+            _accesses_create(company, manifest["accesses"], report)
             try:
                 _execute(parts)
             finally:
@@ -322,6 +295,47 @@ def company_import(*, path: Path) -> ImportReport:
         schema_migrate(schema_name)  # a file from an older version: its schema gets this version's migrations
         report.migrated = True
     return report
+
+
+def _company_create(fields: dict, schema_name: str, slug: str) -> Company:
+    company = Company(**{name: _field_value(name, value) for name, value in fields.items()})
+    company.schema_name = schema_name
+    company.slug = slug if slug and not Company.objects.filter(slug=slug).exists() else new_slug(company.name)
+    company.provisioning_status = Company.Provisioning.READY
+    company.provisioned_at = timezone.now()
+    company.save()
+    return company
+
+
+def _members_create(company: Company, members: list[dict], report: ImportReport) -> None:
+    for member in members:
+        user = _user_for(member["email"], member["full_name"], report)
+        CompanyMember.objects.create(
+            company=company, user=user, role=member["role"], created_at=member["created_at"]
+        )
+        report.members += 1
+
+
+def _accesses_create(company: Company, accesses: list[dict], report: ImportReport) -> None:
+    """Each workspace's access, to the workspace whose owner has the exported e-mail here (else skipped)."""
+    for access in accesses:
+        owner = (
+            WorkspaceMember.objects.filter(
+                role=WorkspaceMember.Role.OWNER, user__email__iexact=access["workspace_owner"]
+            )
+            .select_related("workspace")
+            .first()
+        )
+        clash = owner and CompanyAccess.objects.filter(
+            workspace=owner.workspace, country=company.country, tax_id=company.tax_id
+        )
+        if owner is None or clash.exists():
+            report.accesses_skipped.append(access["workspace_owner"] or access["workspace_name"])
+            continue
+        CompanyAccess.objects.create(
+            workspace=owner.workspace, company=company, **{name: access[name] for name in ACCESS_FIELDS}
+        )
+        report.accesses += 1
 
 
 def _field_value(name: str, value):

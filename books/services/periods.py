@@ -122,7 +122,6 @@ def year_close(*, year: int, user) -> Entry:
     of classes 4 to 7 to zero, tercero by tercero and cost center by cost center, against 3605 (profit) or
     3610 (loss); the books are locked up to that day at least, in the same transaction."""
     closing_day = date(year, 12, 31)
-    start = date(year, 1, 1)
     if timezone.localdate() <= closing_day:
         raise BooksError(
             _("%(year)s can be closed from %(day)s, once it has ended.")
@@ -131,56 +130,9 @@ def year_close(*, year: int, user) -> Entry:
     with transaction.atomic():
         # One closing at a time: a second "Cerrar año" waits here, then finds the first one's closing.
         settings = _settings_locked()
-        if Entry.objects.filter(status=Entry.Status.DRAFT, date__range=(start, closing_day)).exists():
-            raise BooksError(
-                _("There are draft comprobantes in %(year)s: post or delete them first.") % {"year": year}
-            )
-        done = (
-            Entry.objects.filter(source=Entry.Source.CLOSING, status=Entry.Status.POSTED, date__year=year)
-            .select_related("voucher_type")
-            .first()
-        )
-        if done is not None:
-            raise BooksError(
-                _("%(year)s is already closed by %(label)s; annul it to close again.")
-                % {"year": year, "label": done.label}
-            )
+        _closing_refusal(year)
         before = settings.lock_date
-        balances = (
-            Balance.objects.filter(period__range=(start, closing_day), account__code__regex=r"^[4-7]")
-            .values("account_id", "third_party_id", "cost_center_id")
-            .annotate(debit=Sum("debit"), credit=Sum("credit"))
-            .order_by("account_id", "third_party_id", "cost_center_id")
-        )
-        lines, result = [], ZERO
-        for row in balances:
-            net = row["debit"] - row["credit"]
-            if net == 0:
-                continue
-            result -= net
-            lines.append(
-                LineInput(
-                    account=row["account_id"],
-                    debit=-net if net < 0 else ZERO,
-                    credit=net if net > 0 else ZERO,
-                    third_party=row["third_party_id"],
-                    cost_center=row["cost_center_id"],
-                    description=_("Closing %(year)s") % {"year": year},
-                )
-            )
-        if not lines:
-            raise BooksError(_("%(year)s has no income, expense or cost balances to close.") % {"year": year})
-        if result != 0:
-            target = _result_account(PROFIT_ACCOUNT if result > 0 else LOSS_ACCOUNT)
-            lines.append(
-                LineInput(
-                    account=target.code,
-                    debit=-result if result < 0 else ZERO,
-                    credit=result if result > 0 else ZERO,
-                    description=(_("Profit of %(year)s") if result > 0 else _("Loss of %(year)s"))
-                    % {"year": year},
-                )
-            )
+        lines = _closing_lines(year)
         problems = lines_check(lines, day=closing_day, for_posting=True, closing=True)
         if problems:
             raise EntryProblem(problems)
@@ -219,6 +171,65 @@ def year_close(*, year: int, user) -> Entry:
             entry=entry,
         )
     return entry
+
+
+def _closing_refusal(year: int) -> None:
+    """A year with drafts, or closed already, is not closed (again)."""
+    if Entry.objects.filter(status=Entry.Status.DRAFT, date__year=year).exists():
+        raise BooksError(
+            _("There are draft comprobantes in %(year)s: post or delete them first.") % {"year": year}
+        )
+    done = (
+        Entry.objects.filter(source=Entry.Source.CLOSING, status=Entry.Status.POSTED, date__year=year)
+        .select_related("voucher_type")
+        .first()
+    )
+    if done is not None:
+        raise BooksError(
+            _("%(year)s is already closed by %(label)s; annul it to close again.")
+            % {"year": year, "label": done.label}
+        )
+
+
+def _closing_lines(year: int) -> list[LineInput]:
+    """Every balance of classes 4 to 7 of the year to zero, by tercero and cost center, and the result
+    against 3605 (profit) or 3610 (loss)."""
+    balances = (
+        Balance.objects.filter(period__year=year, account__code__regex=r"^[4-7]")
+        .values("account_id", "third_party_id", "cost_center_id")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by("account_id", "third_party_id", "cost_center_id")
+    )
+    lines, result = [], ZERO
+    for row in balances:
+        net = row["debit"] - row["credit"]
+        if net == 0:
+            continue
+        result -= net
+        lines.append(
+            LineInput(
+                account=row["account_id"],
+                debit=-net if net < 0 else ZERO,
+                credit=net if net > 0 else ZERO,
+                third_party=row["third_party_id"],
+                cost_center=row["cost_center_id"],
+                description=_("Closing %(year)s") % {"year": year},
+            )
+        )
+    if not lines:
+        raise BooksError(_("%(year)s has no income, expense or cost balances to close.") % {"year": year})
+    if result != 0:
+        target = _result_account(PROFIT_ACCOUNT if result > 0 else LOSS_ACCOUNT)
+        words = _("Profit of %(year)s") if result > 0 else _("Loss of %(year)s")
+        lines.append(
+            LineInput(
+                account=target.code,
+                debit=-result if result < 0 else ZERO,
+                credit=result if result > 0 else ZERO,
+                description=words % {"year": year},
+            )
+        )
+    return lines
 
 
 def _year_reopened(closing: Entry, *, user, reason: str) -> None:
