@@ -8,9 +8,11 @@ class BooksConfig(AppConfig):
 
     def ready(self):
         from core.database import app_role_limit
+        from core.work import stalled_work_register
         from firms.provisioning import SchemaSeeder, schema_seeder_register
         from firms.snapshots import snapshot_contributor_register
 
+        from .journal import journal_imports_resume
         from .services.chart import chart_copy, chart_seed_template
         from .snapshot import books_snapshot_contributor
 
@@ -18,6 +20,8 @@ class BooksConfig(AppConfig):
         schema_seeder_register(SchemaSeeder(seed_template=chart_seed_template, copy=chart_copy))
         # The portfolio board shows each company's figures from a snapshot that books computes.
         snapshot_contributor_register(books_snapshot_contributor)
+        # Comprobante imports whose queueing was lost or whose worker died are queued again.
+        stalled_work_register(journal_imports_resume)
         # The kept balances change only inside the posting trigger (a SECURITY DEFINER function).
         for table in ("books_balance", "books_accountbalance", "books_accountdaybalance"):
             app_role_limit(table, "SELECT")

@@ -14,21 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max, Q
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tenants.utils import schema_context
 from psycopg.types.json import Jsonb
 from stdnum.co import nit
 
 from core.l10n import format_date
-from core.queue import enqueue, enqueue_on_commit
 from core.tables import Cell, TableSpec, read_table
 from core.text import search_normalize
+from core.work import queue, requeue_stalled, work_started
 from firms.audit import AuditText, audit_record
+from firms.models import Company
 
 from .amounts import parse_amount
 from .models import MAX_NUMBER, CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType
@@ -375,8 +375,8 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
         if job.status != JournalImport.Status.PREVIEW:
             return job
         job.status = JournalImport.Status.QUEUED
-        job.confirmed_at = job.queued_at = timezone.now()
-        job.save(update_fields=["status", "confirmed_at", "queued_at"])
+        job.confirmed_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at"])
         audit_record(
             action="journal.confirmed",
             target=job,
@@ -386,32 +386,37 @@ def journal_confirm(*, job: JournalImport, company_id: int) -> JournalImport:
         from .tasks import journal_import_task
 
         # If the broker is down the job waits as queued, and journal_resume queues it again.
-        enqueue_on_commit(journal_import_task, company_id, job.pk)
+        queue(job, journal_import_task, company_id, job.pk)
     return job
 
 
 def journal_resume(*, job: JournalImport, company_id: int) -> bool:
-    """Queue again a job queued or running without news for IMPORT_STALLED_AFTER (its queueing was lost
+    """Queue again a job queued or running without news for WORK_STALLED_AFTER (its queueing was lost
     while the broker was down, or its worker died): the comprobantes posted stay posted, the rest follow.
-    Called as the job's page polls and by the beat job; False if not stalled or the broker is down."""
+    Called as the job's page polls (in the company's schema); False if not stalled or the broker is down."""
+    return job.is_stalled and _requeue(JournalImport.stalled().filter(pk=job.pk), company_id) == 1
+
+
+def journal_imports_resume() -> int:
+    """Beat: resume the stalled imports of every company (see journal_resume), one small query per company."""
+    resumed = 0
+    for company_id, schema_name in Company.objects.filter(
+        provisioning_status=Company.Provisioning.READY
+    ).values_list("pk", "schema_name"):
+        with schema_context(schema_name):
+            resumed += _requeue(JournalImport.stalled(), company_id)
+    return resumed
+
+
+def _requeue(stalled, company_id: int) -> int:
     from .tasks import journal_import_task
 
-    if not job.is_stalled or not enqueue(journal_import_task, company_id, job.pk):
-        return False
-    # Not again before another IMPORT_STALLED_AFTER: the task runs, or the next resume finds it stalled.
-    JournalImport.objects.filter(pk=job.pk).update(
-        queued_at=timezone.now(), resumed_count=F("resumed_count") + 1
+    return requeue_stalled(
+        stalled,
+        journal_import_task,
+        args=lambda pk: (company_id, pk),
+        resumed_count=F("resumed_count") + 1,
     )
-    return True
-
-
-def journal_imports_resume(*, company_id: int) -> int:
-    """Beat: resume the company's stalled imports (see journal_resume); run in the company's schema."""
-    cutoff = timezone.now() - settings.IMPORT_STALLED_AFTER
-    stalled = JournalImport.objects.filter(
-        status__in=[JournalImport.Status.QUEUED, JournalImport.Status.RUNNING]
-    ).alias(last_news=Greatest("heartbeat_at", "queued_at", "confirmed_at"))
-    return sum(journal_resume(job=job, company_id=company_id) for job in stalled.filter(last_news__lt=cutoff))
 
 
 def journal_fail(*, job_id: int, error: str) -> None:
@@ -425,8 +430,9 @@ def journal_process(*, job_id: int, user=None) -> JournalImport:
     """Post the confirmed comprobantes in chunks; safe to run twice, or again after a worker died: each
     chunk commits its comprobantes with their outcomes, and a comprobante already posted is skipped."""
     JournalImport.objects.filter(pk=job_id, status__in=["queued", "preview"]).update(
-        status=JournalImport.Status.RUNNING, heartbeat_at=timezone.now()
+        status=JournalImport.Status.RUNNING
     )
+    JournalImport.objects.filter(pk=job_id).update(**work_started())
     job = JournalImport.objects.get(pk=job_id)
     _settle_unposted(job)
     _create_catalogs(new_third_parties=job.new_third_parties, new_cost_centers=job.new_cost_centers)
@@ -436,7 +442,7 @@ def journal_process(*, job_id: int, user=None) -> JournalImport:
     # finishes the job; if it died, the job stalls and is resumed.
     if not job.entries.filter(outcome="", plan=JournalImportEntry.Plan.POST).exists():
         JournalImport.objects.filter(pk=job_id).exclude(status=JournalImport.Status.DONE).update(
-            status=JournalImport.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+            status=JournalImport.Status.DONE, finished_at=timezone.now(), progress_at=timezone.now()
         )
     return JournalImport.objects.get(pk=job_id)
 
@@ -561,7 +567,7 @@ def _post_chunk(job: JournalImport, user) -> bool:
             + sum(1 for row in todo if row.outcome == JournalImportEntry.Outcome.SKIPPED),
             error_count=F("error_count")
             + sum(1 for row in todo if row.outcome == JournalImportEntry.Outcome.FAILED),
-            heartbeat_at=timezone.now(),
+            progress_at=timezone.now(),
         )
     return True
 

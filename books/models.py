@@ -9,13 +9,14 @@ same transaction.
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.work import BackgroundWork
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -500,8 +501,9 @@ class BalanceCheck(models.Model):
         return f"check {self.ran_at:%Y-%m-%d %H:%M}"
 
 
-class JournalImport(models.Model):
-    """One uploaded file of comprobantes: previewed, then posted by a Celery job with progress."""
+class JournalImport(BackgroundWork):
+    """One uploaded file of comprobantes: previewed, then posted by a Celery job with progress (core.work:
+    each chunk is a sign of life; a job queued or running without one is queued again)."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Preview")
@@ -516,11 +518,7 @@ class JournalImport(models.Model):
     created_by_name = models.CharField(_("uploaded by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
-    # The last time a task was queued for the job: with heartbeat_at (each chunk), a job queued or running
-    # without news is queued again (its queueing was lost while the broker was down, or its worker died).
-    queued_at = models.DateTimeField(null=True, blank=True)
+    # How many times a stalled job was queued again.
     resumed_count = models.PositiveIntegerField(default=0)
     total_entries = models.PositiveIntegerField(default=0)
     total_lines = models.PositiveIntegerField(default=0)
@@ -545,18 +543,6 @@ class JournalImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def last_news_at(self):
-        """When the job last moved: confirmed, queued, or a chunk posted."""
-        return max(filter(None, [self.heartbeat_at, self.queued_at, self.confirmed_at]), default=None)
-
-    @property
-    def is_stalled(self) -> bool:
-        """Queued or running, but nothing happened for a while: no worker took it, or its worker died."""
-        if self.status not in (self.Status.QUEUED, self.Status.RUNNING) or self.last_news_at is None:
-            return False
-        return self.last_news_at < timezone.now() - settings.IMPORT_STALLED_AFTER
 
     @property
     def processed(self) -> int:
@@ -603,8 +589,9 @@ class JournalImportEntry(models.Model):
         return f"{self.voucher_code}-{self.number}"
 
 
-class ReportExport(models.Model):
-    """A large report written to a file by a Celery job, with its progress; the file is kept here."""
+class ReportExport(BackgroundWork):
+    """A large report written to a file by a Celery job, with its progress; the file is kept here. Rows
+    written are its signs of life (core.work): without one for a while, its page queues it again."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -625,9 +612,6 @@ class ReportExport(models.Model):
     # The language of whoever asked: the worker writes the file in it (words, dates, CSV separators).
     language = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
-    # Last sign of life: queued, or rows written. Without one for QUEUE_STALLED_AFTER, it is queued again.
-    progress_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

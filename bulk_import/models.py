@@ -3,11 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.work import BackgroundWork
 from firms.models import Company, Country, Workspace
 
 
-class ImportJob(models.Model):
-    """One uploaded spreadsheet of companies: previewed, then processed by a Celery job."""
+class ImportJob(BackgroundWork):
+    """One uploaded spreadsheet of companies: previewed, then processed by a Celery job (core.work: each
+    chunk is a sign of life; a job queued or running without one is queued again)."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Preview")
@@ -32,12 +34,8 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    # The last time a task was queued for the job, and the worker's last sign of life (each chunk):
-    # the beat job resumes a job queued or running without news (its queueing was lost, its worker died).
-    queued_at = models.DateTimeField(null=True, blank=True)
-    progress_at = models.DateTimeField(null=True, blank=True)
+    # How many times a stalled job was queued again (its page says it resumed).
     resumed_count = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("company import")
@@ -55,18 +53,6 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def last_news_at(self):
-        """When the job last moved: queued, or a chunk processed."""
-        return max(filter(None, [self.progress_at, self.queued_at, self.confirmed_at]), default=None)
-
-    @property
-    def is_stalled(self) -> bool:
-        """Queued or running, but nothing happened for a while: no worker took it, or its worker died."""
-        if self.status not in (self.Status.QUEUED, self.Status.RUNNING) or self.last_news_at is None:
-            return False
-        return self.last_news_at < timezone.now() - settings.IMPORT_STALLED_AFTER
 
 
 class ImportRow(models.Model):

@@ -12,16 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from core.queue import enqueue, enqueue_on_commit
 from core.tables import Row, Table
 from core.text import search_normalize
+from core.work import queue, requeue_stalled, work_started
 from firms.audit import AuditText, audit_record
 from firms.models import Company, CompanyAccess, Country, Workspace
 from firms.services import (
@@ -245,13 +244,13 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
         if job.status != ImportJob.Status.PREVIEW:
             return job
         job.status = ImportJob.Status.QUEUED
-        job.confirmed_at = job.queued_at = timezone.now()
-        job.save(update_fields=["status", "confirmed_at", "queued_at"])
+        job.confirmed_at = timezone.now()
+        job.save(update_fields=["status", "confirmed_at"])
         _audit_job("import.confirmed", job)
         from .tasks import import_job_task
 
         # If the broker is down the job waits as queued, and import_jobs_resume queues it again.
-        enqueue_on_commit(import_job_task, job.pk)
+        queue(job, import_job_task)
     return job
 
 
@@ -268,27 +267,21 @@ def _audit_job(action: str, job: ImportJob, summary: "str | AuditText" = "", act
 
 
 def import_resume(*, job: ImportJob) -> bool:
-    """Queue again a job queued or running without news for IMPORT_STALLED_AFTER (no worker took it,
+    """Queue again a job queued or running without news for WORK_STALLED_AFTER (no worker took it,
     or its worker died): the rows done stay done. False if the job is not stalled or the broker is down.
     """
-    job = ImportJob.objects.get(pk=job.pk)
-    if not job.is_stalled:
-        return False
-    from .tasks import import_job_task
-
-    if not enqueue(import_job_task, job.pk):
-        return False
-    ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now(), resumed_count=F("resumed_count") + 1)
-    return True
+    return _requeue(ImportJob.stalled().filter(pk=job.pk)) == 1
 
 
 def import_jobs_resume() -> int:
-    """Beat, every minute: resume the stalled jobs (see import_resume). Returns how many were queued."""
-    cutoff = timezone.now() - settings.IMPORT_STALLED_AFTER
-    stalled = ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).alias(
-        last_news=Greatest("progress_at", "queued_at", "confirmed_at")
-    )
-    return sum(import_resume(job=job) for job in stalled.filter(last_news__lt=cutoff).only("pk"))
+    """Beat: resume the stalled jobs (see import_resume). Returns how many were queued."""
+    return _requeue(ImportJob.stalled())
+
+
+def _requeue(stalled) -> int:
+    from .tasks import import_job_task
+
+    return requeue_stalled(stalled, import_job_task, resumed_count=F("resumed_count") + 1)
 
 
 def import_run_now(*, job: ImportJob) -> ImportJob:
@@ -321,7 +314,7 @@ def import_process(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING
     )
-    ImportJob.objects.filter(pk=job_id).update(progress_at=timezone.now())  # a worker has it
+    ImportJob.objects.filter(pk=job_id).update(**work_started())  # a worker has it
     job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
     while _process_chunk(job):
         pass

@@ -1,7 +1,9 @@
 from celery import shared_task
 
+from core.work import retry_or_fail
+
 from .models import ImportJob
-from .services import import_fail, import_jobs_resume, import_process
+from .services import import_fail, import_process
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=10)
@@ -12,14 +14,9 @@ def import_job_task(self, job_id: int) -> None:
     except ImportJob.DoesNotExist:
         return
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            import_fail(job_id=job_id, error=str(exc))
-            raise
-        ImportJob.objects.filter(pk=job_id).update(error=str(exc)[:2000])
-        raise self.retry(exc=exc) from exc
-
-
-@shared_task
-def import_jobs_resume_task() -> int:
-    """Beat: jobs whose queueing was lost or whose worker died are queued again (see import_resume)."""
-    return import_jobs_resume()
+        retry_or_fail(
+            self,
+            exc,
+            fail=lambda error: import_fail(job_id=job_id, error=error),
+            note=lambda error: ImportJob.objects.filter(pk=job_id).update(error=error[:2000]),
+        )

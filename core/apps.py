@@ -8,5 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .database import app_role_grant_after_migrate
+        from .services import outgoing_emails_requeue
+        from .work import stalled_work_register
 
         post_migrate.connect(app_role_grant_after_migrate, sender=self)
+        stalled_work_register(outgoing_emails_requeue)

@@ -1,13 +1,12 @@
 """The outbox: e-mails rendered where they are asked for, and sent by a Celery worker with retries.
 
 A page never waits for the mail server: it records the message and queues a task once its transaction
-commits. If the broker is down, the row stays pending and a beat job queues it again; if the mail server
-refuses, the task retries with a growing back-off.
+commits (core.work). If the broker is down, the row stays pending and the beat job queues it again; if the
+mail server refuses, the task retries with a growing back-off.
 """
 
 import json
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -17,7 +16,7 @@ from django.utils import timezone
 from .crypto import InvalidToken, seal, unseal
 from .emails import DeliveryFailed
 from .models import OutgoingEmail
-from .queue import enqueue, enqueue_on_commit
+from .work import queue, requeue_stalled, work_started
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def outgoing_email_queue(*, message: EmailMessage, kind: str) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(kind=kind[:100], sealed_message=seal(json.dumps(data).encode()))
     from .tasks import outgoing_email_send_task
 
-    enqueue_on_commit(outgoing_email_send_task, email.pk)
+    queue(email, outgoing_email_send_task)
     return email
 
 
@@ -82,7 +81,7 @@ def outgoing_email_send(*, email_id: int, last_attempt: bool = False) -> bool:
         except (InvalidToken, ValueError, KeyError):
             _give_up(email, "the message could not be read (too old, or sealed with another SECRET_KEY)")
             return False
-        email.attempts += 1
+        OutgoingEmail.objects.filter(pk=email.pk).update(**work_started())
         try:
             message.send()
         except Exception as exc:  # any backend error: SMTP, network, timeouts
@@ -91,42 +90,42 @@ def outgoing_email_send(*, email_id: int, last_attempt: bool = False) -> bool:
                 _give_up(email, error)
             else:
                 email.last_error = error[:2000]
-                email.save(update_fields=["attempts", "last_error"])
+                email.save(update_fields=["last_error"])
         else:
-            email.status, email.sent_at, email.sealed_message, email.last_error = (
-                Status.SENT,
-                timezone.now(),
-                "",
-                "",
-            )
-            email.save(update_fields=["status", "sent_at", "sealed_message", "last_error", "attempts"])
+            _finish(email, Status.SENT)
             return True
     raise DeliveryFailed(error)
 
 
 def _give_up(email: OutgoingEmail, error: str) -> None:
     logger.warning("Gave up sending e-mail %s (%s): %s", email.pk, email.kind, error)
-    email.status, email.sealed_message, email.last_error = Status.FAILED, "", error[:2000]
-    email.save(update_fields=["status", "sealed_message", "last_error", "attempts"])
+    _finish(email, Status.FAILED, error)
 
 
-def outgoing_emails_requeue(*, stalled_after: timedelta | None = None) -> int:
-    """Beat: queue again the e-mails whose queueing was lost (never tried, queued a while ago), and give
-    up those older than OUTBOX_MAX_AGE (their links have expired). Returns how many were queued."""
-    now = timezone.now()
-    stalled_after = settings.QUEUE_STALLED_AFTER if stalled_after is None else stalled_after
-    too_old = OutgoingEmail.objects.filter(
-        status=Status.PENDING, created_at__lt=now - settings.OUTBOX_MAX_AGE
+def _finish(email: OutgoingEmail, status: str, error: str = "") -> None:
+    """Sent or given up: the message is erased."""
+    email.status, email.finished_at, email.sealed_message, email.last_error = (
+        status,
+        timezone.now(),
+        "",
+        error[:2000],
     )
-    too_old.update(status=Status.FAILED, sealed_message="", last_error="gave up: never sent in time")
+    email.save(update_fields=["status", "finished_at", "sealed_message", "last_error"])
+
+
+def outgoing_emails_requeue() -> int:
+    """Beat: queue again the e-mails whose queueing was lost (never tried, queued WORK_STALLED_AFTER ago: one
+    that was tried is in its task's retries), and give up those older than OUTBOX_MAX_AGE (their links have
+    expired). Returns how many were queued."""
+    too_old = OutgoingEmail.objects.filter(
+        status=Status.PENDING, created_at__lt=timezone.now() - settings.OUTBOX_MAX_AGE
+    )
+    too_old.update(
+        status=Status.FAILED,
+        finished_at=timezone.now(),
+        sealed_message="",
+        last_error="gave up: never sent in time",
+    )
     from .tasks import outgoing_email_send_task
 
-    queued = 0
-    stalled = OutgoingEmail.objects.filter(
-        status=Status.PENDING, attempts=0, queued_at__lt=now - stalled_after
-    )
-    for email_id in stalled.values_list("pk", flat=True):
-        if enqueue(outgoing_email_send_task, email_id):
-            OutgoingEmail.objects.filter(pk=email_id).update(queued_at=timezone.now())
-            queued += 1
-    return queued
+    return requeue_stalled(OutgoingEmail.stalled().filter(attempts=0), outgoing_email_send_task)

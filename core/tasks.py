@@ -1,7 +1,8 @@
 from celery import shared_task
 
 from .emails import EMAIL_TASK_RETRY
-from .services import outgoing_email_send, outgoing_emails_requeue
+from .services import outgoing_email_send
+from .work import stalled_work_requeue
 
 
 @shared_task(bind=True, **EMAIL_TASK_RETRY)
@@ -10,6 +11,7 @@ def outgoing_email_send_task(self, email_id: int) -> bool:
 
 
 @shared_task
-def outgoing_emails_requeue_task() -> int:
-    """Beat: e-mails whose queueing was lost while the broker was down are queued again."""
-    return outgoing_emails_requeue()
+def stalled_work_requeue_task() -> int:
+    """Beat, every minute: work whose queueing was lost while the broker was down, or whose worker died, is
+    queued again (what each app registers with core.work.stalled_work_register)."""
+    return stalled_work_requeue()

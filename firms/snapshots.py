@@ -4,16 +4,17 @@ firms cannot read the books or the tax calendar (they live in higher apps), so t
 contributor in their ready(): `contributor(companies) -> {company_id: {field: value}}`, called for a batch
 of companies, returning the CompanySnapshot fields it owns. The refresh merges what they return and writes
 every row of the batch in one upsert. Changes to the books call `snapshot_refresh_queue_current()` inside
-their transaction: a refresh is queued on commit, at most once while one is already waiting.
+their transaction: a refresh is queued on commit, at most once while one is already waiting (the
+`refresh_queued_at` mark); a refresh waiting longer than WORK_STALLED_AFTER is queued again (core.work).
 """
 
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core.queue import enqueue_on_commit
+from core.work import requeue_stalled, stalled_before
 
 from .models import Company, CompanySnapshot
 
@@ -62,8 +63,7 @@ def company_snapshots_refresh(*, company_ids: Iterable[int]) -> int:
 
 def _mark_queued(where: str, params: list) -> list[int]:
     """Mark the companies' snapshots as waiting for a refresh; returns the ids that were not waiting yet
-    (or whose refresh was queued longer ago than QUEUE_STALLED_AFTER: its queueing or worker was lost)."""
-    stalled = timezone.now() - settings.QUEUE_STALLED_AFTER
+    (or whose refresh has stalled: its queueing or worker was lost)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO public.firms_companysnapshot (company_id, refresh_queued_at) "  # noqa: S608
@@ -72,7 +72,7 @@ def _mark_queued(where: str, params: list) -> list[int]:
             "WHERE firms_companysnapshot.refresh_queued_at IS NULL "
             "OR firms_companysnapshot.refresh_queued_at < %s "
             "RETURNING company_id",
-            [*params, stalled],
+            [*params, stalled_before()],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -101,15 +101,11 @@ def snapshot_refresh_queue_current() -> None:
 
 
 def snapshots_requeue_stalled() -> int:
-    """Beat: queue again the refreshes marked as waiting for longer than QUEUE_STALLED_AFTER."""
-    stalled = timezone.now() - settings.QUEUE_STALLED_AFTER
-    ids = list(
-        CompanySnapshot.objects.filter(refresh_queued_at__lt=stalled).values_list("company_id", flat=True)
-    )
-    if ids:
-        with transaction.atomic():
-            _queue(_mark_queued("id = ANY(%s)", [ids]))
-    return len(ids)
+    """Beat: queue again the refreshes marked as waiting for longer than WORK_STALLED_AFTER."""
+    from .tasks import company_snapshot_refresh_task
+
+    stalled = CompanySnapshot.objects.filter(refresh_queued_at__lt=stalled_before())
+    return requeue_stalled(stalled, company_snapshot_refresh_task, field="refresh_queued_at")
 
 
 def snapshot_refresh_batches(size: int) -> list[list[int]]:

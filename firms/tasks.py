@@ -57,11 +57,3 @@ def company_snapshots_refresh_all_task() -> int:
     for batch in batches:
         company_snapshots_refresh_batch_task.delay(batch)
     return len(batches)
-
-
-@shared_task
-def company_snapshots_requeue_task() -> int:
-    """Beat: refreshes whose queueing was lost (broker down) or whose worker died are queued again."""
-    from .snapshots import snapshots_requeue_stalled
-
-    return snapshots_requeue_stalled()

@@ -4,12 +4,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.work import BackgroundWork
 from firms.models import Company, CompanyAccess, Workspace, WorkspaceMember
 
 
-class Invitation(models.Model):
+class Invitation(BackgroundWork):
     """A one-time e-mailed offer: link a workspace to an existing company, activate a client's account, or
-    join a workspace's team (with a role; no company)."""
+    join a workspace's team (with a role; no company).
+
+    Its e-mail is background work (core.work): queued, then each sending attempt is a sign of life; `sent_at`
+    says when it went (the reminders count from it), so the work has no finished time of its own."""
 
     class Kind(models.TextChoices):
         LINK = "link", _("Link request to an existing company")
@@ -20,6 +24,7 @@ class Invitation(models.Model):
     Status = CompanyAccess.InvitationStatus
 
     OPEN_STATUSES = (Status.QUEUED, Status.SENT, Status.FAILED)
+    WAITING = (Status.QUEUED,)
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -62,7 +67,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("valid until"))
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("sending attempts"), default=0)
+    finished_at = None
     last_error = models.TextField(_("last sending error"), blank=True)
     last_resent_at = models.DateTimeField(_("last resent at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)

@@ -3,8 +3,8 @@ from celery import shared_task
 from core.emails import EMAIL_TASK_RETRY
 
 from .services.answer import invitations_expire
-from .services.create import link_request_dispatch, link_requests_requeue
-from .services.deliver import invitation_deliver, invitations_remind, invitations_requeue
+from .services.create import link_request_dispatch
+from .services.deliver import invitation_deliver, invitations_remind
 
 
 @shared_task(bind=True, **EMAIL_TASK_RETRY)
@@ -25,9 +25,3 @@ def link_request_dispatch_task(self, access_id: int, resend: bool = False) -> in
 def invitations_daily_task() -> dict:
     """Beat, once a day: expire the invitations whose links ran out, then send the 3-day reminders."""
     return {"expired": invitations_expire(), "reminded": invitations_remind()}
-
-
-@shared_task
-def invitations_requeue_task() -> int:
-    """Beat: invitations and link requests left waiting while the broker was down are queued again."""
-    return invitations_requeue() + link_requests_requeue()

@@ -239,38 +239,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "firms.tasks.company_snapshots_refresh_all_task",
         "schedule": crontab(hour=3, minute=0),
     },
-    "requeue-stalled-snapshots": {
-        "task": "firms.tasks.company_snapshots_requeue_task",
-        "schedule": timedelta(minutes=2),
-    },
     "provision-pending-companies": {
         "task": "firms.tasks.provision_pending_companies_task",
         "schedule": timedelta(minutes=5),
     },
-    # Work whose queueing was lost (broker down) or whose worker died is queued again.
-    "resume-stalled-imports": {
-        "task": "bulk_import.tasks.import_jobs_resume_task",
+    # Work whose queueing was lost (broker down) or whose worker died is queued again (core.work).
+    "requeue-stalled-work": {
+        "task": "core.tasks.stalled_work_requeue_task",
         "schedule": timedelta(minutes=1),
-    },
-    "resume-stalled-journal-imports": {
-        "task": "books.tasks.journal_imports_resume_task",
-        "schedule": timedelta(minutes=2),
-    },
-    "requeue-stalled-invitations": {
-        "task": "invitations.tasks.invitations_requeue_task",
-        "schedule": timedelta(minutes=2),
-    },
-    "requeue-stalled-emails": {
-        "task": "core.tasks.outgoing_emails_requeue_task",
-        "schedule": timedelta(minutes=2),
     },
 }
 # Companies per task of the nightly refresh of the portfolio board (one schema after another).
 SNAPSHOT_REFRESH_BATCH = env.int("SNAPSHOT_REFRESH_BATCH", default=100)
-# Queued work without news for this long is queued again by the beat jobs above.
-QUEUE_STALLED_AFTER = timedelta(minutes=5)
-# An import (companies, comprobantes) whose worker gave no sign of progress for this long is resumed.
-IMPORT_STALLED_AFTER = timedelta(minutes=2)
+# Background work (e-mails, invitations, link requests, imports, report files, the board's refreshes) waiting
+# or running without a sign of life for this long is queued again (core.work; by the beat job above, and by
+# the pages of imports and report files as they poll).
+WORK_STALLED_AFTER = timedelta(seconds=env.int("WORK_STALLED_SECONDS", default=120))
 # Queued e-mails not sent within this time are given up (the links in them expire in 3 days).
 OUTBOX_MAX_AGE = timedelta(days=3)
 

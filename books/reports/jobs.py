@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from core.queue import enqueue, enqueue_on_commit
+from core.work import queue, requeue_stalled, work_started
 
 from ..models import ReportExport
 from .exports import report_file, report_file_name
@@ -26,25 +26,20 @@ def report_export_queue(
         from ..tasks import report_export_task
 
         # If the broker is down the export waits as queued, and report_export_resume queues it again.
-        enqueue_on_commit(report_export_task, company_id, export.pk)
+        queue(export, report_export_task, company_id, export.pk)
     return export
 
 
 def report_export_resume(*, export: ReportExport, company_id: int) -> bool:
-    """Queue again an export without a sign of life for QUEUE_STALLED_AFTER (its queueing was lost while
+    """Queue again an export without a sign of life for WORK_STALLED_AFTER (its queueing was lost while
     the broker was down, or its worker died); called as its page polls. Writing it again is safe."""
     from ..tasks import report_export_task
 
-    now = timezone.now()
-    stalled = ReportExport.objects.filter(
-        pk=export.pk,
-        status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING],
-        progress_at__lt=now - settings.QUEUE_STALLED_AFTER,
+    stalled = ReportExport.stalled().filter(pk=export.pk)
+    queued = requeue_stalled(
+        stalled, report_export_task, args=lambda pk: (company_id, pk), status=ReportExport.Status.QUEUED
     )
-    if not stalled.exists() or not enqueue(report_export_task, company_id, export.pk):
-        return False
-    stalled.update(status=ReportExport.Status.QUEUED, progress_at=now)
-    return True
+    return queued == 1
 
 
 def report_export_write(*, export_id: int, company) -> ReportExport:
@@ -53,7 +48,7 @@ def report_export_write(*, export_id: int, company) -> ReportExport:
     if export.status == ReportExport.Status.DONE:
         return export
     ReportExport.objects.filter(pk=export_id).update(
-        status=ReportExport.Status.RUNNING, done_rows=0, progress_at=timezone.now()
+        status=ReportExport.Status.RUNNING, done_rows=0, **work_started()
     )
 
     def progress(count: int) -> None:

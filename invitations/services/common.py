@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.queue import enqueue_on_commit
+from core.work import queue
 from firms.audit import audit_record
 from firms.services import DomainError, access_set_invitation_status
 
@@ -100,7 +100,7 @@ def queue_send(invitation: Invitation, purpose: Purpose) -> None:
     "pending sending" and invitations_requeue queues it again."""
     from ..tasks import invitation_send_task
 
-    enqueue_on_commit(invitation_send_task, invitation.pk, str(purpose))
+    queue(invitation, invitation_send_task, invitation.pk, str(purpose))
 
 
 def invitation_requeue(invitation: Invitation, detail: str = "") -> None:

@@ -1,13 +1,11 @@
 """Creating invitations: link requests to existing companies and accounts made for clients."""
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create_inactive
-from core.queue import enqueue, enqueue_on_commit
+from core.work import queue, requeue_stalled, stalled_before
 from firms.audit import audit_record
 from firms.models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
 from firms.services import (
@@ -47,27 +45,20 @@ def queue_dispatch(access: CompanyAccess, *, resend: bool = False) -> None:
     (dispatch_queued_at), so that if the broker is down the beat job (link_requests_requeue) queues it."""
     from ..tasks import link_request_dispatch_task
 
-    CompanyAccess.objects.filter(pk=access.pk).update(dispatch_queued_at=timezone.now())
-    enqueue_on_commit(link_request_dispatch_task, access.pk, resend)
+    queue(access, link_request_dispatch_task, access.pk, resend, field="dispatch_queued_at")
 
 
 def link_requests_requeue() -> int:
-    """Beat: queue again the link requests whose worker has not run for QUEUE_STALLED_AFTER (their
+    """Beat: queue again the link requests whose worker has not run for WORK_STALLED_AFTER (their
     queueing was lost while the broker was down). Returns how many were queued. They are queued as a
-    resend: for a request whose worker never ran that invites the admins all the same."""
+    resend: for a request whose worker never ran that invites the admins all the same. Each is marked
+    queued again only while its mark is there: the worker runs it and clears the mark."""
     from ..tasks import link_request_dispatch_task
 
-    now = timezone.now()
-    stalled = CompanyAccess.objects.filter(dispatch_queued_at__lt=now - settings.QUEUE_STALLED_AFTER)
-    queued = 0
-    for access_id in stalled.values_list("pk", flat=True):
-        if enqueue(link_request_dispatch_task, access_id, True):
-            # Not again before another QUEUE_STALLED_AFTER: the worker runs it and clears the mark.
-            CompanyAccess.objects.filter(pk=access_id, dispatch_queued_at__isnull=False).update(
-                dispatch_queued_at=now
-            )
-            queued += 1
-    return queued
+    stalled = CompanyAccess.objects.filter(dispatch_queued_at__lt=stalled_before())
+    return requeue_stalled(
+        stalled, link_request_dispatch_task, args=lambda pk: (pk, True), field="dispatch_queued_at"
+    )
 
 
 def link_request_dispatch(*, access_id: int, resend: bool = False) -> int:

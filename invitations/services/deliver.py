@@ -4,17 +4,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.emails import DeliveryFailed, email_message
-from core.queue import enqueue
 from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
+from core.work import requeue_stalled, work_started
 from firms.audit import audit_record
 from firms.models import CompanyAccess
 from firms.services import access_request_touch
@@ -30,6 +29,7 @@ from .common import (
     record_event,
     set_status,
 )
+from .create import link_requests_requeue, queue_dispatch
 
 
 def invitation_deliver(
@@ -58,7 +58,7 @@ def invitation_deliver(
             raw_token = token_new()
             link = InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(raw_token))
             message = _invitation_email(invitation, raw_token, reminder=purpose == Purpose.REMINDER)
-            Invitation.objects.filter(pk=invitation.pk).update(attempts=F("attempts") + 1)
+            Invitation.objects.filter(pk=invitation.pk).update(**work_started())
             # The e-mail about to go has the one link that works: the older ones say they were replaced.
             InvitationToken.objects.filter(invitation=invitation, replaced_at__isnull=True).exclude(
                 pk=link.pk
@@ -79,7 +79,7 @@ def invitation_deliver(
         # The new link was rolled back with the transaction; record the attempt and the error.
         with transaction.atomic():
             invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
-            Invitation.objects.filter(pk=invitation_id).update(attempts=F("attempts") + 1)
+            Invitation.objects.filter(pk=invitation_id).update(**work_started())
             if purpose == Purpose.REMINDER:
                 record_event(invitation, Event.FAILED, str(failure))
             else:
@@ -164,8 +164,6 @@ def access_resend(*, access: CompanyAccess) -> int:
             )
         access_request_touch(access=access)
         if access.status == CompanyAccess.Status.PENDING:
-            from .create import queue_dispatch
-
             queue_dispatch(access, resend=True)
             _audit_resend(access)
             return 0
@@ -194,21 +192,14 @@ def _audit_resend(access: CompanyAccess, emails: str = "") -> None:
 
 
 def invitations_requeue() -> int:
-    """Beat: queue again the invitations pending sending for QUEUE_STALLED_AFTER (their queueing was
-    lost while the broker was down). Returns how many were queued."""
+    """Beat: queue again the invitations pending sending for WORK_STALLED_AFTER (their queueing was lost
+    while the broker was down, or their worker died), and the link requests waiting as long for their worker
+    (link_requests_requeue). Returns how many were queued."""
     from ..tasks import invitation_send_task
 
-    now = timezone.now()
-    stalled = Invitation.objects.filter(
-        status=Status.QUEUED, status_changed_at__lt=now - settings.QUEUE_STALLED_AFTER, expires_at__gt=now
-    )
-    queued = 0
-    for invitation_id in stalled.values_list("pk", flat=True):
-        if enqueue(invitation_send_task, invitation_id, str(Purpose.INVITE)):
-            # Not again before another QUEUE_STALLED_AFTER: the task sends it, or says why not.
-            Invitation.objects.filter(pk=invitation_id, status=Status.QUEUED).update(status_changed_at=now)
-            queued += 1
-    return queued
+    stalled = Invitation.stalled().filter(expires_at__gt=timezone.now())
+    queued = requeue_stalled(stalled, invitation_send_task, args=lambda pk: (pk, str(Purpose.INVITE)))
+    return queued + link_requests_requeue()
 
 
 def renewal_request_queue(*, invitation: Invitation) -> None:

@@ -182,7 +182,7 @@ def test_password_reset_while_redis_is_down_is_sent_once_it_is_back(redis_server
         response = browser.post(RESET, {"email": user.email})
         assert response.status_code == 302  # the page works; the e-mail waits in the outbox
         assert OutgoingEmail.objects.get().status == "pending"
-        settings.QUEUE_STALLED_AFTER = timedelta(seconds=1)
+        settings.WORK_STALLED_AFTER = timedelta(seconds=1)
         time.sleep(1.2)
         redis_server.start()
         assert outgoing_emails_requeue() == 1  # the beat job

@@ -451,7 +451,7 @@ def test_an_import_confirmed_while_redis_is_down_waits_and_its_page_queues_it_ag
         with django_capture_on_commit_callbacks(execute=True):
             confirmed = accountant_client.post(f"{job_url}confirmar/")
         assert confirmed.status_code == 302  # not a server error
-        settings.IMPORT_STALLED_AFTER = timedelta(0)  # minutes in production
+        settings.WORK_STALLED_AFTER = timedelta(0)  # minutes in production
         assert (
             "Esperando" in accountant_client.get(progress).content.decode()
         )  # the resume failed: still down
@@ -467,7 +467,7 @@ def test_an_import_confirmed_while_redis_is_down_waits_and_its_page_queues_it_ag
     with schema_context(company.schema_name):
         job = JournalImport.objects.get()
         assert (job.status, job.posted_count, Entry.objects.count()) == ("done", 2, 2)
-    settings.IMPORT_STALLED_AFTER = timedelta(seconds=0)
+    settings.WORK_STALLED_AFTER = timedelta(seconds=0)
     assert "Terminada" in accountant_client.get(progress).content.decode()  # a finished job is left alone
     with schema_context(company.schema_name):
         assert JournalImport.objects.get().resumed_count == 1

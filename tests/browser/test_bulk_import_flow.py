@@ -88,7 +88,7 @@ def test_a_stalled_import_says_so_and_resumes_from_its_page(live_server, new_pag
     )
     import_confirm(job=job)
     app.control.purge()  # the queued task is lost, as when Redis restarts without persistence
-    settings.IMPORT_STALLED_AFTER = timedelta(seconds=1)  # minutes in production
+    settings.WORK_STALLED_AFTER = timedelta(seconds=1)  # minutes in production
     time.sleep(1.2)
 
     page = new_page()

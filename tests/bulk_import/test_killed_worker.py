@@ -95,7 +95,7 @@ def test_a_job_whose_worker_machine_died_resumes_within_minutes(tmp_path, settin
     browser = Client()
     browser.force_login(job.created_by)
     job_url = f"/contador/clientes/importar/{job.pk}/"
-    settings.IMPORT_STALLED_AFTER = timedelta(seconds=2)  # minutes in production
+    settings.WORK_STALLED_AFTER = timedelta(seconds=2)  # minutes in production
     assert "se detuvo" not in browser.get(job_url).content.decode()  # a heartbeat ago: still fine
     time.sleep(2.2)
     page = browser.get(job_url).content.decode()

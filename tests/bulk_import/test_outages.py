@@ -38,7 +38,7 @@ def test_confirming_while_redis_is_down_waits_then_resumes_and_finishes(
         assert job.status == "queued"
         assert "Esperando para empezar" in browser.get(job_url).content.decode()
 
-        settings.IMPORT_STALLED_AFTER = timedelta(seconds=1)
+        settings.WORK_STALLED_AFTER = timedelta(seconds=1)
         time.sleep(1.2)
         page = browser.get(job_url).content.decode()
         assert "La carga todavía no empezó" in page and "Reanudar ahora" in page

@@ -70,7 +70,7 @@ def test_a_sane_incoming_request_id_is_kept_and_any_other_replaced(client, db):
 @pytest.mark.usefixtures("empty_queue")
 def test_a_task_queued_during_a_request_logs_its_task_id_and_the_request_id():
     from accountant_portal.celery import app
-    from core.tasks import outgoing_emails_requeue_task
+    from core.tasks import stalled_work_requeue_task
 
     # The worker sets the log level and configures logging as it starts: the capture is attached after that.
     worker = start_worker(
@@ -81,11 +81,11 @@ def test_a_task_queued_during_a_request_logs_its_task_id_and_the_request_id():
         captured_json() as json_lines,
     ):
         with bound(request_id="req-0123456789abcdef"):
-            result = outgoing_emails_requeue_task.delay()
+            result = stalled_work_requeue_task.delay()
 
         def task_lines():
             return [line for line in json_lines() if line.get("task_id") == result.id]
 
         assert wait_for(lambda: any("succeeded" in line["message"] for line in task_lines()), 20)
         assert {line["request_id"] for line in task_lines()} == {"req-0123456789abcdef"}
-        assert {line["task"] for line in task_lines()} == {"core.tasks.outgoing_emails_requeue_task"}
+        assert {line["task"] for line in task_lines()} == {"core.tasks.stalled_work_requeue_task"}

@@ -54,7 +54,7 @@ def test_an_invitation_batch_whose_worker_died_reaches_each_admin_exactly_once(
 
     # The killed worker's task comes back from Redis only after an hour: the beat job queues the e-mails
     # pending sending again, including the six still waiting in the queue (sending twice must not send twice).
-    settings.QUEUE_STALLED_AFTER = timedelta(0)
+    settings.WORK_STALLED_AFTER = timedelta(0)
     assert invitations_requeue() == 7
     workers.start(TEST_EMAIL_URL=smtp_server.url)
     assert wait_for(lambda: Invitation.objects.filter(status="sent").count() == 12, 60), workers.log()

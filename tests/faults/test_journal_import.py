@@ -11,9 +11,9 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from books.journal import JOURNAL, journal_confirm, journal_preview
+from books.journal import journal_imports_resume as journal_imports_resume_task
 from books.models import Entry, EntryLine, JournalImport
 from books.reports.trial_balance import trial_balance
-from books.tasks import journal_imports_resume_task
 from tests.outages import broker_at, kill_worker, wait_for
 
 pytestmark = [
@@ -96,15 +96,15 @@ def test_an_import_whose_worker_died_is_resumed_by_its_page_and_posts_each_compr
     browser = Client()
     browser.force_login(user)
     progress = f"/c/{company.slug}/comprobantes/importar/{job.pk}/progreso/"
-    settings.IMPORT_STALLED_AFTER = timedelta(seconds=1)  # minutes in production
-    # The page polls every second: a job without progress for IMPORT_STALLED_AFTER is queued again.
+    settings.WORK_STALLED_AFTER = timedelta(seconds=1)  # minutes in production
+    # The page polls every second: a job without progress for WORK_STALLED_AFTER is queued again.
     assert wait_for(
         lambda: browser.get(progress).status_code == 200 and job_now(company, job).resumed_count, 9
     )
     resumed = job_now(company, job)
-    # Queued once, not at every poll: being queued is news, the next polls wait IMPORT_STALLED_AFTER again.
-    assert resumed.resumed_count == 1 and resumed.last_news_at == resumed.queued_at > at_kill.heartbeat_at
-    settings.IMPORT_STALLED_AFTER = timedelta(minutes=2)
+    # Queued once, not at every poll: being queued is news, the next polls wait WORK_STALLED_AFTER again.
+    assert resumed.resumed_count == 1 and resumed.last_news_at == resumed.queued_at > at_kill.progress_at
+    settings.WORK_STALLED_AFTER = timedelta(minutes=2)
     assert f"{at_kill.posted_count} de {BIG} comprobantes" in browser.get(progress).content.decode()
 
     workers.start()
@@ -134,7 +134,7 @@ def test_imports_go_on_through_a_redis_restart_and_the_one_whose_queueing_was_lo
         assert wait_for(lambda: job_now(company, running).status == "done", 120), workers.log()
         assert job_now(company, waiting).status == "queued"  # its task went down with Redis
 
-        settings.IMPORT_STALLED_AFTER = timedelta(seconds=1)
+        settings.WORK_STALLED_AFTER = timedelta(seconds=1)
         assert journal_imports_resume_task() == 1  # the beat job; the finished one is left alone
         queued = job_now(company, waiting)
         assert queued.last_news_at == queued.queued_at > queued.confirmed_at  # not again before it stalls

@@ -10,12 +10,12 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from core.models import OutgoingEmail
-from core.tasks import outgoing_emails_requeue_task
+from core.services import outgoing_emails_requeue as outgoing_emails_requeue_task
 from firms.models import CompanyAccess, Notice
 from firms.tax_ids import TaxId
 from invitations.models import Invitation
 from invitations.services.deliver import invitations_requeue
-from invitations.tasks import invitations_requeue_task
+from invitations.services.deliver import invitations_requeue as invitations_requeue_task
 from tests.factories import CompanyFactory, CompanyMemberFactory
 from tests.outages import broker_at, wait_for
 
@@ -54,7 +54,7 @@ def test_a_client_created_while_redis_is_down_gets_the_invitation_once_it_is_bac
         assert "hace menos de 10 minutos" not in body and "se está enviando de nuevo" in body  # none went out
         assert Invitation.objects.get().status == "queued"
 
-        settings.QUEUE_STALLED_AFTER = timedelta(seconds=1)
+        settings.WORK_STALLED_AFTER = timedelta(seconds=1)
         time.sleep(1.2)
         redis_server.start()
         assert invitations_requeue() == 1  # the beat job
@@ -80,7 +80,7 @@ def test_a_link_requested_while_redis_is_down_reaches_the_company_once_it_is_bac
         assert access.status == "pending" and access.dispatch_queued_at is not None
         assert not Invitation.objects.exists()  # the worker never got the request
 
-        settings.QUEUE_STALLED_AFTER = timedelta(seconds=1)
+        settings.WORK_STALLED_AFTER = timedelta(seconds=1)
         time.sleep(1.2)
         redis_server.start()
         assert invitations_requeue_task() == 1  # the beat job
@@ -111,7 +111,7 @@ def test_an_answer_while_redis_is_down_is_saved_and_the_notice_email_goes_once_i
         notice = Notice.objects.get(user=accountant)
         assert notice.email.status == "pending" and mail.outbox == []
 
-        settings.QUEUE_STALLED_AFTER = timedelta(seconds=1)
+        settings.WORK_STALLED_AFTER = timedelta(seconds=1)
         time.sleep(1.2)
         redis_server.start()
         assert outgoing_emails_requeue_task() == 1  # the beat job

@@ -235,7 +235,7 @@ def test_an_export_without_a_sign_of_life_is_queued_again_as_its_page_polls(acco
     with schema_context(company.schema_name):
         export = ReportExport.objects.create(kind="auxiliary", fmt="csv", params={"start": "2026-01-01"})
     page = f"/c/{company.slug}/informes/archivos/{export.pk}/"
-    with mock.patch("books.reports.jobs.enqueue", return_value=True) as queued:
+    with mock.patch("core.queue.enqueue", return_value=True) as queued:
         accountant_client.get(page, HTTP_HX_REQUEST="true")
         assert queued.call_count == 0  # a fresh export is left to its worker
         with schema_context(company.schema_name):
