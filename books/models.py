@@ -1,9 +1,9 @@
 """A company's books, in the company's own schema: chart, terceros, cost centres, comprobantes, balances.
 
-Rules that must never break are enforced by PostgreSQL itself (books/migrations/0006_ledger_rules.py): a
-comprobante is posted only balanced, on movement accounts, after the lock date; posted lines and headers
-never change (annulment is the one allowed change); the balances follow every posting and annulment in the
-same transaction.
+Rules that must never break are enforced by PostgreSQL itself (books/sql/ledger.sql): a comprobante is
+posted only balanced, on movement accounts, after the lock date; posted lines and headers never change
+(annulment is the one allowed change); the balances follow every posting and annulment in the same
+transaction.
 """
 
 from datetime import date
@@ -356,7 +356,7 @@ class EntryLine(models.Model):
 
 class Balance(models.Model):
     """Debits and credits per account × tercero × cost center × month, kept by the database on posting and
-    annulment (books/migrations/0006_ledger_rules.py); checked every night against the lines."""
+    annulment (books/sql/ledger.sql); checked every night against the lines."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     third_party = models.ForeignKey(ThirdParty, on_delete=models.PROTECT, null=True, related_name="+")

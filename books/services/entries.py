@@ -1,8 +1,8 @@
 """Comprobantes: drafts, posting, annulment, reversal and copies.
 
 The checks here give the accountant a clear message per line; PostgreSQL enforces the same rules again
-(books/migrations/0006_ledger_rules.py, 0014_ledger_bounds_and_refusals.py), so no other path can break them;
-its refusals reach the accountant as messages too (books.services.common.database_refusals).
+(the triggers of books/sql/ledger.sql, and constraints), so no other path can break them; its refusals
+reach the accountant as messages too (books.services.common.database_refusals).
 
 A posting or annulment reads the lock date FOR SHARE before anything else it locks (the comprobante, the
 board's snapshot row, the voucher type's consecutive), as a lock or closing takes the same row FOR UPDATE

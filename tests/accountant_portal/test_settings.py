@@ -101,7 +101,9 @@ def test_docker_compose_connects_as_the_two_roles_its_database_creates():
     assert "DATABASE_URL: postgres://portal_app:" in compose
     assert "DATABASE_OWNER_URL: postgres://portal_owner:" in compose
     assert "./scripts/docker-db-init.sh:/docker-entrypoint-initdb.d/" in compose
-    assert "CREATE ROLE portal_owner LOGIN CREATEDB" in init and "CREATE ROLE portal_app LOGIN PASSWORD" in init
+    assert (
+        "CREATE ROLE portal_owner LOGIN CREATEDB" in init and "CREATE ROLE portal_app LOGIN PASSWORD" in init
+    )
     assert "ALTER DATABASE portal_contador OWNER TO portal_owner" in init
     # The web's migrations run through manage.py (the owner); gunicorn serves as the app role.
     assert "python manage.py migrate_schemas --shared" in compose and "exec gunicorn" in compose
