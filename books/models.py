@@ -17,13 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-ZERO = Decimal("0.00")
-MONEY = {"max_digits": 18, "decimal_places": 2}
-# The largest amount of one line; the database checks it too (entry_line_amount_bound).
+from core.money import MONEY, SUMS, ZERO
+
+# The largest amount of one line; the database checks it too (entry_line_amount_bound). Sums of lines are
+# as wide as core.money.SUMS, which no sum of such lines overflows.
 MAX_AMOUNT = Decimal("999999999999999.99")
-# Sums of lines: line ids are bigint (fewer than 9.3e18 lines) and each line is under 1e15, so no sum of
-# lines reaches 1e34 and NUMERIC(36,2) never overflows, whatever is posted.
-SUMS = {"max_digits": 36, "decimal_places": 2}
 # Comprobante numbers (a type's consecutive is at most one more); the database checks them too.
 MAX_NUMBER = 999_999_999
 # The dates the database takes for comprobantes, whatever the settings (which may narrow them:
