@@ -8,6 +8,7 @@ class BooksConfig(AppConfig):
 
     def ready(self):
         from core.database import app_role_limit
+        from firms.access import plan_guard_namespaces
         from firms.provisioning import SchemaSeeder, schema_seeder_register
         from firms.snapshots import snapshot_contributor_register
 
@@ -18,6 +19,8 @@ class BooksConfig(AppConfig):
         schema_seeder_register(SchemaSeeder(seed_template=chart_seed_template, copy=chart_copy))
         # The portfolio board shows each company's figures from a snapshot that books computes.
         snapshot_contributor_register(books_snapshot_contributor)
+        # The books are the company's data: plan consulta refuses their writes.
+        plan_guard_namespaces("books")
         # The kept balances change only inside the posting trigger (a SECURITY DEFINER function).
         for table in ("books_balance", "books_accountbalance", "books_accountdaybalance"):
             app_role_limit(table, "SELECT")

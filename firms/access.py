@@ -216,6 +216,17 @@ def _allowed_methods(methods: tuple[str, ...]) -> tuple[str, ...]:
 
 # Methods that only read: the plan guard and the posting check let them through.
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# URL namespaces whose writes are the workspace's or its companies' data, refused in plan consulta
+# (PlanWriteGuardMiddleware): firms' own here; the apps above add theirs with plan_guard_namespaces.
+GUARDED_NAMESPACES = {"firms"}
+
+
+def plan_guard_namespaces(*namespaces: str) -> None:
+    """Plan consulta refuses the writes of these URL namespaces: called by the app that names them (in its
+    ready(); the project's URLconf for the namespaces it puts together)."""
+    GUARDED_NAMESPACES.update(namespaces)
+
+
 # What an auxiliar is told when they try to post (the refusal page and the entry form).
 POSTING_REFUSED = _(
     "As an assistant (auxiliar) you save comprobantes as drafts: posting, annulling, reversing, locking "
