@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from firms.access import plan_guard_namespaces
 from indicators.urls import resource_patterns, tax_patterns
 from indicators.views import calendar_feed
 
@@ -14,6 +15,10 @@ health_patterns = (
     [path("", health.alive, name="alive"), path("listo/", health.ready, name="ready")],
     "health",
 )
+
+# Clientes, Equipo and the company area's own pages are the workspace's and its companies' data: plan
+# consulta refuses their writes (firms.access; the apps add the namespaces they name themselves).
+plan_guard_namespaces("clients", "team", "company")
 
 # The admin logs in through allauth, so its login is rate-limited like every other.
 admin.site.login = secure_admin_login(admin.site.login)

@@ -9,6 +9,7 @@ class BooksConfig(AppConfig):
     def ready(self):
         from core.database import app_role_limit
         from core.work import stalled_work_register
+        from firms.access import plan_guard_namespaces
         from firms.provisioning import SchemaSeeder, schema_seeder_register
         from firms.snapshots import snapshot_contributor_register
 
@@ -22,6 +23,8 @@ class BooksConfig(AppConfig):
         snapshot_contributor_register(books_snapshot_contributor)
         # Comprobante imports whose queueing was lost or whose worker died are queued again.
         stalled_work_register(journal_imports_resume)
+        # The books are the company's data: plan consulta refuses their writes.
+        plan_guard_namespaces("books")
         # The kept balances change only inside the posting trigger (a SECURITY DEFINER function).
         for table in ("books_balance", "books_accountbalance", "books_accountdaybalance"):
             app_role_limit(table, "SELECT")

@@ -1,9 +1,9 @@
 """A company's books, in the company's own schema: chart, terceros, cost centres, comprobantes, balances.
 
-Rules that must never break are enforced by PostgreSQL itself (books/migrations/0006_ledger_rules.py): a
-comprobante is posted only balanced, on movement accounts, after the lock date; posted lines and headers
-never change (annulment is the one allowed change); the balances follow every posting and annulment in the
-same transaction.
+Rules that must never break are enforced by PostgreSQL itself (books/sql/ledger.sql): a comprobante is
+posted only balanced, on movement accounts, after the lock date; posted lines and headers never change
+(annulment is the one allowed change); the balances follow every posting and annulment in the same
+transaction.
 """
 
 from datetime import date
@@ -16,15 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.money import MONEY, SUMS, ZERO
 from core.work import BackgroundWork
 
-ZERO = Decimal("0.00")
-MONEY = {"max_digits": 18, "decimal_places": 2}
-# The largest amount of one line; the database checks it too (entry_line_amount_bound).
+# The largest amount of one line; the database checks it too (entry_line_amount_bound). Sums of lines are
+# as wide as core.money.SUMS, which no sum of such lines overflows.
 MAX_AMOUNT = Decimal("999999999999999.99")
-# Sums of lines: line ids are bigint (fewer than 9.3e18 lines) and each line is under 1e15, so no sum of
-# lines reaches 1e34 and NUMERIC(36,2) never overflows, whatever is posted.
-SUMS = {"max_digits": 36, "decimal_places": 2}
 # Comprobante numbers (a type's consecutive is at most one more); the database checks them too.
 MAX_NUMBER = 999_999_999
 # The dates the database takes for comprobantes, whatever the settings (which may narrow them:
@@ -357,7 +354,7 @@ class EntryLine(models.Model):
 
 class Balance(models.Model):
     """Debits and credits per account × tercero × cost center × month, kept by the database on posting and
-    annulment (books/migrations/0006_ledger_rules.py); checked every night against the lines."""
+    annulment (books/sql/ledger.sql); checked every night against the lines."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     third_party = models.ForeignKey(ThirdParty, on_delete=models.PROTECT, null=True, related_name="+")

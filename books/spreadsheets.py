@@ -12,6 +12,7 @@ from core.spreadsheets import csv_bytes, csv_writer, safe_cell
 
 from .journal import JOURNAL
 from .models import JournalImport, ThirdParty
+from .services.catalogs import THIRD_PARTIES
 
 EXAMPLE_ROWS = [
     ["CC", 1, "2026-01-31", "110505", "", "", "", "Venta de contado", "1.190.000", ""],
@@ -110,45 +111,23 @@ def journal_report_xlsx(job: JournalImport) -> bytes:
     return _workbook_bytes(workbook)
 
 
-THIRD_PARTY_COLUMNS = [
-    ("person_type", "Tipo de persona"),
-    ("document_type", "Tipo de documento"),
-    ("number", "Número"),
-    ("check_digit", "DV"),
-    ("business_name", "Razón social"),
-    ("first_names", "Nombres"),
-    ("last_names", "Apellidos"),
-    ("email", "Correo electrónico"),
-    ("phone", "Teléfono"),
-    ("address", "Dirección"),
-    ("city", "Ciudad"),
-    ("is_active", "Activo"),
-]
-
-
 def third_parties_xlsx() -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Terceros")
     sheet.freeze_panes = "A2"
-    _row(sheet, [header for _key, header in THIRD_PARTY_COLUMNS], bold=True)
+    _row(sheet, list(THIRD_PARTIES.headers.values()), bold=True)
     for third_party in ThirdParty.objects.order_by(
         "business_name", "last_names", "first_names", "id"
     ).iterator():
-        _row(
-            sheet,
-            [
-                third_party.get_person_type_display(),
-                third_party.get_document_type_display(),
-                third_party.number,
-                third_party.check_digit,
-                third_party.business_name,
-                third_party.first_names,
-                third_party.last_names,
-                third_party.email,
-                third_party.phone,
-                third_party.address,
-                third_party.city,
-                _("yes") if third_party.is_active else _("no"),
-            ],
-        )
+        cells = _third_party_cells(third_party)
+        _row(sheet, [cells[key] for key in THIRD_PARTIES.headers])
     return _workbook_bytes(workbook)
+
+
+def _third_party_cells(third_party: ThirdParty) -> dict:
+    """A tercero's cells, by the columns of the terceros file (THIRD_PARTIES, the ones the import reads)."""
+    cells = {key: getattr(third_party, key) for key in THIRD_PARTIES.headers}
+    cells["person_type"] = third_party.get_person_type_display()
+    cells["document_type"] = third_party.get_document_type_display()
+    cells["is_active"] = _("yes") if third_party.is_active else _("no")
+    return cells

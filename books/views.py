@@ -14,7 +14,7 @@ from core.lists import page_of
 from core.responses import CSV, XLSX, download
 from core.tables import FileProblem
 from core.text import end_sentence
-from firms.access import POSTING_REFUSED, company_view
+from firms.access import POSTING_REFUSED, company_view, request_can_post
 
 from .forms import (
     AccountCreateForm,
@@ -340,7 +340,7 @@ def _entry_form(request, company, entry: Entry | None):
         form = EntryForm(request.POST)
         formset = LineFormSet(request.POST, prefix="lines")
         posting = request.POST.get("action") == "post"
-        if posting and not request.company_grant.can_post:
+        if posting and not request_can_post(request):
             form.add_error(None, POSTING_REFUSED)
         elif form.is_valid() and formset.is_valid():
             lines = line_inputs(formset)

@@ -3,11 +3,9 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cache
 
 import phonenumbers
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -123,21 +121,20 @@ def _plan_rows(workspace: Workspace, spreadsheet: Table) -> list[ImportRow]:
             workspace=workspace, tax_id__in={tax_id for _country, tax_id in seen}
         ).only("country", "tax_id", "status", "status_changed_at")
     }
-    block = timedelta(days=settings.LINK_REQUEST_BLOCK_DAYS)
     for row in rows:
         if row.plan == Plan.ERROR:
             continue
         access = earlier.get((row.country, row.tax_id))
-        status = access.status if access else None
-        if status == CompanyAccess.Status.ACTIVE:
+        again = access.declined_until() if access else None
+        if access and access.status == CompanyAccess.Status.ACTIVE:
             row.plan, row.detail = Plan.SKIP, _("already linked to your workspace")
-        elif status == CompanyAccess.Status.DECLINED and access.status_changed_at + block > timezone.now():
+        elif again is not None:
             row.plan, row.detail = (
                 Plan.SKIP,
                 _("the company declined your request on %(date)s; you can ask again from %(again)s")
                 % {
                     "date": date_format(timezone.localtime(access.status_changed_at).date()),
-                    "again": date_format(timezone.localtime(access.status_changed_at + block).date()),
+                    "again": date_format(timezone.localtime(again).date()),
                 },
             )
         else:

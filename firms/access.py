@@ -63,6 +63,24 @@ def member_accesses(member: WorkspaceMember) -> QuerySet[CompanyAccess]:
     return accesses.filter(Exists(CompanyAssignment.objects.filter(access=OuterRef("pk"), member=member)))
 
 
+def access_audience(access: CompanyAccess) -> QuerySet[WorkspaceMember]:
+    """Who hears about an access (its notices: a client's answer, a revocation): the workspace's active
+    members who see it (owners, administrators, those assigned to it) and the one who sent the request. The
+    owner first, then by when they joined."""
+    return (
+        WorkspaceMember.objects.filter(workspace_id=access.workspace_id, user__is_active=True)
+        .filter(
+            Q(role__in=WorkspaceMember.MANAGER_ROLES)
+            | Q(user_id=access.invited_by_id)
+            | Q(assignments__access=access)
+        )
+        .distinct()
+        .select_related("user")
+        .annotate(owner_first=Case(When(role=WorkspaceMember.Role.OWNER, then=Value(0)), default=Value(1)))
+        .order_by("owner_first", "created_at")
+    )
+
+
 def member_companies(member: WorkspaceMember) -> QuerySet[Company]:
     """The companies the member may enter through the workspace (its active accesses they see)."""
     return Company.objects.filter(
@@ -196,7 +214,19 @@ def _allowed_methods(methods: tuple[str, ...]) -> tuple[str, ...]:
     return (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
 
 
+# Methods that only read: the plan guard and the posting check let them through.
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# URL namespaces whose writes are the workspace's or its companies' data, refused in plan consulta
+# (PlanWriteGuardMiddleware): firms' own here; the apps above add theirs with plan_guard_namespaces.
+GUARDED_NAMESPACES = {"firms"}
+
+
+def plan_guard_namespaces(*namespaces: str) -> None:
+    """Plan consulta refuses the writes of these URL namespaces: called by the app that names them (in its
+    ready(); the project's URLconf for the namespaces it puts together)."""
+    GUARDED_NAMESPACES.update(namespaces)
+
+
 # What an auxiliar is told when they try to post (the refusal page and the entry form).
 POSTING_REFUSED = _(
     "As an assistant (auxiliar) you save comprobantes as drafts: posting, annulling, reversing, locking "
@@ -209,6 +239,20 @@ def _refused(request, template: str):
     if getattr(request, "htmx", False):
         return render(request, f"firms/partials/{template}", status=403)
     return render(request, f"firms/{template}", status=403)
+
+
+def request_can_post(request) -> bool:
+    """Whether the request's user may post, annul, reverse, lock or close the books of its company: everyone
+    who enters but an auxiliar (CompanyGrant.can_post); outside a company, nothing holds them back."""
+    grant = getattr(request, "company_grant", None)
+    return grant.can_post if grant is not None else True
+
+
+def request_is_company_admin(request) -> bool:
+    """An owner or administrator of the request's company itself (CompanyGrant.is_company_admin): its pages
+    for the company's own people (COMPANY_ADMIN) are theirs, and so are their links in the menu."""
+    grant = getattr(request, "company_grant", None)
+    return grant is not None and grant.is_company_admin
 
 
 def request_can_manage_team(request) -> bool:

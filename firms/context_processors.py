@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .access import request_can_manage_plan, request_can_manage_team, request_read_only
+from .access import (
+    request_can_manage_plan,
+    request_can_manage_team,
+    request_can_post,
+    request_is_company_admin,
+    request_read_only,
+)
 
 
 def workspace(request):
@@ -12,7 +18,6 @@ def workspace(request):
     "firms/partials/read_only_note.html" once.
     """
     current = getattr(request, "workspace", None)
-    grant = getattr(request, "company_grant", None)
 
     def has_colombian_companies():  # evaluated only by the templates that ask (the menu)
         from .models import CompanyAccess, Country
@@ -30,7 +35,9 @@ def workspace(request):
         "current_company": getattr(request, "company", None),
         "plan_read_only": request_read_only(request),
         # Auxiliares draft but never post: templates hide the post, annul, reverse, lock and close controls.
-        "can_post": grant.can_post if grant is not None else True,
+        "can_post": request_can_post(request),
+        # The company's own owners and administrators: the menu links to their pages (company_view's only).
+        "is_company_admin": request_is_company_admin(request),
         "can_manage_team": request_can_manage_team(request),
         "can_manage_plan": request_can_manage_plan(request),
         "support_email": settings.SUPPORT_EMAIL,

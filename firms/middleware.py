@@ -7,7 +7,14 @@ from django.shortcuts import render
 
 from core.database import connected_as_owner
 
-from .access import company_grant_for_user, membership_for_user, request_read_only, revoked_access_for_user
+from .access import (
+    GUARDED_NAMESPACES,
+    SAFE_METHODS,
+    company_grant_for_user,
+    membership_for_user,
+    request_read_only,
+    revoked_access_for_user,
+)
 from .audit import audit_actor
 from .models import Company
 from .services import CompanyProvisioningError, company_provision, company_provision_later
@@ -15,9 +22,6 @@ from .services import CompanyProvisioningError, company_provision, company_provi
 COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 RECENT_SESSION_KEY = "recent_companies"
 RECENT_MAX = 8
-# URL namespaces whose writes the plan guard refuses in plan consulta.
-GUARDED_NAMESPACES = {"firms", "clients", "team", "company", "books", "resources", "tax"}
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
 class CompanyAreaMiddleware:

@@ -1,6 +1,5 @@
 import secrets
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -15,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django_tenants.models import TenantMixin
 
 from core.l10n import shipped_name
+from core.money import SUMS, ZERO
 from core.text import search_normalize
 
 from .reference import ciiu_division_choices, rut_responsibility_choices, sector_choices
@@ -460,6 +460,14 @@ class CompanyAccess(models.Model):
             return None
         return self.requested_at + timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
 
+    def declined_until(self, now: datetime | None = None) -> datetime | None:
+        """While the company's decline stands (LINK_REQUEST_BLOCK_DAYS after it): when the workspace may ask
+        again. None when it may ask now (not declined, or declined long enough ago)."""
+        if self.status != self.Status.DECLINED:
+            return None
+        again = self.status_changed_at + timedelta(days=settings.LINK_REQUEST_BLOCK_DAYS)
+        return again if again > (now or timezone.now()) else None
+
     @property
     def can_resend_now(self) -> bool:
         available = self.resend_available_at
@@ -531,14 +539,9 @@ class CompanyAssignment(models.Model):
         return f"{self.member} → {self.access}"
 
 
-# The board's sums of a company's balances: as wide as the books' own sums (books.models.SUMS), so that no
+# The board's sums of a company's balances: as wide as the books' own sums (core.money.SUMS), so that no
 # figure the books can hold overflows a snapshot.
-MONEY_FIELD = {
-    "max_digits": 36,
-    "decimal_places": 2,
-    "default": Decimal("0.00"),
-    "db_default": Decimal("0.00"),
-}
+MONEY_FIELD = {**SUMS, "default": ZERO, "db_default": ZERO}
 
 
 class CompanySnapshot(models.Model):

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +19,7 @@ from core.queue import enqueue_on_commit
 from core.services import outgoing_email_queue
 from core.urls import absolute_url
 
+from .access import access_audience
 from .audit import audit_event, audit_record, audit_record_many, changes
 from .models import Company, CompanyAccess, CompanyMember, Country, Notice, Workspace, WorkspaceMember
 from .provisioning import schema_replay, schema_seed, schema_template
@@ -336,7 +336,7 @@ def access_request(
 
     The same rows and fields whether or not a company has that tax ID: the company is looked for later,
     out of the workspace's sight (invitations' dispatch, then access_request_match). Raises DomainError
-    subclasses: already linked, already waiting, or declined less than LINK_REQUEST_BLOCK_DAYS ago.
+    subclasses: already linked, already waiting, or declined recently (CompanyAccess.declined_until).
     """
     now = timezone.now()
     with transaction.atomic():
@@ -386,8 +386,8 @@ def _refuse_request_again(access: CompanyAccess, now) -> None:
         raise AccessAlreadyRequested(
             _("You already sent a request for this tax ID; it is waiting for an answer.")
         )
-    again = access.status_changed_at + timedelta(days=settings.LINK_REQUEST_BLOCK_DAYS)
-    if access.status == CompanyAccess.Status.DECLINED and again > now:
+    again = access.declined_until(now)
+    if again is not None:
         raise AccessRecentlyDeclined(
             _("This company declined your request on %(date)s. You can ask again from %(again)s.")
             % {
@@ -505,22 +505,11 @@ def access_set_invitation_status(
 
 
 def access_notify(*, access: CompanyAccess, kind: str, detail: str = "") -> list[Notice]:
-    """Tell the workspace's accountants who see the company (owner, administrators, those assigned to it),
-    in the app, that a client answered or ended an access; the one who sent the request (else the owner)
-    also gets an e-mail, through the outbox like every other e-mail: kept with the notice and sent by a worker
-    once this commits, queued again by the outbox's beat job if the broker is down (core.services)."""
-    members = list(
-        WorkspaceMember.objects.filter(workspace_id=access.workspace_id, user__is_active=True)
-        .filter(
-            Q(role__in=WorkspaceMember.MANAGER_ROLES)
-            | Q(user_id=access.invited_by_id)
-            | Q(assignments__access=access)
-        )
-        .distinct()
-        .select_related("user")
-        .annotate(owner_first=Case(When(role=WorkspaceMember.Role.OWNER, then=Value(0)), default=Value(1)))
-        .order_by("owner_first", "created_at")
-    )
+    """Tell the workspace's accountants who hear about the access (firms.access.access_audience), in the
+    app, that a client answered or ended it; the one who sent the request (else the owner) also gets an
+    e-mail, through the outbox like every other e-mail: kept with the notice and sent by a worker once this
+    commits, queued again by the outbox's beat job if the broker is down (core.services)."""
+    members = list(access_audience(access))
     if not members:
         return []
     emailed = next((m for m in members if m.user_id == access.invited_by_id), members[0])

@@ -8,6 +8,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         from core.l10n import shipped_names_register
+        from firms.access import plan_guard_namespaces
         from firms.snapshots import snapshot_contributor_register
 
         from .models import STANDARD_OBLIGATION_NAMES
@@ -18,3 +19,6 @@ class IndicatorsConfig(AppConfig):
 
         # The portfolio board shows each company's next DIAN due date.
         snapshot_contributor_register(tax_calendar_snapshot_contributor)
+
+        # The resources' and the tax calendar's pages are the workspace's: plan consulta refuses their writes.
+        plan_guard_namespaces("resources", "tax")

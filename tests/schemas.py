@@ -30,14 +30,32 @@ def app_connection() -> psycopg.Connection:
     )
 
 
-def latest_books_migration() -> tuple[str, str]:
-    """books' newest migration and the one before it (tests that play "a migration is new")."""
+def _books_migrations_newest_first() -> list:
     from django.db.migrations.loader import MigrationLoader
 
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     (leaf,) = graph.leaf_nodes("books")
-    (previous,) = (parent for parent in graph.node_map[leaf].parents if parent[0] == "books")
-    return leaf[1], previous[1]
+    return [graph.nodes[node] for node in reversed(graph.forwards_plan(leaf)) if node[0] == "books"]
+
+
+def _newest_books_migration_index(migrations: list) -> int:
+    """Where books' newest migration that cannot run twice stands (newest first). A migration that only
+    applies books/sql/ledger.sql again is passed over: it can run twice (CREATE OR REPLACE)."""
+    from books.sql import LedgerRules
+
+    return next(
+        index
+        for index, migration in enumerate(migrations)
+        if not all(isinstance(operation, LedgerRules) for operation in migration.operations)
+    )
+
+
+def latest_books_migration() -> tuple[str, str]:
+    """books' newest migration that cannot run twice and the one before it (tests that play "a migration is
+    new")."""
+    migrations = _books_migrations_newest_first()
+    index = _newest_books_migration_index(migrations)
+    return migrations[index].name, migrations[index + 1].name
 
 
 def unapply_latest_books_migration(schema_name: str, *, keep_changes: bool = False) -> None:
@@ -47,11 +65,14 @@ def unapply_latest_books_migration(schema_name: str, *, keep_changes: bool = Fal
     from django_tenants.utils import schema_context
 
     latest, previous = latest_books_migration()
-    if keep_changes:
+    if keep_changes:  # the ones after it too, or the history would be inconsistent
+        migrations = _books_migrations_newest_first()
+        newest = _newest_books_migration_index(migrations)
+        forgotten = [migration.name for migration in migrations[: newest + 1]]
         with connection.cursor() as cursor:
             cursor.execute(
-                f'DELETE FROM "{schema_name}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
-                ["books", latest],
+                f'DELETE FROM "{schema_name}".django_migrations WHERE app = %s AND name = ANY(%s)',  # noqa: S608
+                ["books", forgotten],
             )
         return
     with schema_context(schema_name):  # this schema only (django-tenants' migrate command walks them all)

@@ -91,8 +91,8 @@ def number_message() -> str:
 
 # PostgreSQL's refusals, as the accountant reads them ------------------------------------------------------
 
-# The books' triggers (books/migrations/0014_ledger_bounds_and_refusals.py) put {"code": ..., values} in
-# their DETAIL; each code has its message here, with the values the trigger gave.
+# The books' triggers (books/sql/ledger.sql) put {"code": ..., values} in their DETAIL; each code has its
+# message here, with the values the trigger gave.
 TRIGGER_REFUSALS: dict[str, Callable[[dict], str]] = {
     "created_as_draft": lambda d: _("A comprobante is created as a draft and posted afterwards."),
     "never_deleted": lambda d: _("A posted comprobante is never deleted: annul it or reverse it."),

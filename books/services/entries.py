@@ -1,8 +1,8 @@
 """Comprobantes: drafts, posting, annulment, reversal and copies.
 
 The checks here give the accountant a clear message per line; PostgreSQL enforces the same rules again
-(books/migrations/0006_ledger_rules.py, 0014_ledger_bounds_and_refusals.py), so no other path can break them;
-its refusals reach the accountant as messages too (books.services.common.database_refusals).
+(the triggers of books/sql/ledger.sql, and constraints), so no other path can break them; its refusals
+reach the accountant as messages too (books.services.common.database_refusals).
 
 A posting or annulment reads the lock date FOR SHARE before anything else it locks (the comprobante, the
 board's snapshot row, the voucher type's consecutive), as a lock or closing takes the same row FOR UPDATE
@@ -13,6 +13,7 @@ see its new date, and the two never wait for each other in a circle.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -307,32 +308,45 @@ def _post(entry: Entry, *, user, number: int | None = None) -> Entry:
     return entry
 
 
+class EntryFields(TypedDict):
+    """What a comprobante is saved with: its header and lines, who saves it, and its source (manual unless
+    said otherwise)."""
+
+    voucher_type: VoucherType
+    day: date
+    description: str
+    lines: list[LineInput]
+    user: Any
+    source: NotRequired[str]
+
+
 @database_refusals()
-def entry_save_draft(
-    *,
-    voucher_type: VoucherType,
-    day: date,
-    description: str,
-    lines: list[LineInput],
-    user,
-    entry: Entry | None = None,
-    source: str = Entry.Source.MANUAL,
-) -> Entry:
+def entry_save_draft(*, entry: Entry | None = None, **fields: Unpack[EntryFields]) -> Entry:
     """Create or replace a draft: it may be unbalanced or incomplete, but each line must make sense."""
-    problems = lines_check(lines, day=day, for_posting=False)
+    return _entry_save(entry, posting=False, **fields)
+
+
+@database_refusals()
+def entry_save_and_post(*, entry: Entry | None = None, **fields: Unpack[EntryFields]) -> Entry:
+    """The form's "Contabilizar": the draft and its posting together, or nothing."""
+    return _entry_save(entry, posting=True, **fields)
+
+
+def _entry_save(
+    entry: Entry | None, *, posting: bool, lines: list[LineInput], day: date, user, **fields
+) -> Entry:
+    """The form's two buttons: lines checked for a draft or for posting, then saved (and posted) at once."""
+    problems = lines_check(lines, day=day, for_posting=posting)
     if problems:
         raise EntryProblem(problems)
+    fields.setdefault("source", Entry.Source.MANUAL)
     with transaction.atomic():
-        entry = _save(
-            entry,
-            voucher_type=voucher_type,
-            day=day,
-            description=description,
-            lines=lines,
-            user=user,
-            source=source,
-        )
-        _audit("entry.draft_saved", entry, user)
+        if posting:
+            _lock_date_held()  # first: see the module's docstring
+            entry = _save_and_post(entry, lines=lines, day=day, user=user, **fields)
+        else:
+            entry = _save(entry, lines=lines, day=day, user=user, **fields)
+        _audit("entry.posted" if posting else "entry.draft_saved", entry, user)
         return entry
 
 
@@ -391,36 +405,6 @@ def entry_post(*, entry: Entry, user, number: int | None = None) -> Entry:
         if problems:
             raise EntryProblem(problems)
         entry = _post(entry, user=user, number=number)
-        _audit("entry.posted", entry, user)
-        return entry
-
-
-@database_refusals()
-def entry_save_and_post(
-    *,
-    voucher_type: VoucherType,
-    day: date,
-    description: str,
-    lines: list[LineInput],
-    user,
-    entry: Entry | None = None,
-    source: str = Entry.Source.MANUAL,
-) -> Entry:
-    """The form's "Contabilizar": the draft and its posting together, or nothing."""
-    problems = lines_check(lines, day=day, for_posting=True)
-    if problems:
-        raise EntryProblem(problems)
-    with transaction.atomic():
-        _lock_date_held()  # first: see the module's docstring
-        entry = _save_and_post(
-            entry,
-            voucher_type=voucher_type,
-            day=day,
-            description=description,
-            lines=lines,
-            user=user,
-            source=source,
-        )
         _audit("entry.posted", entry, user)
         return entry
 

@@ -256,14 +256,14 @@ def test_amounts_dates_and_numbers_are_bounded_by_the_database(books, bookkeeper
 
 
 def test_every_refusal_of_the_triggers_has_a_code_with_its_message():
-    """The triggers' DETAIL codes (books/migrations/0013_...) are each turned into a message
+    """The triggers' DETAIL codes (books/sql/ledger.sql) are each turned into a message
     (books.services.common): a new refusal without one fails here."""
     import re
-    from importlib import import_module
 
     from books.services.common import TRIGGER_REFUSALS
+    from books.sql import ledger_sql
 
-    rules = import_module("books.migrations.0014_ledger_bounds_and_refusals").RULES
+    rules = ledger_sql()
     codes = set(re.findall(r"""['"]code['"]?\s*[:,]\s*['"](\w+)['"]""", rules))
     assert rules.count("RAISE EXCEPTION") == rules.count("DETAIL = ")  # every refusal carries its code
     assert codes and codes <= TRIGGER_REFUSALS.keys(), codes - TRIGGER_REFUSALS.keys()
