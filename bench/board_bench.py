@@ -29,7 +29,7 @@ from django_tenants.utils import schema_context
 from books.models import VoucherType
 from books.services.entries import LineInput, entry_save_and_post
 from firms.models import Company, CompanySnapshot
-from firms.snapshots import company_snapshots_refresh
+from firms.services.snapshots import company_snapshots_refresh
 
 from .books_bench import bench_company, drop
 
@@ -92,7 +92,7 @@ def _p95(samples: list[float]) -> float:
 def _workspace(count: int):
     from accounts.models import User
     from firms.models import WorkspaceMember
-    from firms.services import workspace_create
+    from firms.services.workspaces import workspace_create
 
     email = f"board{count}@example.com"
     user = User.objects.filter(email=email).first()

@@ -14,7 +14,7 @@ from stdnum.co import nit
 from books.journal import JOURNAL, journal_confirm, journal_preview, journal_process, journal_summary
 from books.models import Account, VoucherType
 from firms.models import Company, CompanyAccess
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 
 TYPES = ["CC", "FV", "FC", "RC", "CE"]
 

@@ -59,8 +59,8 @@ from stdnum.co import nit
 from accounts.models import User
 from books.services.chart import chart_copy, chart_seed
 from firms.models import Company, CompanyAccess, WorkspaceMember
-from firms.provisioning import schema_replay, schema_template
-from firms.services import company_provision, workspace_create
+from firms.services.provisioning import company_provision, schema_replay, schema_template
+from firms.services.workspaces import workspace_create
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 WORDS = [

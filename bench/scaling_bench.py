@@ -149,9 +149,9 @@ def run_steps(package: Path, steps: list[int]) -> None:
 
     from accounts.models import User
     from firms.models import Company, CompanyAccess
-    from firms.provisioning import migration_state_key
     from firms.schema_migrations import companies_migrate, default_processes
-    from firms.services import company_provision, workspace_create
+    from firms.services.provisioning import company_provision, migration_state_key
+    from firms.services.workspaces import workspace_create
 
     user = User.objects.create(email="escala@example.com", full_name="Contadora Escala")
     workspace = workspace_create(owner=user, name="Escala")
@@ -230,7 +230,7 @@ def companies_build(workspace, *, start: int, count: int, batch: int = 5) -> flo
     from stdnum.co import nit
 
     from firms.models import Company, CompanyAccess
-    from firms.provisioning import schema_replay, schema_template
+    from firms.services.provisioning import schema_replay, schema_template
 
     template = schema_template()
     begin = time.perf_counter()

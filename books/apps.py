@@ -10,8 +10,8 @@ class BooksConfig(AppConfig):
         from core.database import app_role_limit
         from core.work import stalled_work_register
         from firms.access import plan_guard_namespaces
-        from firms.provisioning import SchemaSeeder, schema_seeder_register
-        from firms.snapshots import snapshot_contributor_register
+        from firms.services.provisioning import SchemaSeeder, schema_seeder_register
+        from firms.services.snapshots import snapshot_contributor_register
 
         from .journal import journal_imports_resume
         from .services.chart import chart_copy, chart_seed_template

@@ -27,8 +27,8 @@ from core.l10n import format_date
 from core.tables import Cell, TableSpec, read_table
 from core.text import search_normalize
 from core.work import queue, requeue_stalled, work_started
-from firms.audit import AuditText, audit_record
 from firms.models import Company
+from firms.services.audit import AuditText, audit_record
 
 from .amounts import parse_amount
 from .models import MAX_NUMBER, CostCenter, Entry, JournalImport, JournalImportEntry, ThirdParty, VoucherType

@@ -19,15 +19,11 @@ from accounts.models import User
 from core.tables import Row, Table
 from core.text import search_normalize
 from core.work import queue, requeue_stalled, work_started
-from firms.audit import AuditText, audit_record
 from firms.models import Company, CompanyAccess, Country, Workspace
-from firms.services import (
-    AccessAlreadyActive,
-    AccessAlreadyRequested,
-    DomainError,
-    companies_create,
-    company_new,
-)
+from firms.services.accesses import AccessAlreadyActive, AccessAlreadyRequested
+from firms.services.audit import AuditText, audit_record
+from firms.services.common import DomainError
+from firms.services.companies import companies_create, company_new
 from firms.tax_ids import TaxId, tax_id_parse
 from invitations.services.create import client_link_request, company_owner_invite
 

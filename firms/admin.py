@@ -5,13 +5,9 @@ from django_tenants.admin import TenantAdminMixin
 
 from .admin_forms import CompanyAdminForm
 from .models import AuditEvent, Company, CompanyAccess, CompanyMember, Notice, Workspace, WorkspaceMember
-from .services import (
-    PROFILE_FIELDS,
-    companies_create,
-    company_provision_later,
-    company_update,
-    workspace_set_plan,
-)
+from .services.companies import PROFILE_FIELDS, companies_create, company_update
+from .services.provisioning import company_provision_later
+from .services.workspaces import workspace_set_plan
 
 
 class WorkspaceMemberInline(admin.TabularInline):

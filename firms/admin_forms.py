@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Company
 from .reference import ciiu_divisions_by_section, rut_responsibility_choices
-from .services import PROFILE_FIELDS
+from .services.companies import PROFILE_FIELDS
 from .tax_ids import tax_id_parse
 
 

@@ -10,7 +10,7 @@ class FirmsConfig(AppConfig):
         from core.database import app_role_limit
         from core.work import stalled_work_register
 
-        from .snapshots import snapshots_requeue_stalled
+        from .services.snapshots import snapshots_requeue_stalled
 
         app_role_limit("firms_auditevent", "SELECT, INSERT")  # the activity log: append-only
         stalled_work_register(snapshots_requeue_stalled)

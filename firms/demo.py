@@ -9,7 +9,9 @@ from stdnum.co import nit
 from accounts.demo import demo_user
 
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
-from .services import companies_create, company_new, company_provision_later, workspace_create
+from .services.companies import companies_create, company_new
+from .services.provisioning import company_provision_later
+from .services.workspaces import workspace_create
 from .tax_ids import TaxId
 
 PREFIXES = [
@@ -156,7 +158,7 @@ def demo_team_emails(number: int) -> dict[str, str]:
 
 def _seed_team(workspace: Workspace, number: int, password: str) -> None:
     """A contador, responsable of the first two active companies, and an auxiliar on the first one."""
-    from .team import assignment_add
+    from .services.team import assignment_add
 
     active = list(
         CompanyAccess.objects.filter(workspace=workspace, status=CompanyAccess.Status.ACTIVE).order_by(
@@ -245,7 +247,7 @@ def _demo_request(workspace: Workspace, company: Company, now, matched: Company 
 
 def demo_active_companies(*, workspace: Workspace, count: int) -> list[Company]:
     """The workspace's first `count` active companies, their books prepared now (for the books demo)."""
-    from .services import company_provision
+    from .services.provisioning import company_provision
 
     accesses = CompanyAccess.objects.filter(workspace=workspace, status=CompanyAccess.Status.ACTIVE)
     ids = list(accesses.order_by("company_id").values_list("company_id", flat=True)[:count])

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from core.l10n import format_datetime
 from core.xlsx import xlsx_stream
 
-from .audit import action_label
 from .models import AuditEvent
+from .services.audit import action_label
 
 # A firm's two years of activity fit; a larger export would be a job with a progress page.
 ACTIVITY_EXPORT_MAX_ROWS = 100_000

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from core.lists import FilterDateField
 from core.phones import InvalidPhone, phone_clean
 
-from .audit import ACTIONS
 from .board import BOARD_COLUMNS
 from .models import Company, CompanyAccess, Country, Workspace, WorkspaceMember
 from .reference import (
@@ -25,7 +24,9 @@ from .selectors import (
     CompanyFilters,
     workspace_members,
 )
-from .services import COLOMBIAN_FIELDS, workspace_create
+from .services.audit import ACTIONS
+from .services.companies import COLOMBIAN_FIELDS
+from .services.workspaces import workspace_create
 
 
 class AccountantSignupForm(forms.Form):

@@ -15,9 +15,9 @@ from .access import (
     request_read_only,
     revoked_access_for_user,
 )
-from .audit import audit_actor
 from .models import Company
-from .services import CompanyProvisioningError, company_provision, company_provision_later
+from .services.audit import audit_actor
+from .services.provisioning import CompanyProvisioningError, company_provision, company_provision_later
 
 COMPANY_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 RECENT_SESSION_KEY = "recent_companies"

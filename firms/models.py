@@ -741,7 +741,7 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import action_label  # audit imports the models
+        from .services.audit import action_label
 
         return action_label(self.action)
 
@@ -755,6 +755,6 @@ class AuditEvent(models.Model):
         return self._display("object") or self.object_label
 
     def _display(self, part: str) -> str:
-        from .audit import text_render  # audit imports the models
+        from .services.audit import text_render
 
         return text_render((self.texts or {}).get(part))

@@ -20,7 +20,7 @@ from django.db.migrations.loader import MigrationLoader
 from core.database import app_role_grant, app_role_ungranted
 
 from .models import Company
-from .provisioning import quote
+from .services.provisioning import quote
 
 
 @dataclass(frozen=True)

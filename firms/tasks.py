@@ -3,7 +3,7 @@ from celery import shared_task
 from core.database import owner_connection
 
 from .models import Company
-from .services import CompanyProvisioningError, company_provision
+from .services.provisioning import CompanyProvisioningError, company_provision
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
@@ -34,14 +34,14 @@ def provision_pending_companies_task(limit: int = 500) -> int:
 @shared_task(acks_late=True)
 def company_snapshot_refresh_task(company_id: int) -> int:
     """The board's row of one company, after a change to its books or its tax calendar."""
-    from .snapshots import company_snapshots_refresh
+    from .services.snapshots import company_snapshots_refresh
 
     return company_snapshots_refresh(company_ids=[company_id])
 
 
 @shared_task(acks_late=True)
 def company_snapshots_refresh_batch_task(company_ids: list[int]) -> int:
-    from .snapshots import company_snapshots_refresh
+    from .services.snapshots import company_snapshots_refresh
 
     return company_snapshots_refresh(company_ids=company_ids)
 
@@ -51,7 +51,7 @@ def company_snapshots_refresh_all_task() -> int:
     """Beat, every night: every company's board row, in batches (the time-based alerts move by the day)."""
     from django.conf import settings
 
-    from .snapshots import snapshot_refresh_batches
+    from .services.snapshots import snapshot_refresh_batches
 
     batches = snapshot_refresh_batches(settings.SNAPSHOT_REFRESH_BATCH)
     for batch in batches:

@@ -12,7 +12,7 @@ from .access import workspace_view
 from .forms import AssignForm, BulkAssignForm, MemberRoleForm
 from .models import CompanyAccess, CompanyAssignment, WorkspaceMember
 from .selectors import access_assignments
-from .team import (
+from .services.team import (
     TeamError,
     assignment_add,
     assignment_remove,

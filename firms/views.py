@@ -34,7 +34,10 @@ from .selectors import (
     workspace_notices,
     workspace_people,
 )
-from .services import DomainError, company_update, notices_mark_read, workspace_update
+from .services.common import DomainError
+from .services.companies import company_update
+from .services.notices import notices_mark_read
+from .services.workspaces import workspace_update
 
 
 def _board(request):

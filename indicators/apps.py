@@ -9,7 +9,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from core.l10n import shipped_names_register
         from firms.access import plan_guard_namespaces
-        from firms.snapshots import snapshot_contributor_register
+        from firms.services.snapshots import snapshot_contributor_register
 
         from .models import STANDARD_OBLIGATION_NAMES
         from .snapshot import tax_calendar_snapshot_contributor

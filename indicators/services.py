@@ -11,9 +11,9 @@ from accounts.models import User
 from core.emails import email_message
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
-from firms.audit import audit_record
 from firms.models import Company
-from firms.snapshots import snapshot_refresh_queue
+from firms.services.audit import audit_record
+from firms.services.snapshots import snapshot_refresh_queue
 
 from .models import CalendarFeed, DueDateReminder, ObligationFiling, Resource, ResourceRead
 from .selectors import due_dates_for, user_calendar_companies

@@ -12,7 +12,7 @@ from core.responses import redirect_back
 from core.text import end_sentence
 from firms.access import ACCOUNTANT, COMPANY_ADMIN, company_view, workspace_view
 from firms.models import CompanyAccess
-from firms.services import DomainError
+from firms.services.common import DomainError
 
 from .forms import (
     ActivationForm,

@@ -78,9 +78,9 @@ from django_tenants.utils import schema_context
 from accounts.demo import seed_admin
 from firms.demo import seed_demo
 from firms.models import Company, CompanyAccess, Workspace
-from firms.provisioning import migration_state_key
-from firms.services import company_provision, workspace_set_plan
-from firms.snapshots import company_snapshots_refresh
+from firms.services.provisioning import company_provision, migration_state_key
+from firms.services.snapshots import company_snapshots_refresh
+from firms.services.workspaces import workspace_set_plan
 
 # A year of comprobantes ending last month: 3 of every 4 lines carry a tercero or a cost center.
 BOOKS_FILL = """

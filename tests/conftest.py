@@ -13,7 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from stdnum.co import nit
 
 from firms.models import Company, CompanyAccess
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 
 from .factories import (
     CompanyAccessFactory,

@@ -11,7 +11,7 @@ from stdnum.co import nit
 from core.phones import InvalidPhone, phone_clean
 from core.tables import TableSpec, read_table
 from core.text import search_normalize
-from firms.audit import AuditText, audit_record, changes
+from firms.services.audit import AuditText, audit_record, changes
 
 from ..models import CostCenter, ThirdParty, VoucherType
 from ..selectors import company_country

@@ -4,7 +4,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from core.text import search_normalize
-from firms.audit import audit_record, changes
+from firms.services.audit import audit_record, changes
 
 from ..models import Account, EntryLine
 from ..puc import code_level, parent_code, puc_natures, puc_rows

@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.l10n import format_amount, format_date
-from firms.services import DomainError
+from firms.services.common import DomainError
 
 from ..models import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_NUMBER
 

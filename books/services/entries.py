@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.l10n import format_amount, format_date
-from firms.audit import AuditText, audit_record
-from firms.snapshots import snapshot_refresh_queue_current
+from firms.services.audit import AuditText, audit_record
+from firms.services.snapshots import snapshot_refresh_queue_current
 
 from ..models import (
     MAX_NUMBER,

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.l10n import format_date
-from firms.audit import AuditText, audit_record, changes
-from firms.snapshots import snapshot_refresh_queue_current
+from firms.services.audit import AuditText, audit_record, changes
+from firms.services.snapshots import snapshot_refresh_queue_current
 
 from ..models import ZERO, Account, Balance, BooksSettings, Entry, PeriodEvent, VoucherType
 from .common import BooksError, actor, database_refusals, day_text

@@ -11,16 +11,13 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.services import user_activate
 from core.tokens import token_hash
-from firms.audit import audit_actor, audit_record
 from firms.models import Company, CompanyAccess, CompanyMember, Notice, WorkspaceMember
-from firms.services import (
-    DomainError,
-    access_notify,
-    access_request_accept,
-    access_request_decline,
-    company_member_add,
-)
-from firms.team import TeamError, team_member_add
+from firms.services.accesses import access_request_accept, access_request_decline
+from firms.services.audit import audit_actor, audit_record
+from firms.services.common import DomainError
+from firms.services.companies import company_member_add
+from firms.services.notices import access_notify
+from firms.services.team import TeamError, team_member_add
 
 from ..models import Invitation, InvitationToken
 from .common import (

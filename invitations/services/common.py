@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.work import queue
-from firms.audit import audit_record
-from firms.services import DomainError, access_set_invitation_status
+from firms.services.accesses import access_set_invitation_status
+from firms.services.audit import audit_record
+from firms.services.common import DomainError
 
 from ..models import Invitation, InvitationEvent
 

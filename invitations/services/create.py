@@ -6,15 +6,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_create_inactive
 from core.work import queue, requeue_stalled, stalled_before
-from firms.audit import audit_record
 from firms.models import Company, CompanyAccess, CompanyMember, Workspace, WorkspaceMember
-from firms.services import (
-    access_request,
-    access_request_match,
-    access_request_touch,
-    company_create,
-    company_member_add,
-)
+from firms.services.accesses import access_request, access_request_match, access_request_touch
+from firms.services.audit import audit_record
+from firms.services.companies import company_create, company_member_add
 from firms.tax_ids import TaxId
 
 from ..models import Invitation

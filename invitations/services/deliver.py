@@ -14,9 +14,9 @@ from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
 from core.work import requeue_stalled, work_started
-from firms.audit import audit_record
 from firms.models import CompanyAccess
-from firms.services import access_request_touch
+from firms.services.accesses import access_request_touch
+from firms.services.audit import audit_record
 
 from ..models import Invitation, InvitationToken
 from .common import (

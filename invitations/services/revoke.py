@@ -4,9 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from firms.audit import audit_actor, audit_record
 from firms.models import Company, CompanyAccess, Notice
-from firms.services import access_notify, access_request_withdraw, access_revoke
+from firms.services.accesses import access_request_withdraw, access_revoke
+from firms.services.audit import audit_actor, audit_record
+from firms.services.notices import access_notify
 
 from ..models import Invitation
 from .common import Event, InvitationError, Status, invitation_audit, set_status

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.services import user_create_inactive
-from firms.audit import AuditText, audit_record
 from firms.models import Workspace, WorkspaceMember
+from firms.services.audit import AuditText, audit_record
 
 from ..models import Invitation
 from .common import (

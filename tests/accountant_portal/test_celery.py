@@ -4,7 +4,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from accountant_portal.celery import app
-from firms.services import company_provision_later
+from firms.services.provisioning import company_provision_later
 from tests.factories import CompanyFactory
 from tests.schemas import drop_schema
 

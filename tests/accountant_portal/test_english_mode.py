@@ -17,7 +17,7 @@ from books.reports.jobs import report_export_queue, report_export_write
 from books.reports.tables import ReportParams
 from books.services.catalogs import third_party_create
 from books.services.periods import period_lock
-from firms.snapshots import company_snapshots_refresh
+from firms.services.snapshots import company_snapshots_refresh
 from tests.books.conftest import draft, post
 
 from .test_i18n import PO_FILE

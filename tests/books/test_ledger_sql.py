@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from books.sql import LedgerRules, ledger_sql, ledger_sql_sha256
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from tests.factories import CompanyFactory
 from tests.schemas import drop_schema
 

@@ -17,7 +17,7 @@ from books.services.catalogs import third_party_create
 from books.services.entries import entry_annul, entry_delete_draft, entry_post, entry_reverse
 from books.services.periods import period_lock, period_unlock, year_close
 from firms.models import CompanySnapshot
-from firms.snapshots import company_snapshots_refresh
+from firms.services.snapshots import company_snapshots_refresh
 from firms.tasks import company_snapshot_refresh_task
 
 from .conftest import draft, post
@@ -243,7 +243,7 @@ def test_a_change_rolled_back_queues_nothing(books, bookkeeper, queued, django_c
 def test_a_refresh_queued_long_ago_is_queued_again(
     books, bookkeeper, queued, django_capture_on_commit_callbacks
 ):
-    from firms.snapshots import snapshots_requeue_stalled
+    from firms.services.snapshots import snapshots_requeue_stalled
 
     # Only this company's refresh: the shared companies' provisioning, when the session began, queued theirs.
     CompanySnapshot.objects.exclude(company=books).update(refresh_queued_at=None)

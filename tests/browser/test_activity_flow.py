@@ -6,7 +6,7 @@ import re
 import pytest
 
 from firms.models import CompanyAccess, CompanyMember
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from tests.factories import CompanyFactory, CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
 from tests.schemas import drop_schema
 

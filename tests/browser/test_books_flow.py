@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accountant_portal.celery import app
 from books.models import Entry
 from firms.models import CompanyAccess
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from tests.factories import CompanyFactory, UserFactory, WorkspaceMemberFactory
 from tests.schemas import drop_schema
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from firms.models import CompanyAccess, CompanyAssignment, CompanyMember
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from invitations.models import Invitation
 from invitations.services.deliver import invitation_deliver
 from tests.factories import CompanyFactory, UserFactory, WorkspaceMemberFactory

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from books.models import Entry
 from firms.models import CompanyAccess
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from tests.books.conftest import post
 from tests.factories import CompanyFactory, UserFactory, WorkspaceMemberFactory
 from tests.schemas import drop_schema

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from books.models import Entry
 from firms.models import CompanyAccess
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from invitations.models import Invitation
 from invitations.services.deliver import invitation_deliver
 from tests.factories import CompanyFactory, UserFactory, WorkspaceMemberFactory

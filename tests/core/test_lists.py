@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_tenants.utils import schema_context
 
 from core.lists import FilterDateField, SafePaginator, page_number
-from firms.audit import audit_record
+from firms.services.audit import audit_record
 from tests.factories import CompanyMemberFactory, UserFactory
 
 from ..books.conftest import post

@@ -7,7 +7,7 @@ import pytest
 from django.urls import resolve
 
 from firms.models import CompanyAccess, CompanyAssignment, WorkspaceMember
-from firms.team import assignment_remove, team_member_remove
+from firms.services.team import assignment_remove, team_member_remove
 from tests.factories import UserFactory, WorkspaceMemberFactory
 from tests.urls_under_test import company_urls, workspace_urls
 

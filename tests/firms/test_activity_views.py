@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from firms.audit import audit_record
 from firms.models import AuditEvent, CompanyMember
+from firms.services.audit import audit_record
 from tests.factories import CompanyMemberFactory, UserFactory, WorkspaceMemberFactory
 from tests.queries import page_queries
 
@@ -205,8 +205,8 @@ def test_an_event_reads_in_the_readers_language_and_older_events_as_they_were_st
 
     from django.utils.translation import gettext_noop
 
-    from firms.audit import AuditText
     from firms.models import WorkspaceMember
+    from firms.services.audit import AuditText
 
     summary = AuditText(
         gettext_noop("Reversed by %(label)s on %(date)s"), label="FV-91", date=date(2026, 3, 25)

@@ -2,8 +2,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context
 
-from firms.audit import audit_actor, audit_record
 from firms.models import AuditEvent
+from firms.services.audit import audit_actor, audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_a_summary_read_in_any_language_ends_once_after_a_name_ending_in_a_perio
     from django.utils import translation
     from django.utils.translation import gettext_noop
 
-    from firms.audit import AuditText
+    from firms.services.audit import AuditText
 
     audit_record(
         action="company.updated",

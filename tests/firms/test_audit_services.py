@@ -17,22 +17,26 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from firms.audit import ACTIONS, audit_actor, audit_record
 from firms.models import AuditEvent, CompanyAccess, Workspace
+from firms.services.audit import ACTIONS, audit_actor, audit_record
 from firms.tax_ids import TaxId
 from tests.factories import CompanyMemberFactory, LinkRequestFactory, UserFactory, WorkspaceMemberFactory
 
 pytestmark = pytest.mark.django_db
 
 SERVICE_MODULES = [
-    "firms.services",
+    "firms.services.workspaces",
+    "firms.services.companies",
+    "firms.services.accesses",
+    "firms.services.notices",
+    "firms.services.provisioning",
     "invitations.services.common",
     "invitations.services.create",
     "invitations.services.answer",
     "invitations.services.deliver",
     "invitations.services.revoke",
     "invitations.services.team",
-    "firms.team",
+    "firms.services.team",
     "bulk_import.services",
     "books.services.entries",
     "books.services.periods",
@@ -48,8 +52,8 @@ SERVICE_MODULES = [
 # Functions that write nothing a person did to a workspace or a company, or whose callers record the event.
 NOT_AUDITED = {
     # Reads, parsing and builders
-    "firms.services.company_new": "builds an unsaved company for companies_create",
-    "firms.services.person_name": "formats a name",
+    "firms.services.companies.company_new": "builds an unsaved company for companies_create",
+    "firms.services.companies.person_name": "formats a name",
     "invitations.services.answer.invitation_link_for_token": "read",
     "invitations.services.answer.invitation_for_token": "read",
     "invitations.services.answer.invitation_state": "read",
@@ -80,10 +84,10 @@ NOT_AUDITED = {
     "bulk_import.services.import_preview": "preview: scratch rows until import_confirm",
     "books.journal.journal_preview": "preview: scratch rows until journal_confirm",
     # Steps inside audited services: the service that calls them records the event
-    "firms.services.access_request_match": "the worker's match; access.accepted records the link",
-    "firms.services.access_request_touch": "a timestamp of the resend/invite that records its event",
-    "firms.services.access_set_invitation_status": "mirror of the invitation's status on its access",
-    "firms.services.company_member_add": "part of invitation_accept / company_owner_invite",
+    "firms.services.accesses.access_request_match": "the worker's match; access.accepted records the link",
+    "firms.services.accesses.access_request_touch": "a timestamp of the resend/invite that records its event",
+    "firms.services.accesses.access_set_invitation_status": "mirror of the invitation's status on its access",
+    "firms.services.companies.company_member_add": "part of invitation_accept / company_owner_invite",
     "invitations.services.common.record_event": "the invitation's own history line",
     "invitations.services.common.set_status": "the invitation's own status change",
     "invitations.services.common.queue_send": "queueing an e-mail",
@@ -92,10 +96,12 @@ NOT_AUDITED = {
     "invitations.services.common.invitation_audit": "records the state changes of the services that call it",
     "invitations.services.create.queue_dispatch": "queueing the worker of a recorded link request",
     # Plumbing run by workers and beat: delivery, expiry, retries (the invitation's history keeps them)
-    "firms.services.company_provision_later": "queueing provisioning",
-    "firms.services.company_provision": "creates the schema of a company whose creation is recorded",
-    "firms.services.access_notify": "in-app notices of an answer already recorded",
-    "firms.services.notices_mark_read": "the user's own read marks",
+    "firms.services.provisioning.company_provision_later": "queueing provisioning",
+    "firms.services.provisioning.company_provision": (
+        "creates the schema of a company whose creation is recorded"
+    ),
+    "firms.services.notices.access_notify": "in-app notices of an answer already recorded",
+    "firms.services.notices.notices_mark_read": "the user's own read marks",
     "invitations.services.create.link_requests_requeue": "beat: queueing again",
     "invitations.services.create.link_request_dispatch": (
         "the worker's part of a recorded request (an event would tell the workspace a company has the NIT)"
@@ -105,7 +111,7 @@ NOT_AUDITED = {
     "invitations.services.deliver.renewal_request_queue": "e-mail of a recorded renewal request",
     "bulk_import.services.import_resume": "queueing a stalled job again",
     "bulk_import.services.import_jobs_resume": "beat: queueing stalled jobs again",
-    "firms.team.workspace_assignable_accesses": "read",
+    "firms.services.team.workspace_assignable_accesses": "read",
     "books.journal.journal_resume": "queueing a stalled job again",
     "books.journal.journal_imports_resume": "beat: queueing stalled jobs again",
     "books.journal.journal_fail": "the job's status after its retries; nothing changes in the books",
@@ -163,9 +169,9 @@ def case(name):
 # firms.services -------------------------------------------------------------------------------------
 
 
-@case("firms.services.workspace_create")
+@case("firms.services.workspaces.workspace_create")
 def _(w):
-    from firms.services import workspace_create
+    from firms.services.workspaces import workspace_create
 
     owner = UserFactory()
     w.start()
@@ -173,9 +179,9 @@ def _(w):
     return [expect("workspace.created", None, owner, created)]
 
 
-@case("firms.services.workspace_update")
+@case("firms.services.workspaces.workspace_update")
 def _(w):
-    from firms.services import workspace_update
+    from firms.services.workspaces import workspace_update
 
     w.start()
     with audit_actor(w.accountant):
@@ -183,18 +189,18 @@ def _(w):
     return [expect("workspace.updated", None, w.accountant, w.workspace)]
 
 
-@case("firms.services.workspace_set_plan")
+@case("firms.services.workspaces.workspace_set_plan")
 def _(w):
-    from firms.services import workspace_set_plan
+    from firms.services.workspaces import workspace_set_plan
 
     w.start()
     workspace_set_plan(workspace=w.workspace, plan=Workspace.Plan.PAID)
     return [expect("plan.changed", None, None, w.workspace)]
 
 
-@case("firms.services.companies_create")
+@case("firms.services.companies.companies_create")
 def _(w):
-    from firms.services import companies_create, company_new
+    from firms.services.companies import companies_create, company_new
 
     w.start()
     (access,) = companies_create(
@@ -206,9 +212,9 @@ def _(w):
     return [expect("company.created", access.company, w.accountant, w.workspace)]
 
 
-@case("firms.services.company_create")
+@case("firms.services.companies.company_create")
 def _(w):
-    from firms.services import company_create
+    from firms.services.companies import company_create
 
     w.start()
     access = company_create(
@@ -221,9 +227,9 @@ def _(w):
     return [expect("company.created", access.company, w.accountant, w.workspace)]
 
 
-@case("firms.services.company_update")
+@case("firms.services.companies.company_update")
 def _(w):
-    from firms.services import company_update
+    from firms.services.companies import company_update
 
     w.start()
     with audit_actor(w.accountant):
@@ -231,9 +237,9 @@ def _(w):
     return [expect("company.updated", w.pena, w.accountant, w.workspace)]
 
 
-@case("firms.services.access_request")
+@case("firms.services.accesses.access_request")
 def _(w):
-    from firms.services import access_request
+    from firms.services.accesses import access_request
 
     w.start()
     access_request(
@@ -252,9 +258,9 @@ def _matched_request(w) -> CompanyAccess:
     )
 
 
-@case("firms.services.access_request_accept")
+@case("firms.services.accesses.access_request_accept")
 def _(w):
-    from firms.services import access_request_accept
+    from firms.services.accesses import access_request_accept
 
     request = _matched_request(w)
     w.start()
@@ -263,9 +269,9 @@ def _(w):
     return [expect("access.accepted", w.andes, w.client, w.workspace)]
 
 
-@case("firms.services.access_request_decline")
+@case("firms.services.accesses.access_request_decline")
 def _(w):
-    from firms.services import access_request_decline
+    from firms.services.accesses import access_request_decline
 
     request = _matched_request(w)
     w.start()
@@ -275,9 +281,9 @@ def _(w):
     return [expect("access.declined", None, w.client, w.workspace)]
 
 
-@case("firms.services.access_request_withdraw")
+@case("firms.services.accesses.access_request_withdraw")
 def _(w):
-    from firms.services import access_request_withdraw
+    from firms.services.accesses import access_request_withdraw
 
     request = _matched_request(w)
     w.start()
@@ -286,9 +292,9 @@ def _(w):
     return [expect("access.withdrawn", None, w.accountant, w.workspace)]
 
 
-@case("firms.services.access_revoke")
+@case("firms.services.accesses.access_revoke")
 def _(w):
-    from firms.services import access_revoke
+    from firms.services.accesses import access_revoke
 
     owner = CompanyMemberFactory(company=w.pena).user
     w.start()
@@ -891,9 +897,9 @@ def _member(w, role="accountant"):
     return WorkspaceMemberFactory(workspace=w.workspace, role=role)
 
 
-@case("firms.team.team_member_add")
+@case("firms.services.team.team_member_add")
 def _(w):
-    from firms.team import team_member_add
+    from firms.services.team import team_member_add
 
     user = UserFactory()
     w.start()
@@ -901,9 +907,9 @@ def _(w):
     return [expect("team.member_joined", None, user, w.workspace)]
 
 
-@case("firms.team.team_member_role_change")
+@case("firms.services.team.team_member_role_change")
 def _(w):
-    from firms.team import team_member_role_change
+    from firms.services.team import team_member_role_change
 
     member = _member(w)
     w.start()
@@ -912,9 +918,9 @@ def _(w):
     return [expect("team.role_changed", None, w.accountant, w.workspace)]
 
 
-@case("firms.team.team_member_remove")
+@case("firms.services.team.team_member_remove")
 def _(w):
-    from firms.team import team_member_remove
+    from firms.services.team import team_member_remove
 
     member = _member(w)
     w.start()
@@ -923,9 +929,9 @@ def _(w):
     return [expect("team.member_removed", None, w.accountant, w.workspace)]
 
 
-@case("firms.team.assignment_add")
+@case("firms.services.team.assignment_add")
 def _(w):
-    from firms.team import assignment_add
+    from firms.services.team import assignment_add
 
     member = _member(w)
     w.start()
@@ -937,9 +943,9 @@ def _(w):
     ]
 
 
-@case("firms.team.assignment_set_responsible")
+@case("firms.services.team.assignment_set_responsible")
 def _(w):
-    from firms.team import assignment_add, assignment_set_responsible
+    from firms.services.team import assignment_add, assignment_set_responsible
 
     assignment = assignment_add(access=w.access, member=_member(w))
     w.start()
@@ -948,9 +954,9 @@ def _(w):
     return [expect("assignment.responsible_changed", w.pena, w.accountant, w.workspace)]
 
 
-@case("firms.team.assignment_remove")
+@case("firms.services.team.assignment_remove")
 def _(w):
-    from firms.team import assignment_add, assignment_remove
+    from firms.services.team import assignment_add, assignment_remove
 
     assignment = assignment_add(access=w.access, member=_member(w))
     w.start()
@@ -959,9 +965,9 @@ def _(w):
     return [expect("assignment.removed", w.pena, w.accountant, w.workspace)]
 
 
-@case("firms.team.assignments_add_many")
+@case("firms.services.team.assignments_add_many")
 def _(w):
-    from firms.team import assignments_add_many
+    from firms.services.team import assignments_add_many
 
     member = _member(w)
     w.start()
@@ -1090,7 +1096,7 @@ def test_an_unknown_action_is_refused(workspace):
 def test_an_event_rolls_back_with_the_change_it_describes(world):
     from django.db import transaction
 
-    from firms.services import workspace_update
+    from firms.services.workspaces import workspace_update
 
     with pytest.raises(RuntimeError), transaction.atomic():
         workspace_update(workspace=world.workspace, name="Efímero", country="CO")

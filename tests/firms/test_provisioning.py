@@ -6,8 +6,7 @@ from django_tenants.utils import schema_context
 
 from books.services.chart import chart_seed
 from firms.models import SchemaTemplate
-from firms.provisioning import migration_state_key, schema_template
-from firms.services import company_provision
+from firms.services.provisioning import company_provision, migration_state_key, schema_template
 from tests.factories import CompanyFactory
 from tests.schemas import drop_schema
 
@@ -101,7 +100,7 @@ def test_replayed_schema_has_the_same_seeded_rows_and_recorded_migrations(migrat
 def test_provisioning_does_not_run_migrations_per_company(db, monkeypatch):
     schema_template()  # built once per migration state
     calls = []
-    monkeypatch.setattr("firms.provisioning.call_command", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("firms.services.provisioning.call_command", lambda *a, **k: calls.append(a))
     monkeypatch.setattr("django_tenants.models.call_command", lambda *a, **k: calls.append(a))
     company = CompanyFactory(name="Sin migraciones")
     try:
@@ -113,7 +112,7 @@ def test_provisioning_does_not_run_migrations_per_company(db, monkeypatch):
 
 def test_a_new_migration_state_builds_a_new_template(db, monkeypatch):
     current = schema_template()
-    monkeypatch.setattr("firms.provisioning.migration_state_key", lambda: "otrallave00000001")
+    monkeypatch.setattr("firms.services.provisioning.migration_state_key", lambda: "otrallave00000001")
     try:
         newer = schema_template()
         assert newer.key == "otrallave00000001" and newer.schema_name != current.schema_name

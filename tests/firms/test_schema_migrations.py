@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from firms.services import company_provision
+from firms.services.provisioning import company_provision
 from tests.factories import CompanyFactory
 from tests.schemas import drop_schema, latest_books_migration, schema_columns, unapply_latest_books_migration
 

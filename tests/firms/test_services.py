@@ -7,21 +7,16 @@ from django_tenants.utils import schema_context, schema_exists
 from books.models import Account
 from firms import provisioning
 from firms.models import Company, CompanyAccess
-from firms.services import (
-    CompanyProvisioningError,
-    DomainError,
+from firms.services.accesses import (
     access_request,
     access_request_accept,
     access_request_decline,
     access_request_match,
-    companies_create,
-    company_create,
-    company_new,
-    company_provision,
-    company_update,
-    workspace_create,
-    workspace_set_plan,
 )
+from firms.services.common import DomainError
+from firms.services.companies import companies_create, company_create, company_new, company_update
+from firms.services.provisioning import CompanyProvisioningError, company_provision
+from firms.services.workspaces import workspace_create, workspace_set_plan
 from firms.tax_ids import TaxId
 from tests.factories import CompanyAccessFactory, CompanyFactory, UserFactory
 from tests.schemas import drop_schema

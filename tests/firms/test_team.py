@@ -15,7 +15,7 @@ from firms.access import (
     workspace_for_user,
 )
 from firms.models import AuditEvent, CompanyAccess, CompanyAssignment, WorkspaceMember
-from firms.team import (
+from firms.services.team import (
     TeamError,
     assignment_add,
     assignment_remove,

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection
 from django_tenants.utils import schema_context, schema_exists
 
 from firms.models import Company, CompanyAccess, CompanyMember
-from firms.transfer import CompanyTransferError, company_export, company_import
+from firms.services.transfer import CompanyTransferError, company_export, company_import
 from tests.schemas import (
     app_connection,
     drop_schema,
@@ -152,13 +152,13 @@ def test_company_import_that_fails_half_way_leaves_nothing_behind(company_with_b
     company_export(company=company_with_books, path=file)
     Company.objects.filter(pk=company_with_books.pk).delete()
     companies, schemas = Company.objects.count(), _schema_count()
-    real_execute = __import__("firms.transfer", fromlist=["_execute"])._execute
+    real_execute = __import__("firms.services.transfer", fromlist=["_execute"])._execute
 
     def execute_then_fail(parts):
         real_execute(parts)  # the schema and its rows are there ...
         raise RuntimeError("disk full")  # ... when something fails
 
-    monkeypatch.setattr("firms.transfer._execute", execute_then_fail)
+    monkeypatch.setattr("firms.services.transfer._execute", execute_then_fail)
     with pytest.raises(RuntimeError):
         company_import(path=file)
     assert (Company.objects.count(), _schema_count()) == (companies, schemas)

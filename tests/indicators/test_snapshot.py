@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from firms.models import CompanySnapshot
-from firms.snapshots import company_snapshots_refresh
+from firms.services.snapshots import company_snapshots_refresh
 from firms.tasks import company_snapshot_refresh_task
 from indicators.selectors import due_dates_for
 from indicators.services import obligation_mark_filed

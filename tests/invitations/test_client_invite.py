@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from firms.models import CompanyAccess, CompanyAssignment, CompanyMember, WorkspaceMember
-from firms.team import team_member_add, team_member_remove
+from firms.services.team import team_member_add, team_member_remove
 from invitations.models import Invitation
 from invitations.services.answer import invitation_accept
 from invitations.services.common import InvitationError

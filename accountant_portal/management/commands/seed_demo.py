@@ -6,7 +6,7 @@ from accounts.demo import seed_admin
 from books.demo import seed_books
 from firms.demo import demo_active_companies, demo_team_emails, seed_demo
 from firms.models import CompanyAccess, WorkspaceMember
-from firms.snapshots import company_snapshots_refresh
+from firms.services.snapshots import company_snapshots_refresh
 from indicators.demo import seed_resources
 
 

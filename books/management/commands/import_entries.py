@@ -9,7 +9,7 @@ from books.journal import journal_preview, journal_process, journal_summary
 from books.models import JournalImportEntry
 from core.tables import FileProblem
 from firms.selectors import company_by_reference
-from firms.services import CompanyProvisioningError, company_provision
+from firms.services.provisioning import CompanyProvisioningError, company_provision
 
 
 class Command(BaseCommand):

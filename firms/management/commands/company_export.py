@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from firms.selectors import company_by_reference
-from firms.transfer import CompanyTransferError, company_export
+from firms.services.transfer import CompanyTransferError, company_export
 
 
 class Command(BaseCommand):

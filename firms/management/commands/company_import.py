@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from firms.transfer import CompanyTransferError, company_import
+from firms.services.transfer import CompanyTransferError, company_import
 
 
 class Command(BaseCommand):

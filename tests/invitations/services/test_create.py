@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from firms.models import Company, CompanyAccess, CompanyMember
-from firms.services import AccessAlreadyActive, AccessAlreadyRequested, AccessRecentlyDeclined
+from firms.services.accesses import AccessAlreadyActive, AccessAlreadyRequested, AccessRecentlyDeclined
 from firms.tax_ids import TaxId
 from invitations.models import Invitation
 from invitations.services.answer import invitation_accept, invitation_decline

@@ -35,8 +35,8 @@ from django_tenants.utils import schema_exists
 from accounts.models import User
 from core.database import app_role_grant
 
-from .models import Company, CompanyAccess, CompanyMember, WorkspaceMember, new_schema_name, new_slug
-from .schema_migrations import (
+from ..models import Company, CompanyAccess, CompanyMember, WorkspaceMember, new_schema_name, new_slug
+from ..schema_migrations import (
     migrations_on_disk,
     schema_applied_migrations,
     schema_migrate,
@@ -258,7 +258,7 @@ def _user_for(email: str, full_name: str, report: ImportReport) -> User:
 
 def company_import(*, path: Path) -> ImportReport:
     """Create the company of an export file here, with a new schema name; all or nothing."""
-    from .services import PROVISIONING_LOCK_KEY  # services import this module's neighbours
+    from .provisioning import PROVISIONING_LOCK_KEY
 
     with tempfile.TemporaryDirectory() as work:
         manifest = _read(Path(path), Path(work))

@@ -4,10 +4,14 @@ The first provisioning after a migration change migrates a template schema the o
 recording every statement the migrations send to PostgreSQL; each new company then gets the same
 statements replayed in its own schema (tests compare the result with a migrated schema). Measured in
 bench/run.py against django-tenants' default (CREATE SCHEMA + migrations).
+
+`company_provision` is the use case (a worker's task, `seed_demo --provision`, a command that needs the
+books): it runs as the owner role, since the app role creates no schemas (core.database).
 """
 
 import hashlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,11 +19,23 @@ from functools import cache
 from uuid import UUID
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from .models import SchemaTemplate
+from core.database import app_role_grant
+from core.queue import enqueue_on_commit
+
+from ..models import (
+    Company,
+    SchemaTemplate,
+)
+from .common import DomainError
+from .snapshots import snapshot_refresh_queue
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,3 +144,67 @@ def schema_replay(*, schema_name: str, template: SchemaTemplate) -> None:
                     cursor.execute(sql, params)
         finally:
             cursor.execute("SET LOCAL search_path TO public")
+
+
+# Key of the transaction-level advisory lock that serializes schema DDL: PostgreSQL's catalog locks make
+# concurrent CREATE SCHEMA + replays deadlock-prone, so provisioning (and company_import) take this lock and
+# create one schema at a time; each schema, its tables and its seeded rows commit together or not at all.
+PROVISIONING_LOCK_KEY = 7_301_001
+
+
+class CompanyProvisioningError(DomainError):
+    pass
+
+
+def company_provision_later(*, company_ids: Iterable[int]) -> None:
+    """Queue provisioning once the current transaction commits, in the given order. With the broker
+    down the companies stay pending: the beat job or the first visit provisions them."""
+    from .tasks import company_provision_task
+
+    for company_id in company_ids:
+        enqueue_on_commit(company_provision_task, company_id)
+
+
+def company_provision(*, company_id: int) -> Company:
+    """Create the company's schema and seed its books. Safe to run twice or concurrently.
+
+    The schema is made by replaying a migrated template's statements (firms.provisioning), not by
+    running the migrations again for each company.
+
+    Schema DDL is serialized by an advisory lock; the schema, its tables and the seeded rows are
+    committed together or not at all, and the status tells the truth in between.
+    """
+    company = Company.objects.get(pk=company_id)  # DoesNotExist: a company deleted since it was queued
+    if company.is_ready:
+        return company
+    Company.objects.filter(pk=company_id).exclude(provisioning_status=Company.Provisioning.READY).update(
+        provisioning_status=Company.Provisioning.PROVISIONING
+    )
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PROVISIONING_LOCK_KEY])
+            company = Company.objects.select_for_update().get(pk=company_id)
+            if company.provisioning_status == Company.Provisioning.READY:
+                return company
+            started = timezone.now()
+            if not schema_exists(company.schema_name):
+                template = schema_template()
+                schema_replay(schema_name=company.schema_name, template=template)
+                schema_seed(schema_name=company.schema_name, country=company.country, template=template)
+                app_role_grant([company.schema_name])
+            company.provisioning_status = Company.Provisioning.READY
+            company.provisioning_error = ""
+            company.provisioned_at = timezone.now()
+            company.save(update_fields=["provisioning_status", "provisioning_error", "provisioned_at"])
+            snapshot_refresh_queue(company_id=company.pk)
+            logger.info("Provisioned %s in %s", company.schema_name, company.provisioned_at - started)
+            return company
+    except Exception as exc:
+        logger.exception("Provisioning company %s failed", company_id)
+        Company.objects.filter(pk=company_id).update(
+            provisioning_status=Company.Provisioning.FAILED, provisioning_error=str(exc)[:2000]
+        )
+        raise CompanyProvisioningError(
+            _("The company's books could not be prepared. Try again in a moment.")
+        ) from exc

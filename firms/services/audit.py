@@ -25,7 +25,7 @@ from django_tenants.utils import get_public_schema_name
 from core.l10n import format_amount, format_date, format_datetime
 from core.text import end_sentence
 
-from .models import AuditEvent, Company, CompanyAccess, Workspace
+from ..models import AuditEvent, Company, CompanyAccess, Workspace
 
 logger = logging.getLogger(__name__)
 

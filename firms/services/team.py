@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..models import CompanyAccess, CompanyAssignment, Workspace, WorkspaceMember
 from .audit import AuditText, audit_record
-from .models import CompanyAccess, CompanyAssignment, Workspace, WorkspaceMember
-from .services import DomainError
+from .common import DomainError
 
 
 class TeamError(DomainError):

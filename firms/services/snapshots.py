@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.queue import enqueue_on_commit
 from core.work import requeue_stalled, stalled_before
 
-from .models import Company, CompanySnapshot
+from ..models import Company, CompanySnapshot
 
 SnapshotContributor = Callable[[list[Company]], dict[int, dict]]
 SNAPSHOT_CONTRIBUTORS: list[SnapshotContributor] = []
@@ -78,7 +78,7 @@ def _mark_queued(where: str, params: list) -> list[int]:
 
 
 def _queue(company_ids: list[int]) -> None:
-    from .tasks import company_snapshot_refresh_task
+    from ..tasks import company_snapshot_refresh_task
 
     for company_id in company_ids:
         enqueue_on_commit(company_snapshot_refresh_task, company_id)
@@ -102,7 +102,7 @@ def snapshot_refresh_queue_current() -> None:
 
 def snapshots_requeue_stalled() -> int:
     """Beat: queue again the refreshes marked as waiting for longer than WORK_STALLED_AFTER."""
-    from .tasks import company_snapshot_refresh_task
+    from ..tasks import company_snapshot_refresh_task
 
     stalled = CompanySnapshot.objects.filter(refresh_queued_at__lt=stalled_before())
     return requeue_stalled(stalled, company_snapshot_refresh_task, field="refresh_queued_at")
