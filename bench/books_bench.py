@@ -11,8 +11,9 @@ from django.test import Client
 from django_tenants.utils import schema_context
 from stdnum.co import nit
 
-from books.journal import JOURNAL, journal_confirm, journal_preview, journal_process, journal_summary
 from books.models import Account, VoucherType
+from books.services.journal import journal_confirm, journal_preview, journal_process, journal_summary
+from books.services.journal_file import JOURNAL
 from firms.models import Company, CompanyAccess
 from firms.services.provisioning import company_provision
 

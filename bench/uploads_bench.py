@@ -200,7 +200,7 @@ def parse_and_report(path: str) -> None:
     django.setup()
     import openpyxl  # noqa: F401 - imported before the baseline, as in a web process that read one already
 
-    from books.journal import JOURNAL
+    from books.services.journal_file import JOURNAL
     from core.tables import FileProblem, read_table
 
     before = _status("self", "VmRSS")

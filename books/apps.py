@@ -13,8 +13,8 @@ class BooksConfig(AppConfig):
         from firms.services.provisioning import SchemaSeeder, schema_seeder_register
         from firms.services.snapshots import snapshot_contributor_register
 
-        from .journal import journal_imports_resume
         from .services.chart import chart_copy, chart_seed_template
+        from .services.journal import journal_imports_resume
         from .snapshot import books_snapshot_contributor
 
         # New company schemas start with the chart of accounts of their country.

@@ -10,9 +10,9 @@ from openpyxl.styles import Font
 from core.l10n import csv_delimiter
 from core.spreadsheets import csv_bytes, csv_writer, safe_cell
 
-from .journal import JOURNAL
 from .models import JournalImport, ThirdParty
 from .services.catalogs import THIRD_PARTIES
+from .services.journal_file import JOURNAL
 
 EXAMPLE_ROWS = [
     ["CC", 1, "2026-01-31", "110505", "", "", "", "Venta de contado", "1.190.000", ""],

@@ -30,8 +30,8 @@ def journal_import_task(self, company, job_id: int) -> None:
     """Acks late: a task whose worker died is delivered again and picks up the comprobantes not done yet."""
     from accounts.models import User
 
-    from .journal import journal_fail, journal_process
     from .models import JournalImport
+    from .services.journal import journal_fail, journal_process
 
     job = JournalImport.objects.filter(pk=job_id).first()
     if job is None:

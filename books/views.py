@@ -36,15 +36,6 @@ from .forms import (
     VoucherTypeForm,
     line_inputs,
 )
-from .journal import (
-    OpeningRefused,
-    journal_confirm,
-    journal_consecutive_moves,
-    journal_preview,
-    journal_resume,
-    journal_summary,
-    opening_balances_post,
-)
 from .models import (
     Account,
     BooksSettings,
@@ -89,6 +80,14 @@ from .services.entries import (
     entry_save_and_post,
     entry_save_draft,
 )
+from .services.journal import (
+    journal_confirm,
+    journal_consecutive_moves,
+    journal_preview,
+    journal_resume,
+    journal_summary,
+)
+from .services.opening import OpeningRefused, opening_balances_post
 from .services.periods import period_lock, period_unlock, year_close
 from .spreadsheets import journal_report_xlsx, journal_template_csv, journal_template_xlsx, third_parties_xlsx
 

@@ -159,7 +159,7 @@ class CompanyProvisioningError(DomainError):
 def company_provision_later(*, company_ids: Iterable[int]) -> None:
     """Queue provisioning once the current transaction commits, in the given order. With the broker
     down the companies stay pending: the beat job or the first visit provisions them."""
-    from .tasks import company_provision_task
+    from ..tasks import company_provision_task
 
     for company_id in company_ids:
         enqueue_on_commit(company_provision_task, company_id)

@@ -9,17 +9,10 @@ from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from books.journal import (
-    JOURNAL,
-    OpeningRefused,
-    journal_confirm,
-    journal_preview,
-    journal_process,
-    journal_summary,
-    opening_balances_post,
-    parse_day,
-)
 from books.models import CostCenter, Entry, JournalImportEntry, ThirdParty
+from books.services.journal import journal_confirm, journal_preview, journal_process, journal_summary
+from books.services.journal_file import JOURNAL, parse_day
+from books.services.opening import OpeningRefused, opening_balances_post
 from books.services.periods import period_lock
 from books.spreadsheets import journal_report_xlsx, journal_template_csv, journal_template_xlsx
 from core.tables import FileProblem
@@ -205,7 +198,7 @@ def test_processing_twice_posts_each_comprobante_once(books, bookkeeper):
 def test_a_run_that_finds_the_rest_taken_by_another_run_leaves_the_job_to_it(books, bookkeeper, monkeypatch):
     job = journal_preview(file_name="a.csv", data=csv_file(GOOD), user=bookkeeper)
     # Another run of the job (a resume while this one was slow) holds the chunks: skip_locked finds none.
-    monkeypatch.setattr("books.journal._post_chunk", lambda job, user: False)
+    monkeypatch.setattr("books.services.journal._post_chunk", lambda job, user: False)
     assert journal_process(job_id=job.pk).status == "running"  # not done while comprobantes wait
     monkeypatch.undo()
     job = journal_process(job_id=job.pk)
@@ -543,8 +536,8 @@ def test_a_numeric_cell_of_1e16_is_refused_with_its_row(books, bookkeeper):
 
 
 def test_the_preview_says_which_consecutives_the_import_moves(books, bookkeeper):
-    from books.journal import journal_consecutive_moves
     from books.models import VoucherType
+    from books.services.journal import journal_consecutive_moves
 
     VoucherType.objects.filter(code="ND").update(next_number=12)
     rows = [*_pair("ND", "500"), *_pair("ND", "7"), *_pair("NC", "1"), *_pair("NC", "9", amount="-1")]

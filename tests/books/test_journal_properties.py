@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from books.journal import JOURNAL, journal_preview, journal_read
+from books.services.journal import journal_preview
+from books.services.journal_file import JOURNAL, journal_read
 from core.tables import FileProblem
 from tests.fuzzing import deterministic_zip, fuzz_parser
 

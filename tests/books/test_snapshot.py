@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from books.journal import opening_balances_post
 from books.models import Entry
 from books.services.catalogs import third_party_create
 from books.services.entries import entry_annul, entry_delete_draft, entry_post, entry_reverse
+from books.services.opening import opening_balances_post
 from books.services.periods import period_lock, period_unlock, year_close
 from firms.models import CompanySnapshot
 from firms.services.snapshots import company_snapshots_refresh

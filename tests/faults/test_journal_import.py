@@ -10,10 +10,11 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from books.journal import JOURNAL, journal_confirm, journal_preview
-from books.journal import journal_imports_resume as journal_imports_resume_task
 from books.models import Entry, EntryLine, JournalImport
 from books.reports.trial_balance import trial_balance
+from books.services.journal import journal_confirm, journal_preview
+from books.services.journal import journal_imports_resume as journal_imports_resume_task
+from books.services.journal_file import JOURNAL
 from tests.outages import broker_at, kill_worker, wait_for
 
 pytestmark = [
@@ -21,7 +22,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("empty_queue"),
 ]
-BIG = 1200  # comprobantes: three chunks of books.journal.CHUNK, so that a kill lands mid-import
+BIG = 1200  # comprobantes: three chunks of books.services.journal.CHUNK, so that a kill lands mid-import
 
 
 def journal_file(voucher: str, count: int, month: int) -> tuple[bytes, Decimal]:

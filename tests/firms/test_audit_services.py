@@ -30,6 +30,10 @@ SERVICE_MODULES = [
     "firms.services.accesses",
     "firms.services.notices",
     "firms.services.provisioning",
+    "firms.services.common",
+    "firms.services.audit",
+    "firms.services.snapshots",
+    "firms.services.transfer",
     "invitations.services.common",
     "invitations.services.create",
     "invitations.services.answer",
@@ -44,7 +48,9 @@ SERVICE_MODULES = [
     "books.services.chart",
     "books.services.balances",
     "books.services.common",
-    "books.journal",
+    "books.services.journal",
+    "books.services.opening",
+    "books.services.journal_file",
     "indicators.services",
     "core.services",
 ]
@@ -76,13 +82,13 @@ NOT_AUDITED = {
     "books.services.common.refusal_message": "formatting a database error",
     "books.services.common.database_refusals": "turns a database error into a message",
     "books.services.entries.entry_refusals": "read",
-    "books.journal.journal_consecutive_moves": "read",
-    "books.journal.parse_day": "parsing",
-    "books.journal.journal_read": "parsing",
-    "books.journal.journal_summary": "read",
+    "books.services.journal.journal_consecutive_moves": "read",
+    "books.services.journal_file.parse_day": "parsing",
+    "books.services.journal_file.journal_read": "parsing",
+    "books.services.journal.journal_summary": "read",
     # Previews: only the job's scratch rows; nothing changes until the accountant confirms (audited)
     "bulk_import.services.import_preview": "preview: scratch rows until import_confirm",
-    "books.journal.journal_preview": "preview: scratch rows until journal_confirm",
+    "books.services.journal.journal_preview": "preview: scratch rows until journal_confirm",
     # Steps inside audited services: the service that calls them records the event
     "firms.services.accesses.access_request_match": "the worker's match; access.accepted records the link",
     "firms.services.accesses.access_request_touch": "a timestamp of the resend/invite that records its event",
@@ -112,14 +118,39 @@ NOT_AUDITED = {
     "bulk_import.services.import_resume": "queueing a stalled job again",
     "bulk_import.services.import_jobs_resume": "beat: queueing stalled jobs again",
     "firms.services.team.workspace_assignable_accesses": "read",
-    "books.journal.journal_resume": "queueing a stalled job again",
-    "books.journal.journal_imports_resume": "beat: queueing stalled jobs again",
-    "books.journal.journal_fail": "the job's status after its retries; nothing changes in the books",
+    "books.services.journal.journal_resume": "queueing a stalled job again",
+    "books.services.journal.journal_imports_resume": "beat: queueing stalled jobs again",
+    "books.services.journal.journal_fail": "the job's status after its retries; nothing changes in the books",
     "books.services.balances.balances_check": "nightly check of derived balances against the posted lines",
     "books.services.chart.chart_seed": "provisioning a new company's chart",
     "books.services.chart.chart_seed_template": "provisioning the template schema",
     "books.services.chart.chart_copy": "provisioning a new company's chart",
     "core.services.outgoing_email_queue": "the e-mail outbox",
+    # The activity log itself: recording and reading events
+    "firms.services.audit.action_label": "reads an action's name",
+    "firms.services.audit.audit_actor": "who the events of a request name",
+    "firms.services.audit.audit_event": "builds an event for its caller to record",
+    "firms.services.audit.audit_record": "records the events of the other services",
+    "firms.services.audit.audit_record_many": "records the events of the other services",
+    "firms.services.audit.changes": "describes a change for an event",
+    "firms.services.audit.text_render": "reads an event's summary in a language",
+    # The board's figures, derived from the books and the calendar
+    "firms.services.snapshots.company_snapshots_refresh": "recomputes derived figures",
+    "firms.services.snapshots.snapshot_contributor_register": "a registry filled at start-up",
+    "firms.services.snapshots.snapshot_refresh_batches": "beat: recomputes derived figures",
+    "firms.services.snapshots.snapshot_refresh_queue": "queueing a refresh of derived figures",
+    "firms.services.snapshots.snapshot_refresh_queue_current": "queueing a refresh of derived figures",
+    "firms.services.snapshots.snapshots_requeue_stalled": "beat: queueing stalled refreshes again",
+    # Provisioning's machinery and moving a company (commands run by an administrator)
+    "firms.services.provisioning.quote": "quotes a schema name",
+    "firms.services.provisioning.schema_replay": "part of company_provision",
+    "firms.services.provisioning.schema_seed": "part of company_provision",
+    "firms.services.provisioning.schema_seeder_register": "a registry filled at start-up",
+    "firms.services.provisioning.schema_template": "part of company_provision",
+    "firms.services.transfer.company_export": "reads a company into a file; writes nothing",
+    "firms.services.transfer.company_import": "an administrator's command on a new server",
+    "firms.services.transfer.pg_binary": "finds pg_dump",
+    "firms.services.transfer.pg_environment": "pg_dump's connection",
     "core.services.outgoing_email_send": "the e-mail outbox",
     "core.services.outgoing_emails_requeue": "the e-mail outbox",
     # A user's own settings, not a workspace's or a company's data
@@ -852,16 +883,17 @@ JOURNAL_ROWS = (
 
 
 def _journal_job(w):
-    from books.journal import JOURNAL, journal_preview
+    from books.services.journal import journal_preview
+    from books.services.journal_file import JOURNAL
 
     header = ";".join(JOURNAL.headers.values())
     data = (header + "\n" + JOURNAL_ROWS.split("\n", 1)[1]).encode()
     return journal_preview(file_name="diario.csv", data=data, user=w.accountant)
 
 
-@case("books.journal.journal_confirm")
+@case("books.services.journal.journal_confirm")
 def _(w):
-    from books.journal import journal_confirm
+    from books.services.journal import journal_confirm
 
     job = _journal_job(w)
     w.start()
@@ -870,9 +902,9 @@ def _(w):
     return _books("journal.confirmed", w)
 
 
-@case("books.journal.journal_process")
+@case("books.services.journal.journal_process")
 def _(w):
-    from books.journal import journal_process
+    from books.services.journal import journal_process
 
     job = _journal_job(w)
     w.start()
@@ -880,9 +912,9 @@ def _(w):
     return _books("entries.posted", w)
 
 
-@case("books.journal.opening_balances_post")
+@case("books.services.opening.opening_balances_post")
 def _(w):
-    from books.journal import opening_balances_post
+    from books.services.opening import opening_balances_post
 
     data = "Cuenta;Débito;Crédito\n110505;500;\n311505;;500\n".encode()
     w.start()

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from books.models import Account
-from firms import provisioning
 from firms.models import Company, CompanyAccess
+from firms.services import provisioning
 from firms.services.accesses import (
     access_request,
     access_request_accept,

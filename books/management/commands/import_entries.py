@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from books.journal import journal_preview, journal_process, journal_summary
 from books.models import JournalImportEntry
+from books.services.journal import journal_preview, journal_process, journal_summary
 from core.tables import FileProblem
 from firms.selectors import company_by_reference
 from firms.services.provisioning import CompanyProvisioningError, company_provision
