@@ -174,7 +174,7 @@ def test_a_large_file_is_written_by_a_job_with_progress(
     from books.tasks import report_export_task
 
     company, _entry = books_data
-    monkeypatch.setattr("books.report_views.INLINE_ROWS", 2)
+    monkeypatch.setattr("books.views.reports.INLINE_ROWS", 2)
     with django_capture_on_commit_callbacks() as callbacks:
         response = _get(
             accountant_client,

@@ -17,11 +17,11 @@ from core.lists import page_of
 from core.responses import CSV, XLSX, download
 from firms.access import company_view
 
-from .forms import ReportForm, SignaturesForm
-from .models import BooksSettings, ReportExport
-from .reports.exports import INLINE_ROWS, TableReport, report_file, report_file_name
-from .reports.jobs import report_export_queue, report_export_resume
-from .reports.ledgers import (
+from ..forms import ReportForm, SignaturesForm
+from ..models import BooksSettings, ReportExport
+from ..reports.exports import INLINE_ROWS, TableReport, report_file, report_file_name
+from ..reports.jobs import report_export_queue, report_export_resume
+from ..reports.ledgers import (
     Auxiliary,
     auxiliary,
     auxiliary_groups,
@@ -32,9 +32,9 @@ from .reports.ledgers import (
     journal_entries,
     journal_totals_by_type,
 )
-from .reports.statements import statements
-from .reports.tables import TABLES, trial_balance_rows
-from .services.periods import signatures_set
+from ..reports.statements import statements
+from ..reports.tables import TABLES, trial_balance_rows
+from ..services.periods import signatures_set
 
 CONTENT_TYPES = {"xlsx": XLSX, "csv": CSV}
 PRINT_ROWS = "<!--report-rows-->"  # where a streamed print view's rows go (see _print_stream)
