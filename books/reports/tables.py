@@ -136,9 +136,8 @@ def trial_balance_table(params: ReportParams) -> TableReport:
 def auxiliary_table(params: ReportParams) -> TableReport:
     """The libro auxiliar as one flat table: per account (and tercero, when asked) its opening balance, its
     lines with their running balance and its subtotals; then the totals. Every row names its account."""
-    by_third_party = params.by_third_party
     groups, _count = auxiliary_groups(
-        start=params.start, end=params.end, scope=params.scope, by_third_party=by_third_party
+        start=params.start, end=params.end, scope=params.scope, by_third_party=params.by_third_party
     )
     columns = [
         Column(_("Account")),
@@ -152,65 +151,47 @@ def auxiliary_table(params: ReportParams) -> TableReport:
         Column(_("Credit"), "money"),
         Column(_("Balance"), "money"),
     ]
+    rows = _auxiliary_rows(params, groups)
+    return TableReport(_("Auxiliary ledger"), params.heading(), columns, rows, params.start, params.end)
 
-    def group_tercero(group) -> list:
-        return [group.nit, group.check_digit, group.third_party] if by_third_party else ["", "", ""]
 
-    def table():
-        lines = auxiliary_lines(
-            start=params.start,
-            end=params.end,
-            scope=params.scope,
-            groups=groups,
-            by_third_party=by_third_party,
-        )
-        for item in auxiliary_items(groups, lines):
-            group, line = item.group, item.line
-            head = [group.account, group.account_name]
-            if item.kind == "group":
-                yield [
-                    *head,
-                    params.start,
-                    "",
-                    *group_tercero(group),
-                    "",
-                    _("Opening balance"),
-                    None,
-                    None,
-                    group.opening,
-                ]
-            elif item.kind == "line":
-                yield [
-                    *head,
-                    line.day,
-                    f"{line.voucher}-{line.number}",
-                    line.nit,
-                    line.check_digit,
-                    line.third_party,
-                    line.cost_center,
-                    line.description,
-                    line.debit,
-                    line.credit,
-                    line.balance,
-                ]
-            else:
-                yield [
-                    *head,
-                    params.end,
-                    "",
-                    *group_tercero(group),
-                    "",
-                    _("Total and closing balance"),
-                    group.debit,
-                    group.credit,
-                    group.closing,
-                ]
-        debit = sum((group.debit for group in groups), ZERO)
-        credit = sum((group.credit for group in groups), ZERO)
-        closing = sum((group.closing for group in groups), ZERO)
-        yield [_("Totals"), "", None, "", "", "", "", "", "", debit, credit, closing]
-
-    return TableReport(_("Auxiliary ledger"), params.heading(), columns, table(), params.start, params.end)
+def _auxiliary_rows(params: ReportParams, groups: list):
+    """Each group's opening row, its lines and its closing row, streamed from the database; the totals."""
+    by_third_party = params.by_third_party
+    lines = auxiliary_lines(
+        start=params.start,
+        end=params.end,
+        scope=params.scope,
+        groups=groups,
+        by_third_party=params.by_third_party,
+    )
+    for item in auxiliary_items(groups, lines):
+        group, line = item.group, item.line
+        head = [group.account, group.account_name]
+        tercero = [group.nit, group.check_digit, group.third_party] if by_third_party else ["", "", ""]
+        if item.kind == "group":
+            yield [*head, params.start, "", *tercero, "", _("Opening balance"), None, None, group.opening]
+        elif item.kind == "line":
+            yield [
+                *head,
+                line.day,
+                f"{line.voucher}-{line.number}",
+                line.nit,
+                line.check_digit,
+                line.third_party,
+                line.cost_center,
+                line.description,
+                line.debit,
+                line.credit,
+                line.balance,
+            ]
+        else:
+            closing = [group.debit, group.credit, group.closing]
+            yield [*head, params.end, "", *tercero, "", _("Total and closing balance"), *closing]
+    debit = sum((group.debit for group in groups), ZERO)
+    credit = sum((group.credit for group in groups), ZERO)
+    closing = sum((group.closing for group in groups), ZERO)
+    yield [_("Totals"), "", None, "", "", "", "", "", "", debit, credit, closing]
 
 
 def journal_table(params: ReportParams) -> TableReport:

@@ -76,24 +76,29 @@ def invitation_deliver(
                 raise DeliveryFailed(f"{exc.__class__.__name__}: {exc}") from exc
             return True
     except DeliveryFailed as failure:
-        # The new link was rolled back with the transaction; record the attempt and the error.
-        with transaction.atomic():
-            invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
-            Invitation.objects.filter(pk=invitation_id).update(**work_started())
-            if purpose == Purpose.REMINDER:
-                record_event(invitation, Event.FAILED, str(failure))
-            else:
-                given_up = last_attempt and invitation.status != Status.FAILED
-                set_status(
-                    invitation,
-                    Status.FAILED if last_attempt else Status.QUEUED,
-                    Event.FAILED,
-                    str(failure),
-                    last_error=str(failure)[:2000],
-                )
-                if given_up:
-                    invitation_audit(invitation, "invitation.failed")
+        _delivery_failed(invitation_id, purpose, last_attempt, failure)
         raise
+
+
+def _delivery_failed(invitation_id: int, purpose: str, last_attempt: bool, failure: DeliveryFailed) -> None:
+    """The new link was rolled back with the attempt's transaction: record the attempt and the error (and,
+    after the last attempt, that the invitation failed)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+        Invitation.objects.filter(pk=invitation_id).update(**work_started())
+        if purpose == Purpose.REMINDER:
+            record_event(invitation, Event.FAILED, str(failure))
+            return
+        given_up = last_attempt and invitation.status != Status.FAILED
+        set_status(
+            invitation,
+            Status.FAILED if last_attempt else Status.QUEUED,
+            Event.FAILED,
+            str(failure),
+            last_error=str(failure)[:2000],
+        )
+        if given_up:
+            invitation_audit(invitation, "invitation.failed")
 
 
 def invitation_url(raw_token: str) -> str:
