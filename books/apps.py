@@ -15,7 +15,7 @@ class BooksConfig(AppConfig):
 
         from .services.chart import chart_copy, chart_seed_template
         from .services.journal import journal_imports_resume
-        from .snapshot import books_snapshot_contributor
+        from .snapshots import books_snapshot_contributor
 
         # New company schemas start with the chart of accounts of their country.
         schema_seeder_register(SchemaSeeder(seed_template=chart_seed_template, copy=chart_copy))

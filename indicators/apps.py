@@ -12,7 +12,7 @@ class IndicatorsConfig(AppConfig):
         from firms.services.snapshots import snapshot_contributor_register
 
         from .models import STANDARD_OBLIGATION_NAMES
-        from .snapshot import tax_calendar_snapshot_contributor
+        from .snapshots import tax_calendar_snapshot_contributor
 
         # Obligations are shown in the reader's language, also on the board (which keeps their stored name).
         shipped_names_register("tax_obligation", STANDARD_OBLIGATION_NAMES)

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import django.contrib.admin
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from accountant_portal.beat import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -222,33 +223,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # The worker logs through LOGGING above (JSON lines with the task id and the request id that queued it).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE = {
-    "tax-reminders-daily": {
-        "task": "indicators.tasks.tax_reminders_task",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    "invitations-daily": {
-        "task": "invitations.tasks.invitations_daily_task",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    "books-balances-nightly": {
-        "task": "books.tasks.balances_check_all_task",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    "board-snapshots-nightly": {
-        "task": "firms.tasks.company_snapshots_refresh_all_task",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    "provision-pending-companies": {
-        "task": "firms.tasks.provision_pending_companies_task",
-        "schedule": timedelta(minutes=5),
-    },
-    # Work whose queueing was lost (broker down) or whose worker died is queued again (core.work).
-    "requeue-stalled-work": {
-        "task": "core.tasks.stalled_work_requeue_task",
-        "schedule": timedelta(minutes=1),
-    },
-}
+# The periodic jobs: accountant_portal/beat.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 # Companies per task of the nightly refresh of the portfolio board (one schema after another).
 SNAPSHOT_REFRESH_BATCH = env.int("SNAPSHOT_REFRESH_BATCH", default=100)
 # Background work (e-mails, invitations, link requests, imports, report files, the board's refreshes) waiting
