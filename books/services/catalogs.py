@@ -160,50 +160,50 @@ def third_party_set_active(*, third_party: ThirdParty, active: bool) -> ThirdPar
 
 
 def cost_center_create(*, code: str, name: str) -> CostCenter:
+    return _catalog_item_create(
+        CostCenter, "cost_center.created", code, name, _("A cost center with code %(code)s already exists.")
+    )
+
+
+def _catalog_item_create(model, action: str, code: str, name: str, exists: str):
+    """A cost center or voucher type (code in capitals), with its activity-log event; `exists` tells a
+    code already taken."""
     code = code.strip().upper()
     try:
         with transaction.atomic():
-            cost_center = CostCenter.objects.create(code=code, name=name.strip())
-            audit_record(action="cost_center.created", target=cost_center)
-            return cost_center
+            item = model.objects.create(code=code, name=name.strip())
+            audit_record(action=action, target=item)
+            return item
     except IntegrityError:
-        raise BooksError(_("A cost center with code %(code)s already exists.") % {"code": code}) from None
+        raise BooksError(exists % {"code": code}) from None
 
 
 def cost_center_update(*, cost_center: CostCenter, name: str, is_active: bool) -> CostCenter:
-    before = {"name": cost_center.name, "is_active": cost_center.is_active}
-    cost_center.name = name.strip()
-    cost_center.is_active = is_active
+    return _catalog_item_update(cost_center, "cost_center.updated", name=name, is_active=is_active)
+
+
+def _catalog_item_update(item, action: str, *, name: str, is_active: bool):
+    """A cost center's or voucher type's name and whether it is offered, with its activity-log event."""
+    before = {"name": item.name, "is_active": item.is_active}
+    item.name = name.strip()
+    item.is_active = is_active
     with transaction.atomic():
-        cost_center.save(update_fields=["name", "is_active"])
-        was, now = changes(before, {"name": cost_center.name, "is_active": is_active})
-        audit_record(action="cost_center.updated", target=cost_center, before=was, after=now)
-    return cost_center
+        item.save(update_fields=["name", "is_active"])
+        was, now = changes(before, {"name": item.name, "is_active": is_active})
+        audit_record(action=action, target=item, before=was, after=now)
+    return item
 
 
 def voucher_type_create(*, code: str, name: str) -> VoucherType:
     """A company's own voucher type, with its own consecutive from 1."""
-    code = code.strip().upper()
-    if not VOUCHER_CODE.match(code):
+    if not VOUCHER_CODE.match(code.strip().upper()):
         raise BooksError(_("The code has 1 to 5 letters or digits, for example NM for payroll."))
-    try:
-        with transaction.atomic():
-            voucher_type = VoucherType.objects.create(code=code, name=name.strip())
-            audit_record(action="voucher_type.created", target=voucher_type)
-            return voucher_type
-    except IntegrityError:
-        raise BooksError(_("A voucher type with code %(code)s already exists.") % {"code": code}) from None
+    exists = _("A voucher type with code %(code)s already exists.")
+    return _catalog_item_create(VoucherType, "voucher_type.created", code, name, exists)
 
 
 def voucher_type_update(*, voucher_type: VoucherType, name: str, is_active: bool) -> VoucherType:
-    before = {"name": voucher_type.name, "is_active": voucher_type.is_active}
-    voucher_type.name = name.strip()
-    voucher_type.is_active = is_active
-    with transaction.atomic():
-        voucher_type.save(update_fields=["name", "is_active"])
-        was, now = changes(before, {"name": voucher_type.name, "is_active": is_active})
-        audit_record(action="voucher_type.updated", target=voucher_type, before=was, after=now)
-    return voucher_type
+    return _catalog_item_update(voucher_type, "voucher_type.updated", name=name, is_active=is_active)
 
 
 # Importing terceros ------------------------------------------------------------------------------
