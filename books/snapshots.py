@@ -1,5 +1,5 @@
-"""The books' part of the portfolio board (firms.snapshots): figures read from the balance tables, the lock
-date and the last comprobante of each company, one query per company in its own schema."""
+"""The books' part of the portfolio board (firms.services.snapshots): figures read from the balance
+tables, the lock date and the last comprobante of each company, one query per company in its own schema."""
 
 from datetime import date
 from decimal import Decimal
@@ -111,7 +111,7 @@ def _names(names: list[str]) -> str:
 
 
 def books_snapshot_contributor(companies: list[Company]) -> dict[int, dict]:
-    """Registered with firms.snapshots: the figures of every company whose books exist."""
+    """Registered with firms.services.snapshots: the figures of every company whose books exist."""
     result = {}
     for company in companies:
         if company.provisioning_status != Company.Provisioning.READY:

@@ -546,7 +546,7 @@ MONEY_FIELD = {**SUMS, "default": ZERO, "db_default": ZERO}
 
 class CompanySnapshot(models.Model):
     """The portfolio board's figures of one company, kept in the public schema so that the board of 2,000
-    companies reads one table instead of 2,000 schemas. Written by firms.snapshots from what the apps
+    companies reads one table instead of 2,000 schemas. Written by firms.services.snapshots from what the apps
     that own the figures contribute (books: the ledger; indicators: the tax calendar)."""
 
     company = models.OneToOneField(
@@ -720,9 +720,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    # The summary's and the object's English text and parameters (firms.audit.AuditText), written again in
-    # the reader's language when shown; `summary` and `object_label` keep them in the product's language
-    # (and are all that older events have).
+    # The summary's and the object's English text and parameters (firms.services.audit.AuditText), written
+    # again in the reader's language when shown; `summary` and `object_label` keep them in the product's
+    # language (and are all that older events have).
     texts = models.JSONField(_("texts to translate"), null=True, blank=True, editable=False)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)

@@ -1,5 +1,5 @@
-"""The tax calendar's part of the portfolio board (firms.snapshots): each company's next due date that is not
-marked filed (an overdue one comes first: it is the most urgent)."""
+"""The tax calendar's part of the portfolio board (firms.services.snapshots): each company's next due
+date that is not marked filed (an overdue one comes first: it is the most urgent)."""
 
 from datetime import timedelta
 

@@ -251,7 +251,7 @@ def audit_event(
     `workspace` may be given as an id (no query to load it). `summary` and `object_label` may be an
     AuditText or a lazy translation: each reader then sees them in their own language."""
     if action not in ACTIONS:
-        raise ValueError(f"Unknown audit action {action!r}: add it to firms.audit.ACTIONS.")
+        raise ValueError(f"Unknown audit action {action!r}: add it to firms.services.audit.ACTIONS.")
     actor = actor if actor is not None else _current_actor()
     company = _current_company() if company is FROM_TENANT else company
     if workspace is IN_COMPANY:

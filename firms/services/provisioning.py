@@ -168,7 +168,7 @@ def company_provision_later(*, company_ids: Iterable[int]) -> None:
 def company_provision(*, company_id: int) -> Company:
     """Create the company's schema and seed its books. Safe to run twice or concurrently.
 
-    The schema is made by replaying a migrated template's statements (firms.provisioning), not by
+    The schema is made by replaying a migrated template's statements (above), not by
     running the migrations again for each company.
 
     Schema DDL is serialized by an advisory lock; the schema, its tables and the seeded rows are

@@ -30,7 +30,7 @@ SCHEMA_QUALIFIED_ALLOWED = {
 }
 # DDL outside migrations, and why it may.
 DDL_ALLOWED = {
-    "firms/provisioning.py": "creates company and template schemas (the DDL comes from migrations)"
+    "firms/services/provisioning.py": "creates company and template schemas (the DDL comes from migrations)"
 }
 SCHEMA_QUALIFIED = re.compile(
     # an interpolated schema ({source}.books_account) or a company/template schema's name
