@@ -226,9 +226,20 @@ def test_a_bad_file_gets_its_message_and_the_batch_goes_on(name):
     assert found[1] == FileError(name, f"{name}: {message}")
 
 
-def test_an_attached_document_whose_invoice_is_peppol_is_refused():
-    found = read({"ad.xml": attached_document(invoice_xml(PEPPOL))})
-    assert found[0].message.startswith("ad.xml: este documento UBL no es de la DIAN")
+def test_an_attached_document_whose_invoice_is_peppol_hostile_or_missing_is_refused():
+    hostile = b'<!DOCTYPE Invoice [<!ENTITY x SYSTEM "file:///etc/passwd">]><Invoice>&x;</Invoice>'
+    found = read(
+        {
+            "ad.xml": attached_document(invoice_xml(PEPPOL)),
+            "xxe.xml": attached_document(hostile),
+            "vacio.xml": attached_document(b" "),
+        }
+    )
+    assert [item.message for item in found] == [
+        "ad.xml: este documento UBL no es de la DIAN (no tiene la extensión ni el perfil de la DIAN).",
+        "xxe.xml: el XML declara un DOCTYPE o una ENTITY, que por seguridad no se aceptan.",
+        "vacio.xml: el AttachedDocument no trae ningún documento.",
+    ]
 
 
 def test_a_zip_batch_with_pdfs_and_hostile_members():
