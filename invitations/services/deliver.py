@@ -10,6 +10,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.emails import DeliveryFailed, email_message
+from core.queue import enqueue
 from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
@@ -130,7 +131,8 @@ def _invitation_email(invitation: Invitation, raw_token: str, *, reminder: bool)
 
 
 def invitations_remind() -> int:
-    """Queue one reminder for each invitation sent INVITATION_REMINDER_AFTER_DAYS ago and still unanswered."""
+    """Queue one reminder for each invitation sent INVITATION_REMINDER_AFTER_DAYS ago and still unanswered;
+    returns how many were queued."""
     now = timezone.now()
     due = Invitation.objects.filter(
         status=Status.SENT,
@@ -141,9 +143,13 @@ def invitations_remind() -> int:
     ids = list(due.values_list("pk", flat=True))
     from ..tasks import invitation_send_task
 
+    queued = 0
     for invitation_id in ids:
-        invitation_send_task.delay(invitation_id, str(Purpose.REMINDER))
-    return len(ids)
+        # Through core.queue: with the broker down nothing is lost, the rest stay unreminded for the next run.
+        if not enqueue(invitation_send_task, invitation_id, str(Purpose.REMINDER)):
+            break
+        queued += 1
+    return queued
 
 
 def access_resend(*, access: CompanyAccess) -> int:

@@ -185,6 +185,24 @@ def test_each_e_mail_replaces_the_links_sent_before_and_a_failed_one_replaces_no
     ]
 
 
+def test_reminders_wait_for_the_next_run_while_the_broker_is_down(link_request, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from invitations.tasks import invitation_send_task
+
+    invitation, _token = link_request
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=3, minutes=1))
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(invitation_send_task, "apply_async", broker_down)
+    assert invitations_remind() == 0  # no error for the beat job, nothing marked
+    monkeypatch.undo()
+    assert invitations_remind() == 1  # the next run queues it
+    assert invitation_deliver(invitation_id=invitation.pk, purpose="reminder") is True
+
+
 def test_daily_job_expires_and_reminds_once(link_request, django_capture_on_commit_callbacks):
     invitation, _token = link_request
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=3, minutes=1))
