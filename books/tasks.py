@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from core.queue import enqueue_each
 from core.work import company_task, retry_or_fail
 from firms.models import Company
 
@@ -12,9 +13,7 @@ def balances_check_all_task() -> int:
     ids = list(
         Company.objects.filter(provisioning_status=Company.Provisioning.READY).values_list("pk", flat=True)
     )
-    for company_id in ids:
-        balances_check_company_task.delay(company_id)
-    return len(ids)
+    return enqueue_each(balances_check_company_task, ids)
 
 
 @company_task(owner=True)  # the repair rewrites the kept balances: as the owner role

@@ -25,6 +25,17 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
+def enqueue_each(task, arguments, *more) -> int:
+    """A beat job's fan-out: `task(argument, *more)` queued for each argument, in order, stopping at the first
+    the broker refuses (the rest are what the job's next run finds still to do). Returns how many."""
+    queued = 0
+    for argument in arguments:
+        if not enqueue(task, argument, *more):
+            break
+        queued += 1
+    return queued
+
+
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Queue `task` once the current transaction commits (nothing if it rolls back); see enqueue."""
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from core.database import owner_connection
+from core.queue import enqueue_each
 
 from .models import Company
 from .services.provisioning import CompanyProvisioningError, company_provision
@@ -26,9 +27,7 @@ def provision_pending_companies_task(limit: int = 500) -> int:
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
-    for company_id in ids:
-        company_provision_task.delay(company_id)
-    return len(ids)
+    return enqueue_each(company_provision_task, ids)
 
 
 @shared_task(acks_late=True)
@@ -54,6 +53,4 @@ def company_snapshots_refresh_all_task() -> int:
     from .services.snapshots import snapshot_refresh_batches
 
     batches = snapshot_refresh_batches(settings.SNAPSHOT_REFRESH_BATCH)
-    for batch in batches:
-        company_snapshots_refresh_batch_task.delay(batch)
-    return len(batches)
+    return enqueue_each(company_snapshots_refresh_batch_task, batches)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from core.emails import EMAIL_TASK_RETRY
+from core.queue import enqueue_each
 
 from .selectors import tax_reminder_recipients
 from .services import tax_reminder_send
@@ -10,9 +11,7 @@ from .services import tax_reminder_send
 def tax_reminders_task() -> int:
     """Beat, once a day: one task per accountant who wants reminders."""
     recipients = tax_reminder_recipients()
-    for user_id in recipients:
-        tax_reminder_user_task.delay(user_id)
-    return len(recipients)
+    return enqueue_each(tax_reminder_user_task, recipients)
 
 
 @shared_task(**EMAIL_TASK_RETRY)

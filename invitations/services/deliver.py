@@ -10,7 +10,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.emails import DeliveryFailed, email_message
-from core.queue import enqueue
+from core.queue import enqueue_each
 from core.services import outgoing_email_queue
 from core.tokens import token_hash, token_new
 from core.urls import absolute_url
@@ -143,13 +143,8 @@ def invitations_remind() -> int:
     ids = list(due.values_list("pk", flat=True))
     from ..tasks import invitation_send_task
 
-    queued = 0
-    for invitation_id in ids:
-        # Through core.queue: with the broker down nothing is lost, the rest stay unreminded for the next run.
-        if not enqueue(invitation_send_task, invitation_id, str(Purpose.REMINDER)):
-            break
-        queued += 1
-    return queued
+    # With the broker down nothing is lost: the rest stay unreminded for the next run.
+    return enqueue_each(invitation_send_task, ids, str(Purpose.REMINDER))
 
 
 def access_resend(*, access: CompanyAccess) -> int:

@@ -42,9 +42,9 @@ def test_the_nightly_task_checks_every_ready_company(books, bookkeeper, company_
     with connection.cursor() as cursor:
         cursor.execute("UPDATE books_balance SET credit = credit + 2 WHERE account_id = '413595'")
     connection.set_schema_to_public()
-    with mock.patch.object(balances_check_company_task, "delay") as queued:
+    with mock.patch.object(balances_check_company_task, "apply_async") as queued:
         assert balances_check_all_task() >= 2
-    assert {call.args[0] for call in queued.call_args_list} >= {company_pena.pk, company_andes.pk}
+    assert {call.kwargs["args"][0] for call in queued.call_args_list} >= {company_pena.pk, company_andes.pk}
     assert balances_check_company_task(company_pena.pk) == 1
     assert balances_check_company_task(company_andes.pk) == 0
 
