@@ -56,19 +56,13 @@ class CompanyAreaMiddleware:
                 raise
             return render(request, "firms/access_revoked.html", {"access": revoked}, status=403)
         company = grant.company
-        if not company.is_ready and not connected_as_owner():
-            if company.provisioning_status != Company.Provisioning.PROVISIONING:
-                company_provision_later(company_ids=[company.pk])
-            response = render(request, "firms/company_preparing.html", {"company": company}, status=202)
-            response["Retry-After"] = "3"
-            return response
         if not company.is_ready:
+            if not connected_as_owner():
+                return self._wait_for_the_worker(request, company)
             try:
                 company = company_provision(company_id=company.pk)
             except CompanyProvisioningError as exc:
-                return render(
-                    request, "firms/company_unavailable.html", {"company": company, "error": exc}, status=503
-                )
+                return self._unavailable(request, company, exc)
             grant.company = company
         request.company = company
         request.company_grant = grant
@@ -79,6 +73,24 @@ class CompanyAreaMiddleware:
             return self.get_response(request)
         finally:
             connection.set_schema_to_public()
+
+    @classmethod
+    def _wait_for_the_worker(cls, request, company):
+        """ "Preparando la empresa…" while the worker provisions it (queued on the first visit). After the
+        worker gave up, the error page: the beat job tries again, not every refresh of this page."""
+        if company.provisioning_status == Company.Provisioning.FAILED:
+            return cls._unavailable(request, company, CompanyProvisioningError())
+        if company.provisioning_status == Company.Provisioning.PENDING:
+            company_provision_later(company_ids=[company.pk])
+        response = render(request, "firms/company_preparing.html", {"company": company}, status=202)
+        response["Retry-After"] = "3"
+        return response
+
+    @staticmethod
+    def _unavailable(request, company, error):
+        return render(
+            request, "firms/company_unavailable.html", {"company": company, "error": error}, status=503
+        )
 
     @staticmethod
     def _remember(request, company_id: int) -> None:

@@ -153,7 +153,10 @@ PROVISIONING_LOCK_KEY = 7_301_001
 
 
 class CompanyProvisioningError(DomainError):
-    pass
+    """The company's books could not be prepared (the message, in the user's language, says so)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or _("The company's books could not be prepared. Try again in a moment."))
 
 
 def company_provision_later(*, company_ids: Iterable[int]) -> None:
@@ -205,6 +208,4 @@ def company_provision(*, company_id: int) -> Company:
         Company.objects.filter(pk=company_id).update(
             provisioning_status=Company.Provisioning.FAILED, provisioning_error=str(exc)[:2000]
         )
-        raise CompanyProvisioningError(
-            _("The company's books could not be prepared. Try again in a moment.")
-        ) from exc
+        raise CompanyProvisioningError() from exc

@@ -155,3 +155,20 @@ def test_the_app_runs_as_the_app_role_from_first_visit_to_nightly_check(
 
         assert balances_check_company_task.apply(args=[new_company.pk]).get() == 0
         assert connection.settings_dict["USER"] == settings.DATABASE_APP["USER"]
+
+
+def test_a_company_the_worker_could_not_prepare_says_so_and_is_not_queued_at_every_refresh(
+    client, accountant, workspace, new_company, monkeypatch
+):
+    CompanyAccessFactory(workspace=workspace, company=new_company, status=CompanyAccess.Status.ACTIVE)
+    Company.objects.filter(pk=new_company.pk).update(provisioning_status=Company.Provisioning.FAILED)
+    queued = []
+    monkeypatch.setattr(
+        "firms.middleware.company_provision_later", lambda company_ids: queued.append(company_ids)
+    )
+    client.force_login(accountant)
+    with connected_as(settings.DATABASE_APP):
+        page = client.get(f"/c/{new_company.slug}/")
+    assert page.status_code == 503
+    assert "No se pudieron preparar los libros de la empresa" in page.content.decode()
+    assert queued == []  # the beat job tries again (provision_pending_companies_task), not this page
