@@ -56,6 +56,8 @@ def test_calendar_of_two_clients(live_server, new_page, shot, company_pena, comp
     shot(page, "calendar-02-filtered-filed")
 
     page.get_by_role("link", name="Vista mensual").click()
+    page.wait_for_url("**/calendario/mes/**")
+    page.locator(".month-grid td.has-due").first.wait_for()  # count() does not wait for the new page
     assert page.locator(".month-grid td.has-due").count() >= 2
     shot(page, "calendar-03-month")
 
